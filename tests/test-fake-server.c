@@ -1,0 +1,799 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-fake-server.c: EnlistConnection against a fake server that misbehaves
+ * in ways real servers will not: every case must end in a clear error, with
+ * no crash, no hang and nothing sent in plaintext but the stream header and
+ * <starttls/>. */
+#define G_LOG_DOMAIN "test-fake-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "enlist-certificate.h"
+#include "enlist-connection.h"
+#include "enlist-error.h"
+#include "enlist-fake-server.h"
+
+#define GUARD_SECONDS 10
+
+#define STARTTLS "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+#define STREAM_NS "xmlns='urn:ietf:params:xml:ns:xmpp-streams'"
+/* the stream header without its XML declaration, for responses with a DTD */
+#define STREAM_ROOT \
+  "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' " \
+  "id='x' from='fake.test' version='1.0'>"
+
+typedef struct
+{
+  guint guard_id;
+} Fixture;
+
+/* ---------------------------------------------------------------------- */
+/* Helpers                                                                 */
+
+static gboolean
+guard_cb (gpointer user_data)
+{
+  g_error ("%s: no result after %d s (a hang?)", g_test_get_path (), GUARD_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->guard_id = g_timeout_add_seconds (GUARD_SECONDS, guard_cb, NULL);
+  enlist_connection_reset_pipelining_memory ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* let the fake server's cancelled I/O finish, so nothing leaks */
+  while (enlist_fake_server_get_n_live () > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_handle_id (&f->guard_id, g_source_remove);
+  enlist_connection_reset_pipelining_memory ();
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+static void
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+wait_closed (EnlistFakeServer *server,
+             guint             index)
+{
+  while (!enlist_fake_server_is_closed (server, index))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Waits for the connection's own callbacks to let go of it, then checks that
+ * dropping the test's reference finalizes it. */
+static void
+finalize_connection (EnlistConnection *connection)
+{
+  while (G_OBJECT (connection)->ref_count > 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_finalize_object (connection);
+}
+
+static EnlistConnection *
+new_connection (EnlistFakeServer *server,
+                const char       *domain,
+                gboolean          direct_tls)
+{
+  g_autofree char *ca_file = g_test_build_filename (G_TEST_DIST, "fixtures",
+                                                    "fake-server-ca.pem", NULL);
+  EnlistConnection *connection = enlist_connection_new (domain);
+  g_autoptr(GError) error = NULL;
+
+  enlist_connection_set_endpoint (connection, "127.0.0.1",
+                                  enlist_fake_server_get_port (server), direct_tls);
+  enlist_connection_set_ca_file (connection, ca_file, &error);
+  g_assert_no_error (error);
+  enlist_connection_set_timeout (connection, 5000);
+  return connection;
+}
+
+static gboolean
+connect_sync (EnlistConnection *connection,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_connection_connect_async (connection, cancellable, store_result_cb, &result);
+  wait_for (&result);
+  return enlist_connection_connect_finish (connection, result, error);
+}
+
+static EnlistXmlNode *
+new_iq (const char *query_ns)
+{
+  EnlistXmlNode *iq = enlist_xml_node_new ("iq", ENLIST_NS_CLIENT);
+
+  enlist_xml_node_set_attr (iq, "type", "get");
+  enlist_xml_node_add_child (iq, "query", query_ns);
+  return iq;
+}
+
+static EnlistXmlNode *
+iq_sync (EnlistConnection *connection,
+         const char       *query_ns,
+         guint             timeout_ms,
+         GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_connection_send_iq_async (connection, new_iq (query_ns), timeout_ms, NULL,
+                                   store_result_cb, &result);
+  wait_for (&result);
+  return enlist_connection_send_iq_finish (connection, result, NULL, error);
+}
+
+static void
+assert_clear_error (const GError *error,
+                    GQuark        domain,
+                    int           code)
+{
+  g_assert_error (error, domain, code);
+  g_assert_nonnull (error->message);
+  g_assert_cmpstr (error->message, !=, "");
+  g_test_message ("error as expected: %s", error->message);
+}
+
+/* Connects to a server built from options and expects code in ENLIST_ERROR. */
+static EnlistFakeServer *
+expect_connect_error (const EnlistFakeServerOptions *options,
+                      int                            code,
+                      GError                       **error_out)
+{
+  EnlistFakeServer *server = enlist_fake_server_new (options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (connect_sync (connection, NULL, &error));
+  assert_clear_error (error, ENLIST_ERROR, code);
+  g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_CLOSED);
+  finalize_connection (connection);
+  if (error_out != NULL)
+    *error_out = g_steal_pointer (&error);
+  return server;
+}
+
+static void
+assert_plaintext_clean (EnlistFakeServer *server,
+                        guint             index)
+{
+  const char *plaintext = enlist_fake_server_get_plaintext (server, index);
+
+  g_assert_true (g_str_has_prefix (plaintext, "<?xml version='1.0'?><stream:stream "));
+  g_assert_cmpuint (enlist_fake_server_get_n_plaintext_other (server, index), ==, 0);
+  /* the header ends at its first '>' after the declaration; then only <starttls/> */
+  plaintext = strchr (strstr (plaintext, "<stream:stream"), '>') + 1;
+  if (*plaintext != '\0')
+    g_assert_cmpstr (plaintext, ==, STARTTLS);
+}
+
+/* ---------------------------------------------------------------------- */
+/* A well-behaved server                                                   */
+
+static void
+test_connect (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (NULL);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(EnlistXmlNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_SECURED);
+  g_assert_cmpstr (enlist_connection_get_trust_reason (connection), ==, "ca-file");
+  g_assert_true (enlist_connection_has_feature (connection, "register",
+                                                "http://jabber.org/features/iq-register"));
+  g_assert_cmpstr (enlist_connection_get_mechanisms (connection)[0], ==, "PLAIN");
+  g_assert_true (enlist_connection_get_pipelined (connection));
+  g_assert_nonnull (enlist_connection_get_peer_certificate (connection));
+
+  reply = iq_sync (connection, "jabber:iq:register", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_xml_node_get_attr (reply, "type"), ==, "result");
+
+  enlist_connection_close_async (connection, NULL, store_result_cb, &result);
+  wait_for (&result);
+  g_assert_true (enlist_connection_close_finish (connection, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);   /* a task keeps its source object alive */
+
+  assert_plaintext_clean (server, 0);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  finalize_connection (connection);
+}
+
+/* ---------------------------------------------------------------------- */
+/* STARTTLS                                                                */
+
+static void
+test_starttls_not_offered (Fixture       *f,
+                           gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_NO_STARTTLS };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(EnlistXmlNode) iq = new_iq ("jabber:iq:register");
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) answered = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) iq_error = NULL;
+
+  /* a request with a secret, queued before connecting finishes */
+  enlist_xml_node_set_text (enlist_xml_node_add_child (enlist_xml_node_get_child (iq, "query", NULL),
+                                                       "password", NULL),
+                            "s3cr3t-password");
+  enlist_connection_connect_async (connection, NULL, store_result_cb, &connected);
+  enlist_connection_send_iq_async (connection, g_steal_pointer (&iq), 0, NULL,
+                                   store_result_cb, &answered);
+  wait_for (&connected);
+  wait_for (&answered);
+
+  g_assert_false (enlist_connection_connect_finish (connection, connected, &error));
+  assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_TLS_UNAVAILABLE);
+  g_assert_null (enlist_connection_send_iq_finish (connection, answered, NULL, &iq_error));
+  assert_clear_error (iq_error, ENLIST_ERROR, ENLIST_ERROR_TLS_UNAVAILABLE);
+  g_clear_object (&connected);
+  g_clear_object (&answered);
+  finalize_connection (connection);
+
+  wait_closed (server, 0);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  assert_plaintext_clean (server, 0);
+  g_assert_null (strstr (enlist_fake_server_get_plaintext (server, 0), "s3cr3t"));
+}
+
+static void
+test_starttls_failure (Fixture       *f,
+                       gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_STARTTLS_FAILURE };
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options,
+                                                             ENLIST_ERROR_TLS_UNAVAILABLE, NULL);
+
+  /* a refusal to encrypt is not retried */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  assert_plaintext_clean (server, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Forbidden XML                                                           */
+
+static void
+test_doctype (Fixture       *f,
+              gconstpointer  data)
+{
+  EnlistFakeServerOptions options = {
+    .plain_response = "<?xml version='1.0'?>"
+                      "<!DOCTYPE stream:stream SYSTEM 'http://evil.example/stream.dtd'>"
+                      STREAM_ROOT "<stream:features/>",
+  };
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
+                                                             NULL);
+
+  assert_plaintext_clean (server, 0);
+}
+
+static void
+test_entity_plaintext (Fixture       *f,
+                       gconstpointer  data)
+{
+  EnlistFakeServerOptions options = {
+    .plain_response = "<?xml version='1.0'?>"
+                      "<!DOCTYPE stream:stream [<!ENTITY boom 'starttls'>]>"
+                      STREAM_ROOT "<stream:features><x>&boom;</x></stream:features>",
+  };
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
+                                                             NULL);
+
+  assert_plaintext_clean (server, 0);
+}
+
+static void
+test_entity_secured (Fixture       *f,
+                     gconstpointer  data)
+{
+  EnlistFakeServerOptions options = {
+    .secure_response = ENLIST_FAKE_SERVER_STREAM_HEADER
+                       "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                       "<mechanism>&plain;</mechanism></mechanisms></stream:features>",
+  };
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
+                                                             NULL);
+
+  assert_plaintext_clean (server, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Limits                                                                  */
+
+static void
+test_oversized_small_limits (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *padding = g_strnfill (8 * 1024, 'A');
+  g_autofree char *response = g_strconcat (ENLIST_FAKE_SERVER_STREAM_HEADER
+                                           "<stream:features><x xmlns='test:padding'>",
+                                           padding, "</x></stream:features>", NULL);
+  EnlistFakeServerOptions options = { .secure_response = response };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GError) error = NULL;
+  EnlistXmlLimits limits;
+
+  enlist_xml_limits_init_default (&limits);
+  limits.max_stanza_size = 2048;
+  limits.max_text = 1024;
+  limits.max_buffered = 4096;
+  enlist_connection_set_limits (connection, &limits);
+
+  g_assert_false (connect_sync (connection, NULL, &error));
+  assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED);
+  /* a limit is not the pipelining's fault: no second attempt */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  finalize_connection (connection);
+}
+
+static void
+test_oversized_default_limits (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *padding = g_strnfill (3 * 1024 * 1024, 'A');
+  g_autofree char *response = g_strconcat (ENLIST_FAKE_SERVER_STREAM_HEADER
+                                           "<stream:features><x xmlns='test:padding'>",
+                                           padding, "</x></stream:features>", NULL);
+  EnlistFakeServerOptions options = { .plain_response = response };
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options,
+                                                             ENLIST_ERROR_LIMIT_EXCEEDED, NULL);
+
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  assert_plaintext_clean (server, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Replies                                                                 */
+
+static void
+reply_by_query_cb (EnlistFakeServer    *server,
+                   const EnlistXmlNode *stanza,
+                   gpointer             user_data)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (stanza, "query", NULL);
+  g_autoptr(GString) reply = g_string_new ("<iq type='result' id='");
+  const char *from = NULL;
+
+  if (query == NULL)
+    return;
+  if (g_str_equal (query->ns, "test:spoof"))
+    from = "evil@elsewhere.example";
+  else if (g_str_equal (query->ns, "test:domain"))
+    from = "fake.test";
+  else if (g_str_equal (query->ns, "test:silent"))
+    return;
+
+  enlist_xml_escape_attr (reply, enlist_xml_node_get_attr (stanza, "id"));
+  g_string_append (reply, "'");
+  if (from != NULL)
+    g_string_append_printf (reply, " from='%s'", from);
+  g_string_append (reply, "><query xmlns='");
+  enlist_xml_escape_attr (reply, query->ns);
+  g_string_append (reply, "'/></iq>");
+
+  if (g_str_equal (query->ns, "test:close-mid-stanza"))
+    {
+      /* cut the reply in the middle of its child element */
+      g_string_truncate (reply, strstr (reply->str, "<query") - reply->str + 10);
+      enlist_fake_server_send (server, reply->str);
+      enlist_fake_server_close (server);
+      return;
+    }
+  enlist_fake_server_send (server, reply->str);
+}
+
+static void
+test_spoofed_reply (Fixture       *f,
+                    gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .stanza_func = reply_by_query_cb };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(EnlistXmlNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  reply = iq_sync (connection, "test:spoof", 500, &error);
+  g_assert_null (reply);
+  assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 450 * 1000);
+  g_clear_error (&error);
+
+  /* positive controls on the same stream: the domain, and no from at all */
+  reply = iq_sync (connection, "test:domain", 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_xml_node_get_attr (reply, "from"), ==, "fake.test");
+  g_clear_pointer (&reply, enlist_xml_node_free);
+
+  reply = iq_sync (connection, "test:no-from", 500, &error);
+  g_assert_no_error (error);
+  g_assert_null (enlist_xml_node_get_attr (reply, "from"));
+
+  g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_SECURED);
+  finalize_connection (connection);
+}
+
+static void
+test_close_mid_stanza (Fixture       *f,
+                       gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .stanza_func = reply_by_query_cb };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(EnlistXmlNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+
+  reply = iq_sync (connection, "test:close-mid-stanza", 0, &error);
+  g_assert_null (reply);
+  assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_CONNECTION_CLOSED);
+  g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_CLOSED);
+  finalize_connection (connection);
+}
+
+static void
+test_close_mid_features (Fixture       *f,
+                         gconstpointer  data)
+{
+  EnlistFakeServerOptions options = {
+    .flags = ENLIST_FAKE_SERVER_CLOSE_AFTER_RESPONSE,
+    .secure_response = ENLIST_FAKE_SERVER_STREAM_HEADER
+                       "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                       "<mechanism>PLA",
+  };
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options,
+                                                             ENLIST_ERROR_CONNECTION_CLOSED,
+                                                             NULL);
+
+  /* this could have been the pipelining's fault: tried once more, step by step */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
+  g_assert_true (enlist_fake_server_get_first_flight_pipelined (server, 0));
+  g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 1));
+}
+
+static void
+test_stream_error (Fixture       *f,
+                   gconstpointer  data)
+{
+  EnlistFakeServerOptions options = {
+    .flags = ENLIST_FAKE_SERVER_CLOSE_AFTER_RESPONSE,
+    .plain_response = ENLIST_FAKE_SERVER_STREAM_HEADER
+                      "<stream:error><host-unknown " STREAM_NS "/>"
+                      "<text " STREAM_NS ">This server does not serve that domain.</text>"
+                      "</stream:error></stream:stream>",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_STREAM,
+                                                             &error);
+
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, "host-unknown");
+  g_assert_cmpstr (enlist_error_get_server_text (error), ==,
+                   "This server does not serve that domain.");
+  assert_plaintext_clean (server, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Timeouts and cancelling                                                 */
+
+static void
+test_silent_server (Fixture       *f,
+                    gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_SILENT };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GError) error = NULL;
+  gint64 elapsed;
+
+  enlist_connection_set_timeout (connection, 700);
+  enlist_connection_set_pipelining (connection, FALSE);
+  elapsed = g_get_monotonic_time ();
+  g_assert_false (connect_sync (connection, NULL, &error));
+  elapsed = g_get_monotonic_time () - elapsed;
+  assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_TIMEOUT);
+  g_assert_cmpint (elapsed, >=, 650 * 1000);
+  g_assert_cmpint (elapsed, <, 2000 * 1000);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  finalize_connection (connection);
+}
+
+static void
+test_silent_server_pipelined (Fixture       *f,
+                              gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_SILENT };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GError) error = NULL;
+  gint64 elapsed;
+
+  /* the pipelined attempt times out and is retried once step by step */
+  enlist_connection_set_timeout (connection, 700);
+  elapsed = g_get_monotonic_time ();
+  g_assert_false (connect_sync (connection, NULL, &error));
+  elapsed = g_get_monotonic_time () - elapsed;
+  assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_TIMEOUT);
+  g_assert_cmpint (elapsed, <, 3 * 700 * 1000);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
+  finalize_connection (connection);
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_SILENT };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) answered = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) iq_error = NULL;
+
+  enlist_connection_connect_async (connection, cancellable, store_result_cb, &connected);
+  enlist_connection_send_iq_async (connection, new_iq ("jabber:iq:register"), 0, NULL,
+                                   store_result_cb, &answered);
+  g_timeout_add (100, cancel_cb, cancellable);
+  wait_for (&connected);
+  wait_for (&answered);
+
+  g_assert_false (enlist_connection_connect_finish (connection, connected, &error));
+  assert_clear_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (enlist_connection_send_iq_finish (connection, answered, NULL, &iq_error));
+  assert_clear_error (iq_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_CLOSED);
+  /* a cancel is not retried */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  g_clear_object (&connected);
+  g_clear_object (&answered);
+  finalize_connection (connection);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Certificates                                                            */
+
+static void
+test_untrusted_certificate (Fixture       *f,
+                            gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_OTHER_CERTIFICATE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_CERTIFICATE,
+                                                             &error);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *peer_fingerprint = NULL;
+  EnlistConnection *connection;
+  GTlsCertificate *certificate;
+
+  certificate = enlist_error_get_certificate (error);
+  g_assert_nonnull (certificate);
+  g_assert_true (enlist_error_get_certificate_flags (error) & G_TLS_CERTIFICATE_UNKNOWN_CA);
+  fingerprint = enlist_certificate_get_fingerprint (certificate);
+  g_assert_nonnull (fingerprint);
+  g_assert_nonnull (strstr (error->message, fingerprint));
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+
+  /* the user accepts it */
+  connection = new_connection (server, "fake.test", FALSE);
+  enlist_connection_add_pinned_fingerprint (connection, fingerprint);
+  g_clear_error (&error);
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_connection_get_trust_reason (connection), ==, "pinned");
+  peer_fingerprint =
+    enlist_certificate_get_fingerprint (enlist_connection_get_peer_certificate (connection));
+  g_assert_true (enlist_certificate_fingerprint_equal (fingerprint, peer_fingerprint));
+  finalize_connection (connection);
+}
+
+static void
+test_wrong_identity (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (NULL);
+  EnlistConnection *connection = new_connection (server, "wrong.example", FALSE);
+  g_autoptr(GError) error = NULL;
+
+  /* the host is 127.0.0.1, which the certificate names; the domain is not */
+  g_assert_false (connect_sync (connection, NULL, &error));
+  assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_CERTIFICATE);
+  g_assert_nonnull (enlist_error_get_certificate (error));
+  g_assert_true (enlist_error_get_certificate_flags (error) & G_TLS_CERTIFICATE_BAD_IDENTITY);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  finalize_connection (connection);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Pipelining                                                              */
+
+static void
+test_pipelining (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (NULL);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) answered = NULL;
+  g_autoptr(EnlistXmlNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *first_read;
+
+  enlist_connection_connect_async (connection, NULL, store_result_cb, &connected);
+  enlist_connection_send_iq_async (connection, new_iq ("jabber:iq:register"), 0, NULL,
+                                   store_result_cb, &answered);
+  wait_for (&connected);
+  wait_for (&answered);
+  g_assert_true (enlist_connection_connect_finish (connection, connected, &error));
+  g_assert_no_error (error);
+  reply = enlist_connection_send_iq_finish (connection, answered, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+  g_assert_true (enlist_connection_get_pipelined (connection));
+  g_clear_object (&connected);
+  g_clear_object (&answered);
+
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  g_assert_true (enlist_fake_server_get_first_flight_pipelined (server, 0));
+  assert_plaintext_clean (server, 0);
+  g_assert_cmpstr (strchr (strstr (enlist_fake_server_get_plaintext (server, 0),
+                                   "<stream:stream"), '>') + 1, ==, STARTTLS);
+
+  /* the held request shares the secured stream header's flight */
+  first_read = enlist_fake_server_get_secure_first_read (server, 0);
+  g_assert_nonnull (first_read);
+  g_assert_true (g_str_has_prefix (first_read, "<?xml version='1.0'?><stream:stream "));
+  g_assert_true (g_str_has_prefix (strchr (strstr (first_read, "<stream:stream"), '>') + 1,
+                                   "<iq "));
+  finalize_connection (connection);
+}
+
+static void
+test_pipelining_rejected (Fixture       *f,
+                          gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_REJECT_PIPELINED };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) answered = NULL;
+  g_autoptr(EnlistXmlNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enlist_connection_connect_async (connection, NULL, store_result_cb, &connected);
+  enlist_connection_send_iq_async (connection, new_iq ("jabber:iq:register"), 0, NULL,
+                                   store_result_cb, &answered);
+  wait_for (&connected);
+  wait_for (&answered);
+  g_assert_true (enlist_connection_connect_finish (connection, connected, &error));
+  g_assert_no_error (error);
+  reply = enlist_connection_send_iq_finish (connection, answered, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+  g_clear_object (&connected);
+  g_clear_object (&answered);
+
+  g_assert_false (enlist_connection_get_pipelined (connection));
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
+  g_assert_true (enlist_fake_server_get_first_flight_pipelined (server, 0));
+  g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 1));
+  assert_plaintext_clean (server, 0);
+  assert_plaintext_clean (server, 1);
+  finalize_connection (connection);
+
+  /* the domain is remembered: the next connection goes step by step at once */
+  connection = new_connection (server, "fake.test", FALSE);
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (enlist_connection_get_pipelined (connection));
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 3);
+  g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 2));
+  finalize_connection (connection);
+}
+
+static void
+test_direct_tls (Fixture       *f,
+                 gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_DIRECT_TLS };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", TRUE);
+  g_autoptr(EnlistXmlNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (enlist_connection_get_direct_tls (connection));
+  g_assert_cmpstr (enlist_connection_get_trust_reason (connection), ==, "ca-file");
+  reply = iq_sync (connection, "jabber:iq:register", 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  g_assert_cmpstr (enlist_fake_server_get_plaintext (server, 0), ==, "");
+  g_assert_true (g_str_has_prefix (enlist_fake_server_get_secure_received (server, 0),
+                                   "<?xml version='1.0'?><stream:stream "));
+  finalize_connection (connection);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/fake-server/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("connect", test_connect);
+  ADD ("starttls-not-offered", test_starttls_not_offered);
+  ADD ("starttls-failure", test_starttls_failure);
+  ADD ("doctype", test_doctype);
+  ADD ("entity-plaintext", test_entity_plaintext);
+  ADD ("entity-secured", test_entity_secured);
+  ADD ("oversized-small-limits", test_oversized_small_limits);
+  ADD ("oversized-default-limits", test_oversized_default_limits);
+  ADD ("spoofed-reply", test_spoofed_reply);
+  ADD ("close-mid-stanza", test_close_mid_stanza);
+  ADD ("close-mid-features", test_close_mid_features);
+  ADD ("stream-error", test_stream_error);
+  ADD ("silent-server", test_silent_server);
+  ADD ("silent-server-pipelined", test_silent_server_pipelined);
+  ADD ("cancel", test_cancel);
+  ADD ("untrusted-certificate", test_untrusted_certificate);
+  ADD ("wrong-identity", test_wrong_identity);
+  ADD ("pipelining", test_pipelining);
+  ADD ("pipelining-rejected", test_pipelining_rejected);
+  ADD ("direct-tls", test_direct_tls);
+
+#undef ADD
+
+  return g_test_run ();
+}

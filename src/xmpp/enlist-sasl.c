@@ -8,18 +8,13 @@
 
 #include "config.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <gsasl.h>
 
 #include "enlist-error.h"
 #include "enlist-sasl.h"
-
-/* What GNU SASL 2.2's SCRAM client draws from gsasl_nonce () for its nonce. */
-#define CLIENT_NONCE_BYTES 18
 
 G_STATIC_ASSERT (ENLIST_SASL_MAX_ITERATIONS % 1000000 == 0);
 
@@ -79,69 +74,6 @@ static const struct
 #define NO_SERVER_PROOF_MESSAGE \
   "The server could not prove that it knows your password, so Enlist stopped. Someone " \
   "may be impersonating the server; do not continue on this network."
-
-/* Test hook --------------------------------------------------------------- */
-
-/* GNU SASL cannot be told a client nonce: its SCRAM client draws one from
- * gsasl_nonce () in gsasl_client_start (), and it calls that exported function
- * through its PLT, so this definition takes the library's place. It hands out
- * the test nonce only while enlist_sasl_set_client_nonce_for_testing () restarts
- * a session on this thread, and defers to the library's own otherwise. */
-static _Thread_local const guchar *test_nonce;
-static _Thread_local gboolean      test_nonce_taken;
-
-typedef int (*NonceFunc) (char *data, size_t datalen);
-
-static int
-library_nonce (char   *data,
-               size_t  datalen)
-{
-  static gsize initialized = 0;
-  static NonceFunc next_nonce = NULL;
-
-  if (g_once_init_enter (&initialized))
-    {
-      void *symbol = dlsym (RTLD_NEXT, "gsasl_nonce");
-
-      if (symbol != NULL && symbol != (void *) gsasl_nonce)
-        next_nonce = (NonceFunc) symbol;
-      g_once_init_leave (&initialized, 1);
-    }
-
-  if (next_nonce != NULL)
-    return next_nonce (data, datalen);
-
-  /* No other definition to defer to (gsasl linked statically). */
-  while (datalen > 0)
-    {
-      ssize_t n = getrandom (data, datalen, 0);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return GSASL_CRYPTO_ERROR;
-        }
-      data += n;
-      datalen -= (size_t) n;
-    }
-
-  return GSASL_OK;
-}
-
-int
-gsasl_nonce (char   *data,
-             size_t  datalen)
-{
-  if (test_nonce != NULL && datalen == CLIENT_NONCE_BYTES)
-    {
-      memcpy (data, test_nonce, datalen);
-      test_nonce_taken = TRUE;
-      return GSASL_OK;
-    }
-
-  return library_nonce (data, datalen);
-}
 
 /* Secrets ----------------------------------------------------------------- */
 
@@ -902,41 +834,4 @@ enlist_sasl_verify_success (EnlistSasl  *self,
 
   self->stage = STAGE_DONE;
   return TRUE;
-}
-
-void
-enlist_sasl_set_client_nonce_for_testing (EnlistSasl *self,
-                                          const char *nonce)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree guchar *bytes = NULL;
-  g_autofree char *encoded = NULL;
-  gsize length = 0;
-
-  g_return_if_fail (ENLIST_IS_SASL (self));
-  g_return_if_fail (nonce != NULL);
-  g_return_if_fail (self->scram);
-  g_return_if_fail (self->stage == STAGE_INITIAL);
-  g_return_if_fail (!g_atomic_int_get (&self->busy));
-
-  /* The nonce reaches gsasl as the bytes it base64-encodes itself. */
-  bytes = g_base64_decode (nonce, &length);
-  encoded = g_base64_encode (bytes, length);
-  if (length != CLIENT_NONCE_BYTES || strcmp (encoded, nonce) != 0)
-    {
-      g_critical ("%s: the nonce must be the base64 encoding of %d bytes",
-                  G_STRFUNC, CLIENT_NONCE_BYTES);
-      return;
-    }
-
-  g_clear_pointer (&self->session, gsasl_finish);
-
-  test_nonce = bytes;
-  test_nonce_taken = FALSE;
-  if (!start_session (self, &error))
-    g_critical ("%s: %s", G_STRFUNC, error->message);
-  test_nonce = NULL;
-
-  if (self->session != NULL && !test_nonce_taken)
-    g_critical ("%s: GNU SASL did not draw its nonce from gsasl_nonce ()", G_STRFUNC);
 }

@@ -51,8 +51,4 @@ gboolean    enlist_sasl_verify_success   (EnlistSasl         *self,
                                           const char         *success,
                                           GError            **error);
 
-/* For the RFC 5802 test vector only: a fixed client nonce. */
-void        enlist_sasl_set_client_nonce_for_testing (EnlistSasl *self,
-                                                      const char *nonce);
-
 G_END_DECLS

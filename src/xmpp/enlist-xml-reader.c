@@ -99,14 +99,53 @@ reader_offset (EnlistXmlReader *reader)
   return (guint64) input->consumed + (guint64) (input->cur - input->base);
 }
 
+/* Where the given character data ends in the stream. libxml2 moves its
+ * cursor past text only after the characters callback returns, so the
+ * cursor alone would lag behind. */
+static guint64
+reader_offset_after (EnlistXmlReader *reader,
+                     const xmlChar   *text,
+                     int              len)
+{
+  xmlParserInputPtr input = reader->ctxt->input;
+  guintptr start = (guintptr) input->base;
+  guintptr end = (guintptr) input->end;
+  guintptr t = (guintptr) text;
+
+  if (t >= start && t + (guintptr) len <= end)
+    return (guint64) input->consumed + (guint64) (t + (guintptr) len - start);
+
+  return reader_offset (reader);
+}
+
 static gboolean
 reader_check_stanza_size (EnlistXmlReader *reader)
 {
-  if (reader_offset (reader) - reader->boundary > reader->limits.max_stanza_size)
+  guint64 offset = reader_offset (reader);
+
+  if (offset > reader->boundary && offset - reader->boundary > reader->limits.max_stanza_size)
     {
       reader_fail (reader, ENLIST_ERROR_LIMIT_EXCEEDED,
                    "The server sent a stanza larger than %" G_GSIZE_FORMAT " bytes",
                    reader->limits.max_stanza_size);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Errors reach on_structured_error, which stops the parser. Should a report
+ * ever be routed elsewhere (error routing has changed between libxml2
+ * versions), the flags libxml2 leaves behind still keep us from acting on
+ * what follows; a namespace error alone would not even stop libxml2. */
+static gboolean
+reader_check_well_formed (EnlistXmlReader *reader)
+{
+  if (!reader->ctxt->wellFormed || !reader->ctxt->nsWellFormed)
+    {
+      reader_fail (reader, ENLIST_ERROR_PROTOCOL,
+                   reader->ctxt->nsWellFormed ? "The server sent malformed XML"
+                                              : "The server sent XML with a namespace error");
       return FALSE;
     }
 
@@ -156,9 +195,20 @@ static void
 on_start_document (void *user_data)
 {
   EnlistXmlReader *reader = user_data;
+  const char *version = (const char *) reader->ctxt->version;
 
-  if (reader_is_live (reader))
-    reader_check_encoding (reader);
+  if (!reader_is_live (reader) || !reader_check_well_formed (reader))
+    return;
+
+  /* libxml2 only warns about XML 1.1, which allows more control characters. */
+  if (version != NULL && strcmp (version, "1.0") != 0)
+    {
+      reader_fail (reader, ENLIST_ERROR_PROTOCOL,
+                   "The server declared XML version %.20s, but XMPP uses XML 1.0", version);
+      return;
+    }
+
+  reader_check_encoding (reader);
 }
 
 /* libxml2 (with XML_PARSE_NOENT off) hands attribute values over with the
@@ -236,7 +286,7 @@ on_start_element (void           *user_data,
   EnlistXmlReader *reader = user_data;
   g_autoptr(EnlistXmlNode) node = NULL;
 
-  if (!reader_is_live (reader))
+  if (!reader_is_live (reader) || !reader_check_well_formed (reader))
     return;
 
   if (reader->depth == 0)
@@ -305,7 +355,7 @@ on_end_element (void          *user_data,
   EnlistXmlReader *reader = user_data;
   EnlistXmlNode *node;
 
-  if (!reader_is_live (reader))
+  if (!reader_is_live (reader) || !reader_check_well_formed (reader))
     return;
 
   g_assert (reader->depth > 0);
@@ -367,7 +417,7 @@ on_characters (void          *user_data,
 {
   EnlistXmlReader *reader = user_data;
 
-  if (!reader_is_live (reader) || len <= 0)
+  if (!reader_is_live (reader) || len <= 0 || !reader_check_well_formed (reader))
     return;
 
   if (reader->current == NULL)
@@ -382,7 +432,7 @@ on_characters (void          *user_data,
         }
 
       if (reader->depth == 1)
-        reader->boundary = reader_offset (reader);
+        reader->boundary = reader_offset_after (reader, text, len);
       return;
     }
 
@@ -519,7 +569,8 @@ static void
 on_comment (void          *user_data,
             const xmlChar *value)
 {
-  reader_fail (user_data, ENLIST_ERROR_PROTOCOL, "The server sent an XML comment, which XMPP forbids");
+  reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
+               "The server sent an XML comment, which XMPP forbids");
 }
 
 /* The XML declaration is not reported as a processing instruction, so
@@ -716,7 +767,8 @@ reader_check_head (EnlistXmlReader *reader)
       h[0] == 0 || h[1] == 0 || h[2] == 0 || h[3] == 0)
     {
       reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                   "The server sent a stream encoded in UTF-16 or UTF-32, but XMPP requires UTF-8");
+                   "The server sent a stream encoded in UTF-16 or UTF-32, "
+                   "but XMPP requires UTF-8");
       return FALSE;
     }
 
@@ -752,13 +804,17 @@ reader_push (EnlistXmlReader *reader,
       if (!reader_is_live (reader))
         return;
 
+      if (!reader_check_well_formed (reader))
+        return;
+
       if (rc != XML_ERR_OK)
         {
           reader_fail (reader, ENLIST_ERROR_PROTOCOL, "The server sent malformed XML");
           return;
         }
 
-      if (reader->fed - reader->boundary > reader->limits.max_buffered)
+      if (reader->fed > reader->boundary &&
+          reader->fed - reader->boundary > reader->limits.max_buffered)
         {
           reader_fail (reader, ENLIST_ERROR_LIMIT_EXCEEDED,
                        "The server sent more than %" G_GSIZE_FORMAT " bytes without "
