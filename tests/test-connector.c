@@ -118,9 +118,10 @@ test_resolver_add (TestResolver *self,
                    guint16       priority,
                    guint16       weight)
 {
-  GList *targets = g_hash_table_lookup (self->answers, rrname);
+  GList *targets = NULL;
+  g_autofree char *old_key = NULL;
 
-  g_hash_table_steal (self->answers, rrname);
+  g_hash_table_steal_extended (self->answers, rrname, (gpointer *) &old_key, (gpointer *) &targets);
   targets = g_list_append (targets, g_srv_target_new (host, port, priority, weight));
   g_hash_table_insert (self->answers, g_strdup (rrname), targets);
 }

@@ -574,6 +574,16 @@ cmd_probe (int    argc,
 /* ---------------------------------------------------------------------- */
 /* login                                                                   */
 
+static void
+wipe_and_free (char  *buffer,
+               gsize  size)
+{
+  if (buffer == NULL)
+    return;
+  explicit_bzero (buffer, size);
+  g_free (buffer);
+}
+
 /* Reads one line (without its newline) from fd into a buffer that is wiped
  * on every path; with echo off when it is a terminal. */
 char *
@@ -628,8 +638,7 @@ enlist_cli_read_secret (int          fd,
 
   if (len == 0 || len > MAX_PASSWORD_LENGTH)
     {
-      explicit_bzero (buffer, MAX_PASSWORD_LENGTH + 1);
-      g_free (buffer);
+      wipe_and_free (buffer, MAX_PASSWORD_LENGTH + 1);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    len == 0 ? _("No password was given.")
                             : _("The password is longer than %d bytes."),
