@@ -1226,8 +1226,10 @@ read_cb (GObject      *source,
 
   if (!enlist_xml_reader_feed (self->reader, (const char *) op->data, n, &error))
     {
-      /* RFC 6120 §4.9.1.2: tell the server before closing */
-      if (self->output != NULL)
+      /* RFC 6120 §4.9.1.2: tell the server before closing, but only on the
+       * secured stream: before TLS nothing but the header and <starttls/>
+       * is ever written */
+      if (self->output != NULL && self->tls != NULL)
         {
           queue_text (self, "<stream:error><not-well-formed "
                             "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
