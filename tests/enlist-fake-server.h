@@ -16,13 +16,13 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  ENLIST_FAKE_SERVER_DEFAULT           = 0,
-  ENLIST_FAKE_SERVER_NO_STARTTLS       = 1 << 0, /* plaintext features without <starttls/> */
-  ENLIST_FAKE_SERVER_STARTTLS_FAILURE  = 1 << 1, /* answer <starttls/> with <failure/> */
-  ENLIST_FAKE_SERVER_DIRECT_TLS        = 1 << 2, /* TLS from the first byte (XEP-0368) */
-  ENLIST_FAKE_SERVER_REJECT_PIPELINED  = 1 << 3, /* close when a stanza comes with the header */
-  ENLIST_FAKE_SERVER_SILENT            = 1 << 4, /* never send anything */
-  ENLIST_FAKE_SERVER_OTHER_CERTIFICATE = 1 << 5, /* use fixtures/other.pem */
+  ENLIST_FAKE_SERVER_DEFAULT              = 0,
+  ENLIST_FAKE_SERVER_NO_STARTTLS          = 1 << 0, /* plaintext features without <starttls/> */
+  ENLIST_FAKE_SERVER_STARTTLS_FAILURE     = 1 << 1, /* answer <starttls/> with <failure/> */
+  ENLIST_FAKE_SERVER_DIRECT_TLS           = 1 << 2, /* TLS from the first byte (XEP-0368) */
+  ENLIST_FAKE_SERVER_REJECT_PIPELINED     = 1 << 3, /* close when a stanza comes with the header */
+  ENLIST_FAKE_SERVER_SILENT               = 1 << 4, /* never send anything */
+  ENLIST_FAKE_SERVER_OTHER_CERTIFICATE    = 1 << 5, /* use fixtures/other.pem */
   ENLIST_FAKE_SERVER_CLOSE_AFTER_RESPONSE = 1 << 6, /* close once a raw response is written */
 } EnlistFakeServerFlags;
 

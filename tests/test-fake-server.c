@@ -75,14 +75,6 @@ wait_for (GAsyncResult **slot)
     g_main_context_iteration (NULL, TRUE);
 }
 
-static void
-wait_closed (EnlistFakeServer *server,
-             guint             index)
-{
-  while (!enlist_fake_server_is_closed (server, index))
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Waits for the connection's own callbacks to let go of it, then checks that
  * dropping the test's reference finalizes it. */
 static void
@@ -158,6 +150,26 @@ assert_clear_error (const GError *error,
   g_test_message ("error as expected: %s", error->message);
 }
 
+/* Before TLS the client wrote its stream header and at most <starttls/>. */
+static void
+assert_plaintext_clean (EnlistFakeServer *server,
+                        guint             index)
+{
+  const char *plaintext;
+
+  /* everything the client wrote has arrived once the server saw it close */
+  while (!enlist_fake_server_is_closed (server, index))
+    g_main_context_iteration (NULL, TRUE);
+  plaintext = enlist_fake_server_get_plaintext (server, index);
+
+  g_assert_true (g_str_has_prefix (plaintext, "<?xml version='1.0'?><stream:stream "));
+  g_assert_cmpuint (enlist_fake_server_get_n_plaintext_other (server, index), ==, 0);
+  /* the header ends at its first '>' after the declaration; then only <starttls/> */
+  plaintext = strchr (strstr (plaintext, "<stream:stream"), '>') + 1;
+  if (*plaintext != '\0')
+    g_assert_cmpstr (plaintext, ==, STARTTLS);
+}
+
 /* Connects to a server built from options and expects code in ENLIST_ERROR. */
 static EnlistFakeServer *
 expect_connect_error (const EnlistFakeServerOptions *options,
@@ -172,23 +184,11 @@ expect_connect_error (const EnlistFakeServerOptions *options,
   assert_clear_error (error, ENLIST_ERROR, code);
   g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_CLOSED);
   finalize_connection (connection);
+  for (guint i = 0; i < enlist_fake_server_get_n_connections (server); i++)
+    assert_plaintext_clean (server, i);
   if (error_out != NULL)
     *error_out = g_steal_pointer (&error);
   return server;
-}
-
-static void
-assert_plaintext_clean (EnlistFakeServer *server,
-                        guint             index)
-{
-  const char *plaintext = enlist_fake_server_get_plaintext (server, index);
-
-  g_assert_true (g_str_has_prefix (plaintext, "<?xml version='1.0'?><stream:stream "));
-  g_assert_cmpuint (enlist_fake_server_get_n_plaintext_other (server, index), ==, 0);
-  /* the header ends at its first '>' after the declaration; then only <starttls/> */
-  plaintext = strchr (strstr (plaintext, "<stream:stream"), '>') + 1;
-  if (*plaintext != '\0')
-    g_assert_cmpstr (plaintext, ==, STARTTLS);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -244,11 +244,12 @@ test_starttls_not_offered (Fixture       *f,
   g_autoptr(GAsyncResult) answered = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) iq_error = NULL;
+  EnlistXmlNode *password;
 
   /* a request with a secret, queued before connecting finishes */
-  enlist_xml_node_set_text (enlist_xml_node_add_child (enlist_xml_node_get_child (iq, "query", NULL),
-                                                       "password", NULL),
-                            "s3cr3t-password");
+  password = enlist_xml_node_add_child (enlist_xml_node_get_child (iq, "query", NULL),
+                                        "password", NULL);
+  enlist_xml_node_set_text (password, "s3cr3t-password");
   enlist_connection_connect_async (connection, NULL, store_result_cb, &connected);
   enlist_connection_send_iq_async (connection, g_steal_pointer (&iq), 0, NULL,
                                    store_result_cb, &answered);
@@ -263,7 +264,6 @@ test_starttls_not_offered (Fixture       *f,
   g_clear_object (&answered);
   finalize_connection (connection);
 
-  wait_closed (server, 0);
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
   assert_plaintext_clean (server, 0);
   g_assert_null (strstr (enlist_fake_server_get_plaintext (server, 0), "s3cr3t"));
@@ -279,7 +279,6 @@ test_starttls_failure (Fixture       *f,
 
   /* a refusal to encrypt is not retried */
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-  assert_plaintext_clean (server, 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -297,7 +296,8 @@ test_doctype (Fixture       *f,
   g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
                                                              NULL);
 
-  assert_plaintext_clean (server, 0);
+  /* it could have been the pipelining's fault: tried once more, step by step */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
 }
 
 static void
@@ -312,7 +312,24 @@ test_entity_plaintext (Fixture       *f,
   g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
                                                              NULL);
 
-  assert_plaintext_clean (server, 0);
+  /* it could have been the pipelining's fault: tried once more, step by step */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
+}
+
+static void
+test_doctype_secured (Fixture       *f,
+                      gconstpointer  data)
+{
+  EnlistFakeServerOptions options = {
+    .secure_response = "<?xml version='1.0'?>"
+                       "<!DOCTYPE stream:stream [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;'>]>"
+                       STREAM_ROOT "<stream:features><x>&lol2;</x></stream:features>",
+  };
+  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
+                                                             NULL);
+
+  /* it could have been the pipelining's fault: tried once more, step by step */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
 }
 
 static void
@@ -327,7 +344,8 @@ test_entity_secured (Fixture       *f,
   g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
                                                              NULL);
 
-  assert_plaintext_clean (server, 0);
+  /* it could have been the pipelining's fault: tried once more, step by step */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -373,7 +391,6 @@ test_oversized_default_limits (Fixture       *f,
                                                              ENLIST_ERROR_LIMIT_EXCEEDED, NULL);
 
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-  assert_plaintext_clean (server, 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -509,7 +526,6 @@ test_stream_error (Fixture       *f,
   g_assert_cmpstr (enlist_error_get_condition (error), ==, "host-unknown");
   g_assert_cmpstr (enlist_error_get_server_text (error), ==,
                    "This server does not serve that domain.");
-  assert_plaintext_clean (server, 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -682,7 +698,6 @@ test_pipelining (Fixture       *f,
 
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
   g_assert_true (enlist_fake_server_get_first_flight_pipelined (server, 0));
-  assert_plaintext_clean (server, 0);
   g_assert_cmpstr (strchr (strstr (enlist_fake_server_get_plaintext (server, 0),
                                    "<stream:stream"), '>') + 1, ==, STARTTLS);
 
@@ -693,6 +708,7 @@ test_pipelining (Fixture       *f,
   g_assert_true (g_str_has_prefix (strchr (strstr (first_read, "<stream:stream"), '>') + 1,
                                    "<iq "));
   finalize_connection (connection);
+  assert_plaintext_clean (server, 0);
 }
 
 static void
@@ -724,9 +740,9 @@ test_pipelining_rejected (Fixture       *f,
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
   g_assert_true (enlist_fake_server_get_first_flight_pipelined (server, 0));
   g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 1));
+  finalize_connection (connection);
   assert_plaintext_clean (server, 0);
   assert_plaintext_clean (server, 1);
-  finalize_connection (connection);
 
   /* the domain is remembered: the next connection goes step by step at once */
   connection = new_connection (server, "fake.test", FALSE);
@@ -736,6 +752,7 @@ test_pipelining_rejected (Fixture       *f,
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 3);
   g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 2));
   finalize_connection (connection);
+  assert_plaintext_clean (server, 2);
 }
 
 static void
@@ -777,6 +794,7 @@ main (int   argc,
   ADD ("starttls-failure", test_starttls_failure);
   ADD ("doctype", test_doctype);
   ADD ("entity-plaintext", test_entity_plaintext);
+  ADD ("doctype-secured", test_doctype_secured);
   ADD ("entity-secured", test_entity_secured);
   ADD ("oversized-small-limits", test_oversized_small_limits);
   ADD ("oversized-default-limits", test_oversized_default_limits);

@@ -622,6 +622,30 @@ fail_pending (EnlistConnection *self,
     }
 }
 
+/* Could this failure be a server's reaction to input it got too early? */
+static gboolean
+may_be_pipelining_failure (const GError *error)
+{
+  static const char * const stream_conditions[] = {
+    "bad-format", "invalid-namespace", "invalid-xml", "not-well-formed", "policy-violation",
+    "unsupported-stanza-type", "undefined-condition", NULL
+  };
+
+  if (error->domain != ENLIST_ERROR)
+    return FALSE;
+  switch (error->code)
+    {
+    case ENLIST_ERROR_CONNECTION_CLOSED:
+    case ENLIST_ERROR_PROTOCOL:
+    case ENLIST_ERROR_TIMEOUT:
+      return TRUE;
+    case ENLIST_ERROR_STREAM:
+      return g_strv_contains (stream_conditions, enlist_error_get_condition (error));
+    default:
+      return FALSE;
+    }
+}
+
 static gboolean
 can_retry (EnlistConnection *self,
            const GError     *error)
@@ -665,11 +689,7 @@ connection_fail (EnlistConnection *self,
   if (can_retry (self, error))
     {
       if (self->pipelined && !self->retried_stepwise && was_pipelined_phase
-          && (error->domain == ENLIST_ERROR
-              && (error->code == ENLIST_ERROR_CONNECTION_CLOSED
-                  || error->code == ENLIST_ERROR_STREAM
-                  || error->code == ENLIST_ERROR_PROTOCOL
-                  || error->code == ENLIST_ERROR_TIMEOUT)))
+          && may_be_pipelining_failure (error))
         {
           g_debug ("%s failed with pipelined input (%s); retrying step by step",
                    self->domain, error->message);
@@ -1293,10 +1313,10 @@ accept_certificate_cb (GTlsConnection      *tls,
         return TRUE;
       }
 
-  /* the extra trust anchors are consulted only for what the system store
-   * did not vouch for; every other problem (expiry, name) stays fatal */
-  if (self->ca_database != NULL
-      && (errors & ~G_TLS_CERTIFICATE_UNKNOWN_CA) == 0)
+  /* the extra trust anchors vouch for a chain only when it has no problem
+   * by their account either; when they know the chain, their verdict is the
+   * accurate one to report (say, a wrong name rather than an unknown CA) */
+  if (self->ca_database != NULL)
     {
       g_autoptr(GSocketConnectable) identity = g_network_address_new (self->domain, 0);
       g_autoptr(GError) error = NULL;
@@ -1311,7 +1331,7 @@ accept_certificate_cb (GTlsConnection      *tls,
           self->trust_reason = "ca-file";
           return TRUE;
         }
-      if (error == NULL)
+      if (error == NULL && (flags & G_TLS_CERTIFICATE_UNKNOWN_CA) == 0)
         errors = flags;
     }
 
@@ -1595,6 +1615,19 @@ enlist_connection_connect_finish (EnlistConnection *self,
 /* ---------------------------------------------------------------------- */
 /* Requests                                                                */
 
+/* A request that ended before the stream was secured is not sent later. */
+static void
+drop_held (EnlistConnection *self,
+           const char       *id)
+{
+  for (guint i = 0; i < self->held->len; i++)
+    if (g_strcmp0 (enlist_xml_node_get_attr (g_ptr_array_index (self->held, i), "id"), id) == 0)
+      {
+        g_ptr_array_remove_index (self->held, i);
+        return;
+      }
+}
+
 static gboolean
 iq_timeout_cb (gpointer user_data)
 {
@@ -1603,6 +1636,7 @@ iq_timeout_cb (gpointer user_data)
 
   pending->timeout_id = 0;
   g_hash_table_steal (self->pending, pending->id);
+  drop_held (self, pending->id);
   g_task_return_new_error (pending->task, ENLIST_ERROR, ENLIST_ERROR_TIMEOUT, "%s",
                            _("The server did not answer in time."));
   pending_iq_free (pending);
@@ -1620,6 +1654,7 @@ iq_cancelled_idle (gpointer user_data)
   if (pending != NULL && pending->task == task)
     {
       g_hash_table_steal (self->pending, id);
+      drop_held (self, id);
       g_task_return_error_if_cancelled (pending->task);
       pending_iq_free (pending);
     }
