@@ -302,6 +302,9 @@ run_cli_json (const char * const *argv,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
   g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("enlist-cli died (signal %d); its stderr:\n%s",
+             g_subprocess_get_term_sig (process), err ? err : "");
   *exit_status = g_subprocess_get_exit_status (process);
   if (err && *err)
     g_test_message ("enlist-cli stderr: %s", err);
@@ -334,11 +337,19 @@ test_cli_probe (gconstpointer data)
   const char *argv[] = {
     cli_path (), "probe", enlist_test_servers_get_domain (servers), "--host", "127.0.0.1",
     "--port", port, "--ca-file", enlist_test_servers_get_ca_file (servers), "--json",
-    target->direct_tls ? "--direct-tls" : NULL, NULL
+    "--fetch-form", target->direct_tls ? "--direct-tls" : NULL, NULL
   };
+  JsonObject *form;
 
   result = run_cli_json (argv, NULL, &status, &parser);
   g_assert_cmpint (status, ==, 0);
+  /* both answer with a data form: Prosody beside its legacy fields,
+   * ejabberd (CAPTCHA-protected) only with one */
+  form = json_object_get_object_member (result, "registration_form");
+  g_assert_cmpstr (json_object_get_string_member (form, "kind"), ==, "data-form");
+  g_assert_cmpint (json_object_get_int_member (form, "fields"), >=, 2);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (result, "timings_ms"),
+                                                    "form"), >, 0.0);
   g_assert_true (json_object_get_boolean_member (result, "ok"));
   g_assert_cmpint (json_object_get_boolean_member (json_object_get_object_member (result, "endpoint"),
                                                    "direct_tls"), ==, target->direct_tls);

@@ -49,7 +49,13 @@ typedef struct
   gint64            started;
   char             *password;
   char             *username;
-  gint64            auth_started;
+  /* probe --fetch-form */
+  gboolean          fetch_form;
+  guint             outstanding;
+  GError           *connect_error;
+  EnlistXmlNode    *form_reply;
+  GError           *form_error;
+  gint64            form_usec;
 } Cli;
 
 static void
@@ -64,6 +70,9 @@ cli_clear (Cli *cli)
   g_clear_object (&cli->connection);
   g_clear_error (&cli->error);
   g_clear_pointer (&cli->username, g_free);
+  g_clear_error (&cli->connect_error);
+  g_clear_error (&cli->form_error);
+  g_clear_pointer (&cli->form_reply, enlist_xml_node_free);
   if (cli->password != NULL)
     {
       explicit_bzero (cli->password, strlen (cli->password));
@@ -413,12 +422,44 @@ ms (gint64 usec)
   return usec / 1000.0;
 }
 
+/* What kind of registration form the reply to the request holds, and how many
+ * fields: a data form (XEP-0004) wins over the legacy fields beside it. */
+static const char *
+describe_form (const EnlistXmlNode *reply,
+               guint               *n_fields)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (reply, "query", "jabber:iq:register");
+  const EnlistXmlNode *form = query ? enlist_xml_node_get_child (query, "x", "jabber:x:data") : NULL;
+  static const char * const not_fields[] = { "instructions", "registered", "x", "data", NULL };
+
+  *n_fields = 0;
+  if (query == NULL)
+    return "none";
+  if (enlist_xml_node_get_child (query, "registered", NULL) != NULL)
+    return "already-registered";
+  if (form != NULL)
+    {
+      for (guint i = 0; i < form->children->len; i++)
+        if (enlist_xml_node_is (g_ptr_array_index (form->children, i), "field", "jabber:x:data"))
+          (*n_fields)++;
+      return "data-form";
+    }
+  for (guint i = 0; i < query->children->len; i++)
+    {
+      const EnlistXmlNode *child = g_ptr_array_index (query->children, i);
+      if (g_str_equal (child->ns, "jabber:iq:register") && !g_strv_contains (not_fields, child->name))
+        (*n_fields)++;
+    }
+  return *n_fields > 0 ? "legacy" : "none";
+}
+
 static void
 probe_print (Cli *cli)
 {
   EnlistConnection *c = cli->connection;
   const EnlistConnectionTimings *t = enlist_connection_get_timings (c);
   GTlsCertificate *certificate = enlist_connection_get_peer_certificate (c);
+  g_autofree char *ciphersuite = enlist_connection_dup_tls_ciphersuite (c);
   const char * const *mechanisms = enlist_connection_get_mechanisms (c);
   gboolean can_register = enlist_connection_has_feature (c, "register", "http://jabber.org/features/iq-register");
   gboolean ibr_token = enlist_connection_has_feature (c, "register", "urn:xmpp:ibr-token:0");
@@ -453,7 +494,7 @@ probe_print (Cli *cli)
       json_builder_set_member_name (b, "version");
       json_builder_add_string_value (b, tls_version_name (enlist_connection_get_tls_version (c)));
       json_builder_set_member_name (b, "ciphersuite");
-      json_builder_add_string_value (b, enlist_connection_get_tls_ciphersuite (c));
+      json_builder_add_string_value (b, ciphersuite);
       json_builder_set_member_name (b, "trusted_by");
       json_builder_add_string_value (b, enlist_connection_get_trust_reason (c));
       if (certificate != NULL)
@@ -476,12 +517,33 @@ probe_print (Cli *cli)
         json_builder_add_string_value (b, mechanisms[i]);
       json_builder_end_array (b);
       json_builder_end_object (b);
+      if (cli->fetch_form)
+        {
+          json_builder_set_member_name (b, "registration_form");
+          json_builder_begin_object (b);
+          if (cli->form_reply != NULL)
+            {
+              guint n_fields;
+              json_builder_set_member_name (b, "kind");
+              json_builder_add_string_value (b, describe_form (cli->form_reply, &n_fields));
+              json_builder_set_member_name (b, "fields");
+              json_builder_add_int_value (b, n_fields);
+            }
+          else
+            add_error_member (b, cli->form_error);
+          json_builder_end_object (b);
+        }
       json_builder_set_member_name (b, "timings_ms");
       json_builder_begin_object (b);
       for (guint i = 0; i < G_N_ELEMENTS (phases); i++)
         {
           json_builder_set_member_name (b, phases[i].name);
           json_builder_add_double_value (b, ms (phases[i].value));
+        }
+      if (cli->fetch_form)
+        {
+          json_builder_set_member_name (b, "form");
+          json_builder_add_double_value (b, ms (cli->form_usec));
         }
       json_builder_end_object (b);
       json_builder_end_object (b);
@@ -497,7 +559,7 @@ probe_print (Cli *cli)
                                                  enlist_connection_get_pipelined (c) ? ", pipelined" : "");
     g_autofree char *tls = g_strdup_printf ("%s, %s (trusted by: %s)",
                                             tls_version_name (enlist_connection_get_tls_version (c)),
-                                            enlist_connection_get_tls_ciphersuite (c),
+                                            ciphersuite,
                                             enlist_connection_get_trust_reason (c));
 
     print_safe (stdout, _("Server:        "), enlist_connection_get_domain (c));
@@ -517,24 +579,33 @@ probe_print (Cli *cli)
       printf ("%s%s\n", _("Invitations:   "),
               ibr_token ? _("supported (urn:xmpp:ibr-token:0)") : _("supported (urn:xmpp:invite)"));
     print_safe (stdout, _("SASL:          "), *mechs ? mechs : _("none offered"));
+    if (cli->fetch_form && cli->form_reply != NULL)
+      {
+        guint n_fields;
+        const char *kind = describe_form (cli->form_reply, &n_fields);
+        g_autofree char *line = g_strdup_printf (_("%s, %u fields"), kind, n_fields);
+        print_safe (stdout, _("Form:          "), line);
+      }
+    else if (cli->fetch_form)
+      print_safe (stdout, _("Form:          "), cli->form_error->message);
     printf ("%s", _("Timings (ms):  "));
     for (guint i = 0; i < G_N_ELEMENTS (phases); i++)
       printf ("%s%s %.1f", i ? ", " : "", phases[i].name, ms (phases[i].value));
+    if (cli->fetch_form)
+      printf (", form %.1f", ms (cli->form_usec));
     printf ("\n");
   }
 }
 
 static void
-probe_connect_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+probe_done (Cli *cli)
 {
-  Cli *cli = user_data;
-  g_autoptr(GError) error = NULL;
+  if (--cli->outstanding > 0)
+    return;
 
-  if (!enlist_connection_connect_finish (ENLIST_CONNECTION (source), result, &error))
+  if (cli->connect_error != NULL)
     {
-      cli->exit_code = report_error (cli, "probe", error);
+      cli->exit_code = report_error (cli, "probe", cli->connect_error);
       g_main_loop_quit (cli->loop);
       return;
     }
@@ -544,6 +615,31 @@ probe_connect_cb (GObject      *source,
   finish (cli);
 }
 
+static void
+probe_connect_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  enlist_connection_connect_finish (ENLIST_CONNECTION (source), result, &cli->connect_error);
+  probe_done (cli);
+}
+
+static void
+probe_form_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  cli->form_reply = enlist_connection_send_iq_finish (ENLIST_CONNECTION (source), result, NULL,
+                                                      &cli->form_error);
+  cli->form_usec = g_get_monotonic_time () - cli->started;
+  probe_done (cli);
+}
+
+
 static int
 cmd_probe (int    argc,
            char **argv)
@@ -551,10 +647,16 @@ cmd_probe (int    argc,
   g_auto(Cli) cli = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "fetch-form", 0, 0, G_OPTION_ARG_NONE, &cli.fetch_form,
+      N_("Also ask for the registration form and report what came back"), NULL },
+    { NULL }
+  };
 
   context = g_option_context_new (_("DOMAIN — connect, secure the connection and show what the server offers"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_main_group (context, connection_group (&cli));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (context, connection_group (&cli));
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
     {
       fprintf (stderr, "enlist-cli probe: %s\n", error ? error->message : _("expected one DOMAIN"));
@@ -567,7 +669,20 @@ cmd_probe (int    argc,
       return error->domain == G_OPTION_ERROR ? ENLIST_EXIT_USAGE : ENLIST_EXIT_FAILED;
     }
 
+  cli.started = g_get_monotonic_time ();
+  cli.outstanding = 1;
   enlist_connection_connect_async (cli.connection, cli.cancellable, probe_connect_cb, &cli);
+  if (cli.fetch_form)
+    {
+      /* queued now, so it travels in the same flight as the secured stream's
+       * header: the engine never sends it before TLS */
+      EnlistXmlNode *iq = enlist_xml_node_new ("iq", ENLIST_NS_CLIENT);
+
+      enlist_xml_node_set_attr (iq, "type", "get");
+      enlist_xml_node_add_child (iq, "query", "jabber:iq:register");
+      cli.outstanding++;
+      enlist_connection_send_iq_async (cli.connection, iq, 0, cli.cancellable, probe_form_cb, &cli);
+    }
   return run_loop (&cli);
 }
 

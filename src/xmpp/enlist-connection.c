@@ -398,8 +398,8 @@ enlist_connection_get_tls_version (EnlistConnection *self)
                    : G_TLS_PROTOCOL_VERSION_UNKNOWN;
 }
 
-const char *
-enlist_connection_get_tls_ciphersuite (EnlistConnection *self)
+char *
+enlist_connection_dup_tls_ciphersuite (EnlistConnection *self)
 {
   g_return_val_if_fail (ENLIST_IS_CONNECTION (self), NULL);
   return self->tls ? g_tls_connection_get_ciphersuite_name (self->tls) : NULL;

@@ -126,7 +126,7 @@ guint16                enlist_connection_get_port            (EnlistConnection  
 gboolean               enlist_connection_get_direct_tls      (EnlistConnection   *self);
 gboolean               enlist_connection_get_pipelined       (EnlistConnection   *self);
 GTlsProtocolVersion    enlist_connection_get_tls_version     (EnlistConnection   *self);
-const char            *enlist_connection_get_tls_ciphersuite (EnlistConnection   *self);
+char                  *enlist_connection_dup_tls_ciphersuite (EnlistConnection   *self);
 GTlsCertificate       *enlist_connection_get_peer_certificate (EnlistConnection  *self);
 /* TRUE when the certificate was accepted only because it was pinned or
  * because of the extra CA file. */
