@@ -1555,6 +1555,30 @@ resolve_cb (GObject      *source,
   try_next_endpoint (self);
 }
 
+/* GIO loads the system trust store on first use, inside the first TLS
+ * handshake: some 15 ms of parsing on the critical path. Loading it in a
+ * thread while DNS and TCP are under way takes it off. */
+static gpointer
+load_trust_store_thread (gpointer user_data)
+{
+  GTlsDatabase *database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+  g_clear_object (&database);
+  return NULL;
+}
+
+static void
+preload_trust_store (void)
+{
+  static gsize started = 0;
+
+  if (g_once_init_enter (&started))
+    {
+      g_thread_unref (g_thread_new ("enlist-trust", load_trust_store_thread, NULL));
+      g_once_init_leave (&started, 1);
+    }
+}
+
 void
 enlist_connection_connect_async (EnlistConnection   *self,
                                  GCancellable       *cancellable,
@@ -1576,6 +1600,7 @@ enlist_connection_connect_async (EnlistConnection   *self,
       return;
     }
 
+  preload_trust_store ();
   self->op = g_steal_pointer (&task);
   self->state = ENLIST_CONNECTION_CONNECTING;
   self->pipelined = self->pipelining && !domain_is_stepwise (self->domain);
