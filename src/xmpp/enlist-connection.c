@@ -669,12 +669,14 @@ static void
 connection_fail (EnlistConnection *self,
                  GError           *error)
 {
+  /* completing tasks below may drop the caller's last reference */
   g_autoptr(EnlistConnection) hold = g_object_ref (self);
   g_autoptr(GError) owned = error;
   g_autoptr(GTask) op = NULL;
 
   gboolean was_pipelined_phase;
 
+  (void) hold;
   if (self->state == ENLIST_CONNECTION_CLOSED)
     return;
 
@@ -998,9 +1000,10 @@ static void
 handle_sasl (EnlistConnection *self,
              EnlistXmlNode    *stanza)
 {
-  g_autoptr(EnlistXmlNode) owned = stanza;
+  g_autoptr(EnlistXmlNode) owned = stanza;  /* freed on every path */
   g_autoptr(GError) error = NULL;
 
+  (void) owned;
   if (self->phase != PHASE_SASL || self->sasl == NULL)
     {
       connection_fail (self, g_error_new (ENLIST_ERROR, ENLIST_ERROR_PROTOCOL,
@@ -1070,8 +1073,9 @@ static void
 handle_tls_answer (EnlistConnection *self,
                    EnlistXmlNode    *stanza)
 {
-  g_autoptr(EnlistXmlNode) owned = stanza;
+  g_autoptr(EnlistXmlNode) owned = stanza;  /* freed on every path */
 
+  (void) owned;
   if (self->phase != PHASE_PROCEED)
     {
       connection_fail (self, g_error_new (ENLIST_ERROR, ENLIST_ERROR_PROTOCOL,
