@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-keyring.c: account passwords in a real gnome-keyring on a private
+ * session bus (tests/keyring-session sets both up), and the in-memory
+ * fallback when there is no keyring at all. Nothing here spawns a process,
+ * so no password is ever in an argument list. */
+#define G_LOG_DOMAIN "test-keyring"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+
+#include "enlist-keyring.h"
+
+/* libsecret 0.20.5 leaks a GPtrArray when an unlock prompt fails (in a static
+ * function, so an LSan suppression could only name the whole library, which
+ * would hide leaks of what libsecret hands to us). The locked test pauses
+ * leak tracking around exactly the two calls that go through that path. */
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#define LIBSECRET_PROMPT_LEAK_BEGIN() __lsan_disable ()
+#define LIBSECRET_PROMPT_LEAK_END() __lsan_enable ()
+#else
+#define LIBSECRET_PROMPT_LEAK_BEGIN() do { } while (0)
+#define LIBSECRET_PROMPT_LEAK_END() do { } while (0)
+#endif
+
+/* Runs the main loop until *result is set by on_result. */
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static gboolean
+store (EnlistKeyring *keyring,
+       const char    *jid,
+       const char    *password,
+       GCancellable  *cancellable,
+       GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_keyring_store_async (keyring, jid, password, cancellable, on_result, &result);
+  return enlist_keyring_store_finish (keyring, wait_for (&result), error);
+}
+
+static char *
+lookup (EnlistKeyring *keyring,
+        const char    *jid,
+        GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_keyring_lookup_async (keyring, jid, NULL, on_result, &result);
+  return enlist_keyring_lookup_finish (keyring, wait_for (&result), error);
+}
+
+static gboolean
+clear (EnlistKeyring *keyring,
+       const char    *jid,
+       GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_keyring_clear_async (keyring, jid, NULL, on_result, &result);
+  return enlist_keyring_clear_finish (keyring, wait_for (&result), error);
+}
+
+static GStrv
+list (EnlistKeyring *keyring,
+      GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_keyring_list_async (keyring, NULL, on_result, &result);
+  return enlist_keyring_list_finish (keyring, wait_for (&result), error);
+}
+
+static void
+assert_password (EnlistKeyring *keyring,
+                 const char    *jid,
+                 const char    *expected)
+{
+  g_autoptr(GError) error = NULL;
+  char *password = lookup (keyring, jid, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, expected);
+  enlist_keyring_password_free (password);
+}
+
+static void
+assert_not_found (EnlistKeyring *keyring,
+                  const char    *jid)
+{
+  g_autoptr(GError) error = NULL;
+  char *password = lookup (keyring, jid, &error);
+
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_NOT_FOUND);
+  g_assert_null (password);
+  g_assert_nonnull (strstr (error->message, jid));
+}
+
+static gboolean
+listed (EnlistKeyring *keyring,
+        const char    *jid)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) jids = list (keyring, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (jids);
+  return g_strv_contains ((const char * const *) jids, jid);
+}
+
+static void
+test_round_trip (void)
+{
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  const char *jid = "alice@example.org";
+  g_autoptr(GError) error = NULL;
+
+  assert_not_found (keyring, jid);
+  g_assert_false (listed (keyring, jid));
+
+  g_assert_true (store (keyring, jid, "first secret", NULL, &error));
+  g_assert_no_error (error);
+  assert_password (keyring, jid, "first secret");
+  g_assert_true (listed (keyring, jid));
+
+  /* Storing again replaces, not adds. */
+  g_assert_true (store (keyring, jid, "second secret", NULL, &error));
+  g_assert_no_error (error);
+  assert_password (keyring, jid, "second secret");
+  {
+    g_auto(GStrv) jids = list (keyring, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (jids), ==, 1);
+    g_assert_cmpstr (jids[0], ==, jid);
+  }
+
+  g_assert_true (clear (keyring, jid, &error));
+  g_assert_no_error (error);
+  assert_not_found (keyring, jid);
+  g_assert_false (listed (keyring, jid));
+
+  /* Clearing what is not there is not an error. */
+  g_assert_true (clear (keyring, jid, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (enlist_keyring_has_unsaved (keyring));
+  g_assert_finalize_object (keyring);
+}
+
+static void
+test_two_accounts (void)
+{
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) jids = NULL;
+
+  g_assert_true (store (keyring, "bob@example.org", "bob's", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (store (keyring, "bob@example.net", "other bob's", NULL, &error));
+  g_assert_no_error (error);
+  assert_password (keyring, "bob@example.org", "bob's");
+  assert_password (keyring, "bob@example.net", "other bob's");
+
+  /* A prefix of a stored JID is not that JID. */
+  assert_not_found (keyring, "bob@example");
+
+  jids = list (keyring, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_contains ((const char * const *) jids, "bob@example.org"));
+  g_assert_true (g_strv_contains ((const char * const *) jids, "bob@example.net"));
+  /* Sorted. */
+  for (guint i = 1; jids[i] != NULL; i++)
+    g_assert_cmpint (g_strcmp0 (jids[i - 1], jids[i]), <, 0);
+
+  g_assert_true (clear (keyring, "bob@example.org", &error));
+  g_assert_no_error (error);
+  assert_not_found (keyring, "bob@example.org");
+  assert_password (keyring, "bob@example.net", "other bob's");
+  g_assert_true (listed (keyring, "bob@example.net"));
+  g_assert_false (listed (keyring, "bob@example.org"));
+
+  g_assert_true (clear (keyring, "bob@example.net", &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (keyring);
+}
+
+static void
+test_unusual_characters (void)
+{
+  /* Local parts may hold quotes, ampersands, '+', '%', '*', non-ASCII and
+   * more (RFC 7622); a domain may be an IDN. The password too is opaque. */
+  static const char *jids[] = {
+    "o'brien+\"test\"&co%x*@ünïcödé.example",
+    "日本語@例え.テスト",
+    "a@b",
+  };
+  static const char *password = "pässwörd \"with\" 'quotes'\n\ttabs; $(rm -rf /) `x` \\ 🔑";
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (jids); i++)
+    {
+      g_assert_true (store (keyring, jids[i], password, NULL, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (jids); i++)
+    {
+      assert_password (keyring, jids[i], password);
+      g_assert_true (listed (keyring, jids[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (jids); i++)
+    {
+      g_assert_true (clear (keyring, jids[i], &error));
+      g_assert_no_error (error);
+      assert_not_found (keyring, jids[i]);
+    }
+
+  g_assert_finalize_object (keyring);
+}
+
+/* The Secret Service items of jid under the schema name, read with the
+ * service API (the unit itself must use secret_password_* only). */
+static GList *
+find_items (const char *schema_name,
+            const char *jid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  GList *items;
+
+  /* Without loading collections: SecretCollection proxies left alive would
+   * follow every later change through libsecret's signal handlers. */
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+
+  g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) schema_name);
+  g_hash_table_insert (attributes, (char *) "jid", (char *) jid);
+  items = secret_service_search_sync (service, NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  return items;
+}
+
+static void
+test_item_label_and_attributes (void)
+{
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  const char *jid = "carol@example.org";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autofree char *label = NULL;
+  GList *items;
+
+  g_assert_true (store (keyring, jid, "carol's", NULL, &error));
+  g_assert_no_error (error);
+
+  items = find_items (APP_ID, jid);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  label = secret_item_get_label (items->data);
+  /* The untranslated form of _("XMPP account %s") (tests run in the C locale). */
+  g_assert_cmpstr (label, ==, "XMPP account carol@example.org");
+  attributes = secret_item_get_attributes (items->data);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "jid"), ==, jid);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "schema-version"), ==, "1");
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "xdg:schema"), ==, APP_ID);
+  g_list_free_full (items, g_object_unref);
+
+  g_assert_true (clear (keyring, jid, &error));
+  g_assert_no_error (error);
+  items = find_items (APP_ID, jid);
+  g_assert_null (items);
+
+  g_assert_finalize_object (keyring);
+}
+
+/* Another application's item with the same "jid" attribute is never listed,
+ * read or removed: the schema name is matched. */
+static void
+test_other_schema_untouched (void)
+{
+  static const SecretSchema other_schema = {
+    "org.example.OtherXmppClient", SECRET_SCHEMA_NONE,
+    { { "jid", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  const char *jid = "dave@example.org";
+  g_autoptr(GError) error = NULL;
+  GList *items;
+
+  secret_password_store_sync (&other_schema, SECRET_COLLECTION_DEFAULT, "other client",
+                              "not enlist's", NULL, &error, "jid", jid, NULL);
+  g_assert_no_error (error);
+
+  assert_not_found (keyring, jid);
+  g_assert_false (listed (keyring, jid));
+  g_assert_true (clear (keyring, jid, &error));
+  g_assert_no_error (error);
+
+  items = find_items ("org.example.OtherXmppClient", jid);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  g_list_free_full (items, g_object_unref);
+
+  g_assert_true (secret_password_clear_sync (&other_schema, NULL, &error, "jid", jid, NULL));
+  g_assert_no_error (error);
+  g_assert_finalize_object (keyring);
+}
+
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+/* A store cut short keeps the password in memory; storing it properly later
+ * drops the in-memory copy. */
+static void
+test_cancelled_store_keeps_password (void)
+{
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  const char *jid = "erin@example.org";
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unsaved = NULL;
+  char *password;
+  guint notified = 0;
+
+  g_signal_connect (keyring, "notify::has-unsaved", G_CALLBACK (on_notify_count), &notified);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (store (keyring, jid, "erin's", cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_true (enlist_keyring_has_unsaved (keyring));
+  g_assert_cmpuint (notified, ==, 1);
+  unsaved = enlist_keyring_get_unsaved (keyring);
+  g_assert_cmpstrv (unsaved, ((const char *[]) { jid, NULL }));
+  password = enlist_keyring_dup_unsaved_password (keyring, jid);
+  g_assert_cmpstr (password, ==, "erin's");
+  enlist_keyring_password_free (password);
+
+  g_assert_true (store (keyring, jid, "erin's", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (enlist_keyring_has_unsaved (keyring));
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_null (enlist_keyring_dup_unsaved_password (keyring, jid));
+  assert_password (keyring, jid, "erin's");
+
+  g_assert_true (clear (keyring, jid, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (keyring);
+}
+
+/* No session bus at all (in a subprocess, since libsecret and GDBus keep
+ * their connection for the life of the process): every operation says the
+ * keyring is not available, and stored credentials stay in memory. */
+static void
+test_unavailable_keeps_password (void)
+{
+  EnlistKeyring *keyring;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unsaved = NULL;
+  g_auto(GStrv) jids = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *address = NULL;
+  char *password;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  tmp = g_dir_make_tmp ("enlist-no-bus-XXXXXX", &error);
+  g_assert_no_error (error);
+  address = g_strdup_printf ("unix:path=%s/no-such-socket", tmp);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_unsetenv ("SECRET_BACKEND");
+
+  keyring = enlist_keyring_new ();
+
+  g_assert_false (store (keyring, "frank@example.org", "frank's", NULL, &error));
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_true (g_str_has_prefix (error->message, "The keyring is not available: "));
+  g_assert_null (strstr (error->message, "frank's"));
+  g_clear_error (&error);
+
+  g_assert_false (store (keyring, "grace@example.org", "grace's", NULL, &error));
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+
+  /* A second failed store of the same JID keeps the newer password. */
+  g_assert_false (store (keyring, "frank@example.org", "frank's new", NULL, &error));
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+
+  unsaved = enlist_keyring_get_unsaved (keyring);
+  g_assert_cmpstrv (unsaved, ((const char *[]) { "frank@example.org", "grace@example.org", NULL }));
+  password = enlist_keyring_dup_unsaved_password (keyring, "frank@example.org");
+  g_assert_cmpstr (password, ==, "frank's new");
+  enlist_keyring_password_free (password);
+  g_assert_null (enlist_keyring_dup_unsaved_password (keyring, "nobody@example.org"));
+
+  password = lookup (keyring, "frank@example.org", &error);
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_null (password);
+  g_clear_error (&error);
+
+  jids = list (keyring, &error);
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_null (jids);
+  g_clear_error (&error);
+
+  /* Clearing (a deleted account) drops the in-memory copy even though the
+   * keyring cannot be reached. */
+  g_assert_false (clear (keyring, "grace@example.org", &error));
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_null (enlist_keyring_dup_unsaved_password (keyring, "grace@example.org"));
+  g_strfreev (g_steal_pointer (&unsaved));
+  unsaved = enlist_keyring_get_unsaved (keyring);
+  g_assert_cmpstrv (unsaved, ((const char *[]) { "frank@example.org", NULL }));
+  g_assert_true (enlist_keyring_has_unsaved (keyring));
+
+  g_assert_finalize_object (keyring);
+  g_assert_no_errno (g_rmdir (tmp));
+}
+
+/* A keyring that is locked and cannot be unlocked (here the unlock prompt
+ * cannot appear: there is no display): lookups and stores say so, and a
+ * password that could not be stored stays in memory. The daemon then stays
+ * locked, so this test is added last. */
+static void
+test_locked (void)
+{
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  const char *jid = "heidi@example.org";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autolist(GDBusProxy) locked = NULL;
+  GList *objects;
+  char *password;
+
+  g_assert_true (store (keyring, jid, "heidi's", NULL, &error));
+  g_assert_no_error (error);
+
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  objects = g_list_append (NULL, collection);
+  g_assert_cmpint (secret_service_lock_sync (service, objects, NULL, &locked, &error), ==, 1);
+  g_assert_no_error (error);
+  g_list_free (objects);
+  g_assert_true (secret_collection_get_locked (collection));
+  g_clear_object (&collection);
+
+  LIBSECRET_PROMPT_LEAK_BEGIN ();
+  password = lookup (keyring, jid, &error);
+  LIBSECRET_PROMPT_LEAK_END ();
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_LOCKED);
+  g_assert_cmpstr (error->message, ==, "The keyring is locked and could not be unlocked");
+  g_assert_null (password);
+  g_clear_error (&error);
+
+  /* Names stay readable without unlocking. */
+  g_assert_true (listed (keyring, jid));
+
+  LIBSECRET_PROMPT_LEAK_BEGIN ();
+  g_assert_false (store (keyring, "ivan@example.org", "ivan's", NULL, &error));
+  LIBSECRET_PROMPT_LEAK_END ();
+  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_LOCKED);
+  g_clear_error (&error);
+  password = enlist_keyring_dup_unsaved_password (keyring, "ivan@example.org");
+  g_assert_cmpstr (password, ==, "ivan's");
+  enlist_keyring_password_free (password);
+
+  g_assert_finalize_object (keyring);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/keyring/round-trip", test_round_trip);
+  g_test_add_func ("/keyring/two-accounts", test_two_accounts);
+  g_test_add_func ("/keyring/unusual-characters", test_unusual_characters);
+  g_test_add_func ("/keyring/item-label-and-attributes", test_item_label_and_attributes);
+  g_test_add_func ("/keyring/other-schema-untouched", test_other_schema_untouched);
+  g_test_add_func ("/keyring/cancelled-store-keeps-password", test_cancelled_store_keeps_password);
+  g_test_add_func ("/keyring/unavailable-keeps-password", test_unavailable_keeps_password);
+  g_test_add_func ("/keyring/locked", test_locked);
+
+  return g_test_run ();
+}
