@@ -1,0 +1,1463 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-data-form.c: the registration form model: parsing what Prosody,
+ * ejabberd and the XEP examples send, XEP-0122 validation, CAPTCHA
+ * recognition, limits, and the submission written back. */
+#define G_LOG_DOMAIN "test-data-form"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "enlist-data-form.h"
+#include "enlist-error.h"
+#include "enlist-xml.h"
+#include "enlist-xml-reader.h"
+
+#define STREAM_HEADER \
+  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' " \
+  "xmlns:stream='http://etherx.jabber.org/streams' from='localhost' id='s1' " \
+  "version='1.0' xml:lang='en'>"
+
+/* Captured from Prosody 0.12.3 and ejabberd 23.01 (see /work/shared/samples). */
+static const char PROSODY_REGISTER_FORM[] =
+  "<iq type='result' id='rig1'><query xmlns='jabber:iq:register'><instructions>Choose a use"
+  "rname and password for use with this service.</instructions><username/><password/><x typ"
+  "e='form' xmlns='jabber:x:data'><title>Creating a new account</title><instructions>Choose"
+  " a username and password for use with this service.</instructions><field type='hidden' v"
+  "ar='FORM_TYPE'><value>jabber:iq:register</value></field><field type='text-single' label="
+  "'Username' var='username'><required/></field><field type='text-private' label='Password'"
+  " var='password'><required/></field></x></query></iq>";
+
+static const char PROSODY_REGISTER_FORM_WHEN_REGISTERED[] =
+  "<iq type='result' id='rig2' to='rigmiqq808o@localhost/rig' from='localhost'><query xmlns"
+  "='jabber:iq:register'><registered/><username>rigmiqq808o</username><password/></query></iq>";
+
+static const char EJABBERD_REGISTER_FORM_NOCAPTCHA[] =
+  "<iq xml:lang='en' from='localhost' type='result' id='rig1'><query xmlns='jabber:iq:regis"
+  "ter'><username/><password/><instructions>Choose a username and password to register with"
+  " this server</instructions></query></iq>";
+
+static const char EJABBERD_REGISTER_FORM_WHEN_REGISTERED[] =
+  "<iq xml:lang='en' to='rigkdwuo67h@localhost/rig' from='localhost' type='result' id='rig2"
+  "'><query xmlns='jabber:iq:register'><username>rigkdwuo67h</username><registered/><passwo"
+  "rd/><instructions>Choose a username and password to register with this server</instruct"
+  "ions></query></iq>";
+
+static const char EJABBERD_REGISTER_FORM[] =
+  "<iq xml:lang='en' from='localhost' type='result' id='rig1'><query xmlns='jabber:iq:regis"
+  "ter'><x type='form' xmlns='jabber:x:data'><instructions>Choose a username and password t"
+  "o register with this server</instructions><field var='FORM_TYPE' type='hidden'><value>ja"
+  "bber:iq:register</value></field><field var='username' type='text-single' label='User'><r"
+  "equired/></field><field var='password' type='text-private' label='Password'><required/><"
+  "/field><field var='captcha-fallback-text' type='fixed'><value>If you don&apos;t see the "
+  "CAPTCHA image here, visit the web page.</value></field><field var='captcha-fallback-url'"
+  " type='text-single' label='CAPTCHA web page'><value>http://127.0.0.1:25280/captcha/46527"
+  "77599156484336/image</value></field><field var='from' type='hidden' label='Attribute &ap"
+  "os;to&apos; of stanza that triggered challenge'><value>localhost</value></field><field v"
+  "ar='challenge' type='hidden' label='Challenge ID'><required/><value>4652777599156484336<"
+  "/value></field><field var='sid' type='hidden' label='Stanza ID'><value>rig1</value></fie"
+  "ld><field var='ocr' type='text-single' label='Enter the text you see'><media xmlns='urn:"
+  "xmpp:media-element'><uri type='image/png'>cid:sha1+71ff39c5ae0c76b3cbe9ed66dffa67a3901ac"
+  "d84@bob.xmpp.org</uri></media><required/></field></x><data type='image/png' max-age='0' "
+  "cid='sha1+71ff39c5ae0c76b3cbe9ed66dffa67a3901acd84@bob.xmpp.org' xmlns='urn:xmpp:bob'>iV"
+  "BORw0KGgoAAAANSUhEUgAAALQAAAA8CAAAAADqRc9bAAAEjUlEQVRo3u2ZfUxVZRzHP5eXC3IxIOVarO4li2GCtk"
+  "zpqkTZC+IKnc7SZmyJEBRWay0pZ62W2dbLelmu0cuqZX/UAnPF9A8JN5m8tGYyVyoY3EAbNBkECJcrPP1xzj33hX"
+  "vPC7142873n/M83+f7fJ/vnvO75zxn1yL4/yHmcgcwQ0czzNBmaDN0FMAMbYY2Q0cBzNDRELrMEojN/oGDpdmpid"
+  "eu3N3pp0Tb6xsXpcXPdq7Z7dZyGKl/vjgnzTpr3oonjgrt1cJARMa2IOEmH30u30dZd3pl7mBGwD5UDKk6XIoP4F"
+  "ztGquFg/Hy6HM1+ZoTe8rlneo87xdM1dxxQXWbvAGdlvwWwwlmUNMP9wDEzAbg04/CSY5X6Lf788GLhiPEaYzfdL"
+  "evdbN0aT0ExOypSu59sg54qSRRHl+4seCGpO7ad8aB2vbFkR2A1OU5juQL7V95gO66h1S14aBR0xWhZBXAM0II4c"
+  "0FqBVCCLF3fas8/r0F4BUVh8mnmyelltsJUK6i/YdqugngMYC4MoDvAHikLk8eX7UCoFvFIeYNl7yqoxqgz2gE4z"
+  "V9FkjNlG4mwBEgqMrmA0zpM7sKIOVfD31pBEiW2rMB3J4QxTkApz63WoB8fVoDoZtWzrHa8547HUQOSZdBgKmzwR"
+  "P6jwIUajgAor9x/RfANVu0tdPm6nq5xFaOy2QywGkhhBCvAdAQPKkUwKXmIIQQXQpv/1FLOx2634iuEYlcBvCoEE"
+  "KMZwHwbdCcLwFij6k5BIa2P9UvtLR/4+nRslW63g7w/o4e74niDgBGA1WtWwF2LVdzCEBSUeFcdGp1l8eNj3+wv+"
+  "7NAgLq4JQlxGBfwIwTVwJsmlJ1CC6P23q0tMbK48BJufF1AkCx1NkeEvqAf8IpO8B9ExoOQoiB6uodlbcCMH9AQ2"
+  "sstB/vAdikMGPrfHHT1wI0KqrODIB7PVoOCn5wAlTq0hoPPZYE8KvUmfwwGyDhAXcpgG+DRLcDYK1H20HBTzHArD"
+  "FdWsOhxQKANqXrPlLfOiyEC7D6duS36wA2TOhzkJEHcEyf1g+tU56MEQCb0nU4AIaOAwvlI/35O7uAzZ/H6XOQ4W"
+  "wjzOEjvNYPfY+8jl6Aq0PYTzzAPVK7765OoGRfnCEHegES9WkDEPkmKB9NwlsEsFiuOB97JgVA+lz6Ixdg26Qeh/"
+  "phhT5sUSwirGa0PN6t21K0IBYmGl9sAZC/NWsObV8dB+KbqiGgYBEAq08CaXN2+ubmlER2eOHMmsIl2UmInpq3BW"
+  "DPVVnN6E6/DCRk5l5vlYQZoxL9FtjyNxTaAYiXnx2xIa7rVBxuAcA2L0HW7lJbbSY/RE+3r2Xbn6Swo75PW8veHJ"
+  "iJA4z6Xv85z2pqQ6H37JF5OG86mfxZuc7pkRzA1WDTrVUQ+SY0368cZhyv+n8nTavkh9zcyt8VMnx5hHdoKMtUdM"
+  "s+nlRfLSwsqv/Ydv3SM+i9In1pVhA73NwxaEvPWqrnLoV36PvZPXDRmuJcYtfWhoHF/JvZDG2GvvwwQ5uhzdBRAD"
+  "O0GdoMHQUwQ/9X+Aum+JMO6ai40QAAAABJRU5ErkJggg==</data><instructions>You need a client tha"
+  "t supports x:data and CAPTCHA to register</instructions></query></iq>";
+
+/* XEP-0004 §9-style example: the bot creation form, plus a jid-single and a
+ * field whose type this client does not know. */
+static const char XEP0004_BOT_FORM[] =
+  "<x xmlns='jabber:x:data' type='form'>"
+  "<title>Bot Configuration</title>"
+  "<instructions>Fill out this form to configure your new bot!</instructions>"
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:bot</value></field>"
+  "<field type='fixed'><value>Section 1: Bot Info</value></field>"
+  "<field type='text-single' label='The name of your bot' var='botname'/>"
+  "<field type='text-multi' label='Helpful description of your bot' var='description'/>"
+  "<field type='boolean' label='Public bot?' var='public'><required/></field>"
+  "<field type='text-private' label='Password for special access' var='password'/>"
+  "<field type='fixed'><value>Section 2: Features</value></field>"
+  "<field type='list-multi' label='What features will the bot support?' var='features'>"
+  "<option label='Contests'><value>contests</value></option>"
+  "<option label='News'><value>news</value></option>"
+  "<option label='Polls'><value>polls</value></option>"
+  "<option label='Reminders'><value>reminders</value></option>"
+  "<option label='Search'><value>search</value></option>"
+  "<value>news</value><value>search</value></field>"
+  "<field type='fixed'><value>Section 3: Subscriber List</value></field>"
+  "<field type='list-single' label='Maximum number of subscribers' var='maxsubs'>"
+  "<value>20</value>"
+  "<option label='10'><value>10</value></option>"
+  "<option label='20'><value>20</value></option>"
+  "<option label='30'><value>30</value></option>"
+  "<option label='50'><value>50</value></option>"
+  "<option label='100'><value>100</value></option>"
+  "<option label='None'><value>none</value></option></field>"
+  "<field type='fixed'><value>Section 4: Invitations</value></field>"
+  "<field type='jid-multi' label='People to invite' var='invitelist'>"
+  "<desc>Tell all your friends about your new bot!</desc></field>"
+  "<field type='jid-single' label='Owner' var='owner'><value>juliet@capulet.lit</value></field>"
+  "<field type='text-fancy' var='mystery'><value>m</value></field>"
+  "</x>";
+
+/* XEP-0077 Example 2 and 4 (legacy fields; already registered), Example 6
+ * (redirection to a web page), Example 8 (an extended data form). */
+static const char XEP0077_LEGACY[] =
+  "<query xmlns='jabber:iq:register'>"
+  "<instructions>Choose a username and password for use with this service. Please also "
+  "provide your email address.</instructions>"
+  "<username/><password/><email/></query>";
+
+static const char XEP0077_REGISTERED[] =
+  "<query xmlns='jabber:iq:register'><registered/><username>juliet</username>"
+  "<password>R0m30</password><email>juliet@capulet.com</email></query>";
+
+static const char XEP0077_ALL_LEGACY[] =
+  "<query xmlns='jabber:iq:register'><username/><nick/><password/><name/><first/><last/>"
+  "<email/><address/><city/><state/><zip/><phone/><url/><date/><misc/><text/>"
+  "<key>abc123</key><remove/><old_password/></query>";
+
+static const char XEP0077_OOB[] =
+  "<query xmlns='jabber:iq:register'>"
+  "<instructions>To register, visit http://www.shakespeare.lit/contests.php</instructions>"
+  "<x xmlns='jabber:x:oob'><url>http://www.shakespeare.lit/contests.php</url></x>"
+  "</query>";
+
+static const char XEP0077_EXTENDED[] =
+  "<query xmlns='jabber:iq:register'>"
+  "<instructions>Use the enclosed form to register. If your Jabber client does not support "
+  "Data Forms, visit http://www.shakespeare.lit/contests.php</instructions>"
+  "<x xmlns='jabber:x:data' type='form'>"
+  "<title>Contest Registration</title>"
+  "<instructions>Please provide the following information to sign up for our special "
+  "contests!</instructions>"
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>"
+  "<field type='text-single' label='Given Name' var='first'><required/></field>"
+  "<field type='text-single' label='Family Name' var='last'><required/></field>"
+  "<field type='text-single' label='Email Address' var='email'><required/></field>"
+  "<field type='list-single' label='Gender' var='x-gender'>"
+  "<option label='Male'><value>M</value></option>"
+  "<option label='Female'><value>F</value></option></field>"
+  "</x>"
+  "<x xmlns='jabber:x:oob'><url>http://www.shakespeare.lit/contests.php</url></x>"
+  "</query>";
+
+/* XEP-0158 §5 style: registration protected by a CAPTCHA, with XEP-0221
+ * media (two URIs, size hints), BoB data inside <x/> and the OOB fallback. */
+static const char XEP0158_REGISTER[] =
+  "<query xmlns='jabber:iq:register'>"
+  "<instructions>Use the enclosed form to register.</instructions>"
+  "<x xmlns='jabber:x:data' type='form'>"
+  "<title>Contest Registration</title>"
+  "<field type='hidden' var='FORM_TYPE'><value>urn:xmpp:captcha</value></field>"
+  "<field type='hidden' var='from'><value>innocent@victim.example.com</value></field>"
+  "<field type='hidden' var='challenge'><value>F3A6292C</value></field>"
+  "<field type='hidden' var='sid'><value>reg1</value></field>"
+  "<field type='text-single' label='Given Name' var='first'><required/></field>"
+  "<field label='Enter the text you see' var='ocr'>"
+  "<media xmlns='urn:xmpp:media-element' height='80' width='290'>"
+  "<uri type='image/jpeg'>http://www.victim.example.com/challenges/ocr.jpeg?F3A6292C</uri>"
+  "<uri type='image/png'>cid:sha1+f24030b8d91d233bac14777be5ab531ca3b9f102@bob.xmpp.org</uri>"
+  "</media><required/></field>"
+  "<data xmlns='urn:xmpp:bob' cid='sha1+f24030b8d91d233bac14777be5ab531ca3b9f102@bob.xmpp.org'"
+  " type='image/png' max-age='86400'>iVBORw0KGgo=</data>"
+  "</x>"
+  "<x xmlns='jabber:x:oob'><url>http://www.victim.example.com/challenges/ocr.html</url></x>"
+  "</query>";
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+collect_stanza (gpointer       user_data,
+                EnlistXmlNode *stanza)
+{
+  EnlistXmlNode **out = user_data;
+
+  g_assert_null (*out);
+  *out = stanza;
+}
+
+static const EnlistXmlReaderCallbacks collect_callbacks = { NULL, collect_stanza, NULL };
+
+/* Parses one element with the real stream reader (limits raised so the
+ * model's own limits are what the tests reach). */
+static EnlistXmlNode *
+parse (const char *xml)
+{
+  EnlistXmlLimits limits;
+  g_autoptr(EnlistXmlReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  EnlistXmlNode *node = NULL;
+
+  enlist_xml_limits_init_default (&limits);
+  limits.max_stanza_size = 16 * 1024 * 1024;
+  limits.max_text = 8 * 1024 * 1024;
+  limits.max_buffered = 17 * 1024 * 1024;
+  reader = enlist_xml_reader_new (&limits, &collect_callbacks, &node);
+  g_assert_true (enlist_xml_reader_feed (reader, STREAM_HEADER, strlen (STREAM_HEADER), &error));
+  g_assert_true (enlist_xml_reader_feed (reader, xml, strlen (xml), &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+
+  return node;
+}
+
+/* The form of an <iq/> or a <query/>. */
+static EnlistDataForm *
+form_from_string (const char  *xml,
+                  GError     **error)
+{
+  g_autoptr(EnlistXmlNode) node = parse (xml);
+  const EnlistXmlNode *query = node;
+
+  if (enlist_xml_node_is (node, "iq", NULL))
+    query = enlist_xml_node_get_child (node, "query", ENLIST_NS_REGISTER);
+  g_assert_nonnull (query);
+
+  if (enlist_xml_node_is (query, "x", ENLIST_NS_DATA_FORM))
+    return enlist_data_form_new_from_xml (query, error);
+  return enlist_data_form_new_from_register_query (query, error);
+}
+
+static EnlistDataForm *
+form_from_string_ok (const char *xml)
+{
+  g_autoptr(GError) error = NULL;
+  EnlistDataForm *form = form_from_string (xml, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ENLIST_IS_DATA_FORM (form));
+  return form;
+}
+
+static char *
+to_string (EnlistXmlNode *node)
+{
+  g_autoptr(EnlistXmlNode) owned = node;
+
+  return enlist_xml_node_to_string (owned, ENLIST_NS_CLIENT);
+}
+
+static void
+set (EnlistDataForm *form,
+     const char     *var,
+     const char     *value)
+{
+  EnlistFormField *field = enlist_data_form_lookup_field (form, var);
+
+  g_assert_nonnull (field);
+  enlist_form_field_set_value (field, value);
+}
+
+static const char *
+value_of (EnlistDataForm *form,
+          const char     *var)
+{
+  EnlistFormField *field = enlist_data_form_lookup_field (form, var);
+
+  g_assert_nonnull (field);
+  return enlist_form_field_get_value (field);
+}
+
+/* A data form with one field named f ("F" as label) of the given type with
+ * inner (validate, options) inside. */
+static EnlistDataForm *
+one_field_form (const char *type,
+                const char *inner)
+{
+  g_autofree char *xml = g_strdup_printf ("<x xmlns='jabber:x:data' type='form'>"
+                                          "<field var='f' type='%s' label='F'>%s</field></x>",
+                                          type, inner);
+
+  return form_from_string_ok (xml);
+}
+
+static gboolean
+field_accepts (EnlistFormField *field,
+               const char      *value)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  enlist_form_field_set_value (field, value);
+  ok = enlist_form_field_validate (field, &error);
+  if (ok)
+    g_assert_no_error (error);
+  else
+    {
+      g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_INVALID_VALUE);
+      g_assert_nonnull (strstr (error->message, "“F”"));
+    }
+  return ok;
+}
+
+typedef struct
+{
+  const char *value;
+  gboolean    valid;
+} Case;
+
+static void
+check_cases (const char *type,
+             const char *inner,
+             const Case *cases,
+             gsize       n_cases)
+{
+  g_autoptr(EnlistDataForm) form = one_field_form (type, inner);
+  EnlistFormField *field = enlist_data_form_lookup_field (form, "f");
+
+  for (gsize i = 0; i < n_cases; i++)
+    {
+      gboolean ok = field_accepts (field, cases[i].value);
+
+      if (ok != cases[i].valid)
+        g_error ("%s %s: “%s” was %s", type, inner, cases[i].value,
+                 ok ? "accepted" : "refused");
+    }
+}
+
+static void
+check_datatype (const char *datatype,
+                const Case *cases,
+                gsize       n_cases)
+{
+  g_autofree char *inner =
+    g_strdup_printf ("<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+                     "datatype='%s'><basic/></validate>", datatype);
+
+  check_cases ("text-single", inner, cases, n_cases);
+}
+
+/* ---- captured forms ----------------------------------------------------- */
+
+static void
+test_prosody (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (PROSODY_REGISTER_FORM);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *submit = NULL;
+  const char * const *instructions = enlist_data_form_get_instructions (form);
+  EnlistFormField *password;
+
+  /* Legacy fields and the data form both came: the data form wins. */
+  g_assert_cmpint (enlist_data_form_get_origin (form), ==, ENLIST_FORM_ORIGIN_DATA_FORM);
+  g_assert_cmpint (enlist_data_form_get_form_type (form), ==, ENLIST_FORM_TYPE_FORM);
+  g_assert_cmpstr (enlist_data_form_get_title (form), ==, "Creating a new account");
+  g_assert_cmpuint (g_strv_length ((char **) instructions), ==, 1);
+  g_assert_cmpstr (instructions[0], ==, "Choose a username and password for use with this service.");
+  g_assert_cmpstr (enlist_data_form_get_form_type_namespace (form), ==, "jabber:iq:register");
+  g_assert_false (enlist_data_form_is_registered (form));
+  g_assert_false (enlist_data_form_is_captcha (form));
+  g_assert_null (enlist_data_form_get_captcha_field (form));
+  g_assert_null (enlist_data_form_get_captcha_fallback_url (form));
+  g_assert_null (enlist_data_form_get_oob_url (form));
+  g_assert_cmpuint (enlist_data_form_get_bob_data (form)->len, ==, 0);
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (enlist_data_form_get_fields (form)), ==, 3);
+  g_assert_true (g_list_model_get_item_type (enlist_data_form_get_fields (form)) ==
+                 ENLIST_TYPE_FORM_FIELD);
+
+  g_assert_cmpstr (enlist_form_field_get_label (enlist_data_form_get_field (form, 1)), ==,
+                   "Username");
+  password = enlist_data_form_lookup_field (form, "password");
+  g_assert_cmpint (enlist_form_field_get_field_type (password), ==, ENLIST_FIELD_TYPE_TEXT_PRIVATE);
+  g_assert_true (enlist_form_field_is_secret (password));
+  g_assert_true (enlist_form_field_is_required (password));
+  g_assert_null (enlist_form_field_get_value (password));
+  g_assert_nonnull (enlist_form_field_get_values (password));
+
+  g_assert_false (enlist_data_form_validate (form, &problems));
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  set (form, "username", "alice");
+  set (form, "password", "s3cret<&>");
+  g_assert_true (enlist_data_form_validate (form, &problems));
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  submit = to_string (enlist_data_form_build_register_query (form));
+  g_assert_cmpstr (submit, ==,
+                   "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
+                   "<field var='FORM_TYPE'><value>jabber:iq:register</value></field>"
+                   "<field var='username'><value>alice</value></field>"
+                   "<field var='password'><value>s3cret&lt;&amp;&gt;</value></field>"
+                   "</x></query>");
+}
+
+static void
+fill_ejabberd (EnlistDataForm *form)
+{
+  set (form, "username", "alice");
+  set (form, "password", "s3cret");
+  set (form, "ocr", "123456");
+}
+
+static void
+test_ejabberd_captcha (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (EJABBERD_REGISTER_FORM);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *submit = NULL;
+  g_autofree char *submit_x = NULL;
+  const char * const *instructions = enlist_data_form_get_instructions (form);
+  EnlistFormField *ocr;
+  EnlistXmlNode *bob;
+  const char *type = NULL;
+
+  g_assert_cmpint (enlist_data_form_get_origin (form), ==, ENLIST_FORM_ORIGIN_DATA_FORM);
+  g_assert_null (enlist_data_form_get_title (form));
+  /* The second <instructions/>, outside <x/>, is for clients without x:data. */
+  g_assert_cmpuint (g_strv_length ((char **) instructions), ==, 1);
+  g_assert_cmpstr (instructions[0], ==, "Choose a username and password to register with this server");
+  g_assert_cmpstr (enlist_data_form_get_form_type_namespace (form), ==, "jabber:iq:register");
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 9);
+
+  g_assert_true (enlist_data_form_is_captcha (form));
+  ocr = enlist_data_form_get_captcha_field (form);
+  g_assert_nonnull (ocr);
+  g_assert_cmpstr (enlist_form_field_get_var (ocr), ==, "ocr");
+  g_assert_cmpstr (enlist_form_field_get_display_name (ocr), ==, "Enter the text you see");
+  g_assert_true (enlist_form_field_is_required (ocr));
+  g_assert_cmpuint (enlist_form_field_get_n_media_uris (ocr), ==, 1);
+  g_assert_cmpstr (enlist_form_field_get_media_uri (ocr, 0, &type), ==,
+                   "cid:sha1+71ff39c5ae0c76b3cbe9ed66dffa67a3901acd84@bob.xmpp.org");
+  g_assert_cmpstr (type, ==, "image/png");
+  g_assert_cmpuint (enlist_form_field_get_media_width (ocr), ==, 0);
+  g_assert_cmpuint (enlist_form_field_get_media_height (ocr), ==, 0);
+  g_assert_cmpstr (enlist_data_form_get_captcha_fallback_url (form), ==,
+                   "http://127.0.0.1:25280/captcha/4652777599156484336/image");
+
+  g_assert_cmpuint (enlist_data_form_get_bob_data (form)->len, ==, 1);
+  bob = g_ptr_array_index (enlist_data_form_get_bob_data (form), 0);
+  g_assert_true (enlist_xml_node_is (bob, "data", ENLIST_NS_BOB));
+  g_assert_cmpstr (enlist_xml_node_get_attr (bob, "cid"), ==,
+                   "sha1+71ff39c5ae0c76b3cbe9ed66dffa67a3901acd84@bob.xmpp.org");
+  g_assert_cmpstr (enlist_xml_node_get_attr (bob, "type"), ==, "image/png");
+  g_assert_cmpstr (enlist_xml_node_get_attr (bob, "max-age"), ==, "0");
+  g_assert_true (g_str_has_prefix (enlist_xml_node_get_text (bob), "iVBORw0KGgo"));
+
+  /* Every empty required field is named, by its label. */
+  g_assert_false (enlist_data_form_validate (form, &problems));
+  g_assert_cmpuint (problems->len, ==, 3);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      EnlistDataFormProblem *problem = g_ptr_array_index (problems, i);
+      static const char * const labels[] = { "User", "Password", "Enter the text you see" };
+      g_autofree char *quoted = g_strdup_printf ("“%s”", labels[i]);
+
+      g_assert_error (problem->error, ENLIST_DATA_FORM_ERROR,
+                      ENLIST_DATA_FORM_ERROR_MISSING_REQUIRED);
+      g_assert_nonnull (strstr (problem->error->message, quoted));
+      g_assert_cmpstr (enlist_form_field_get_display_name (problem->field), ==, labels[i]);
+    }
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  fill_ejabberd (form);
+  g_assert_true (enlist_data_form_validate (form, NULL));
+
+  /* type='submit', FORM_TYPE, every hidden field echoed, the answer; no fixed
+   * field and no fallback link. */
+  submit = to_string (enlist_data_form_build_register_query (form));
+  g_assert_cmpstr (submit, ==,
+                   "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
+                   "<field var='FORM_TYPE'><value>jabber:iq:register</value></field>"
+                   "<field var='username'><value>alice</value></field>"
+                   "<field var='password'><value>s3cret</value></field>"
+                   "<field var='from'><value>localhost</value></field>"
+                   "<field var='challenge'><value>4652777599156484336</value></field>"
+                   "<field var='sid'><value>rig1</value></field>"
+                   "<field var='ocr'><value>123456</value></field>"
+                   "</x></query>");
+  submit_x = to_string (enlist_data_form_build_submit (form));
+  g_assert_true (g_str_has_prefix (submit_x, "<x xmlns='jabber:x:data' type='submit'>"));
+  g_assert_nonnull (strstr (submit, submit_x));
+}
+
+static void
+test_ejabberd_nocaptcha (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (EJABBERD_REGISTER_FORM_NOCAPTCHA);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *submit = NULL;
+  EnlistFormField *username, *password;
+
+  g_assert_cmpint (enlist_data_form_get_origin (form), ==, ENLIST_FORM_ORIGIN_LEGACY);
+  g_assert_cmpint (enlist_data_form_get_form_type (form), ==, ENLIST_FORM_TYPE_FORM);
+  g_assert_cmpstr (enlist_data_form_get_instructions (form)[0], ==,
+                   "Choose a username and password to register with this server");
+  g_assert_null (enlist_data_form_get_form_type_namespace (form));
+  g_assert_false (enlist_data_form_is_captcha (form));
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 2);
+
+  username = enlist_data_form_get_field (form, 0);
+  password = enlist_data_form_get_field (form, 1);
+  g_assert_cmpstr (enlist_form_field_get_var (username), ==, "username");
+  g_assert_cmpstr (enlist_form_field_get_label (username), ==, "Username");
+  g_assert_cmpint (enlist_form_field_get_field_type (username), ==, ENLIST_FIELD_TYPE_TEXT_SINGLE);
+  g_assert_true (enlist_form_field_is_required (username));
+  g_assert_cmpstr (enlist_form_field_get_label (password), ==, "Password");
+  g_assert_cmpint (enlist_form_field_get_field_type (password), ==, ENLIST_FIELD_TYPE_TEXT_PRIVATE);
+
+  g_assert_false (enlist_data_form_validate (form, &problems));
+  g_assert_cmpuint (problems->len, ==, 2);
+
+  enlist_form_field_set_value (username, "alice");
+  enlist_form_field_set_value (password, "pw");
+  g_assert_true (enlist_data_form_validate (form, NULL));
+  submit = to_string (enlist_data_form_build_register_query (form));
+  g_assert_cmpstr (submit, ==,
+                   "<query xmlns='jabber:iq:register'><username>alice</username>"
+                   "<password>pw</password></query>");
+}
+
+static void
+test_registered (void)
+{
+  const char *captures[] = {
+    PROSODY_REGISTER_FORM_WHEN_REGISTERED, EJABBERD_REGISTER_FORM_WHEN_REGISTERED,
+  };
+  const char *usernames[] = { "rigmiqq808o", "rigkdwuo67h" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (captures); i++)
+    {
+      g_autoptr(EnlistDataForm) form = form_from_string_ok (captures[i]);
+
+      g_assert_true (enlist_data_form_is_registered (form));
+      g_assert_cmpint (enlist_data_form_get_origin (form), ==, ENLIST_FORM_ORIGIN_LEGACY);
+      g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 2);
+      g_assert_cmpstr (value_of (form, "username"), ==, usernames[i]);
+      g_assert_null (value_of (form, "password"));
+    }
+}
+
+/* ---- XEP-0077 ----------------------------------------------------------- */
+
+static void
+test_xep0077_legacy (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (XEP0077_LEGACY);
+  g_autoptr(EnlistDataForm) registered = form_from_string_ok (XEP0077_REGISTERED);
+  g_autoptr(EnlistDataForm) all = form_from_string_ok (XEP0077_ALL_LEGACY);
+  g_autofree char *submit = NULL;
+  static const char * const names[] = {
+    "username", "nick", "password", "name", "first", "last", "email", "address", "city",
+    "state", "zip", "phone", "url", "date", "misc", "text", "key",
+  };
+
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 3);
+  g_assert_cmpstr (enlist_form_field_get_label (enlist_data_form_lookup_field (form, "email")),
+                   ==, "Email address");
+  g_assert_false (enlist_data_form_is_registered (form));
+
+  g_assert_true (enlist_data_form_is_registered (registered));
+  g_assert_cmpstr (value_of (registered, "username"), ==, "juliet");
+  g_assert_cmpstr (value_of (registered, "password"), ==, "R0m30");
+  g_assert_cmpstr (value_of (registered, "email"), ==, "juliet@capulet.com");
+
+  /* Every legacy field, in the server's order; <remove/> and unknown ones are not fields. */
+  g_assert_cmpuint (enlist_data_form_get_n_fields (all), ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      EnlistFormField *field = enlist_data_form_get_field (all, i);
+      EnlistFieldType expected = ENLIST_FIELD_TYPE_TEXT_SINGLE;
+
+      if (strcmp (names[i], "password") == 0)
+        expected = ENLIST_FIELD_TYPE_TEXT_PRIVATE;
+      else if (strcmp (names[i], "key") == 0)
+        expected = ENLIST_FIELD_TYPE_HIDDEN;
+      g_assert_cmpstr (enlist_form_field_get_var (field), ==, names[i]);
+      g_assert_cmpint (enlist_form_field_get_field_type (field), ==, expected);
+      g_assert_true (enlist_form_field_is_required (field));
+      g_assert_nonnull (enlist_form_field_get_label (field));
+      g_assert_cmpstr (enlist_form_field_get_label (field), !=, names[i]);
+    }
+  g_assert_cmpstr (value_of (all, "key"), ==, "abc123");
+
+  set (form, "username", "bill");
+  set (form, "password", "Calliope");
+  set (form, "email", "bard@shakespeare.lit");
+  submit = to_string (enlist_data_form_build_register_query (form));
+  g_assert_cmpstr (submit, ==,
+                   "<query xmlns='jabber:iq:register'><username>bill</username>"
+                   "<password>Calliope</password><email>bard@shakespeare.lit</email></query>");
+  g_clear_pointer (&submit, g_free);
+
+  /* The key is echoed; empty fields go as empty elements. */
+  set (all, "username", "u");
+  submit = to_string (enlist_data_form_build_register_query (all));
+  g_assert_true (g_str_has_prefix (submit, "<query xmlns='jabber:iq:register'><username>u"
+                                           "</username><nick/><password/>"));
+  g_assert_true (g_str_has_suffix (submit, "<key>abc123</key></query>"));
+}
+
+static void
+test_xep0077_oob (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (XEP0077_OOB);
+
+  g_assert_cmpstr (enlist_data_form_get_oob_url (form), ==,
+                   "http://www.shakespeare.lit/contests.php");
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 0);
+  g_assert_cmpstr (enlist_data_form_get_instructions (form)[0], ==,
+                   "To register, visit http://www.shakespeare.lit/contests.php");
+  /* Not a CAPTCHA form: the OOB URL is a web registration, not a fallback. */
+  g_assert_null (enlist_data_form_get_captcha_fallback_url (form));
+  g_assert_true (enlist_data_form_validate (form, NULL));
+}
+
+static void
+test_xep0077_extended (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (XEP0077_EXTENDED);
+  EnlistFormField *gender = enlist_data_form_lookup_field (form, "x-gender");
+  g_autofree char *submit = NULL;
+
+  g_assert_cmpint (enlist_data_form_get_origin (form), ==, ENLIST_FORM_ORIGIN_DATA_FORM);
+  g_assert_cmpstr (enlist_data_form_get_title (form), ==, "Contest Registration");
+  g_assert_cmpstr (enlist_data_form_get_instructions (form)[0], ==,
+                   "Please provide the following information to sign up for our special contests!");
+  g_assert_cmpstr (enlist_data_form_get_oob_url (form), ==, "http://www.shakespeare.lit/contests.php");
+  g_assert_cmpuint (enlist_form_field_get_n_options (gender), ==, 2);
+  g_assert_cmpstr (enlist_form_field_get_option_label (gender, 1), ==, "Female");
+  g_assert_cmpstr (enlist_form_field_get_option_value (gender, 1), ==, "F");
+
+  set (form, "first", "Juliet");
+  set (form, "last", "Capulet");
+  set (form, "email", "juliet@capulet.com");
+  g_assert_true (enlist_data_form_validate (form, NULL));
+  set (form, "x-gender", "X");
+  g_assert_false (enlist_data_form_validate (form, NULL));
+  set (form, "x-gender", "F");
+  g_assert_true (enlist_data_form_validate (form, NULL));
+
+  submit = to_string (enlist_data_form_build_register_query (form));
+  g_assert_cmpstr (submit, ==,
+                   "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
+                   "<field var='FORM_TYPE'><value>jabber:iq:register</value></field>"
+                   "<field var='first'><value>Juliet</value></field>"
+                   "<field var='last'><value>Capulet</value></field>"
+                   "<field var='email'><value>juliet@capulet.com</value></field>"
+                   "<field var='x-gender'><value>F</value></field></x></query>");
+}
+
+/* ---- XEP-0004 ----------------------------------------------------------- */
+
+static void
+test_xep0004_every_type (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (XEP0004_BOT_FORM);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *submit = NULL;
+  EnlistFormField *features, *fixed, *invite;
+  const char *invitees[] = { "juliet@capulet.lit", "benvolio@montague.lit/home", NULL };
+  const char *bad_invitees[] = { "juliet@capulet.lit", "not an address", NULL };
+  const char *two[] = { "a", "b", NULL };
+  static const struct
+  {
+    const char     *var;
+    EnlistFieldType type;
+  } types[] = {
+    { "FORM_TYPE", ENLIST_FIELD_TYPE_HIDDEN },
+    { "botname", ENLIST_FIELD_TYPE_TEXT_SINGLE },
+    { "description", ENLIST_FIELD_TYPE_TEXT_MULTI },
+    { "public", ENLIST_FIELD_TYPE_BOOLEAN },
+    { "password", ENLIST_FIELD_TYPE_TEXT_PRIVATE },
+    { "features", ENLIST_FIELD_TYPE_LIST_MULTI },
+    { "maxsubs", ENLIST_FIELD_TYPE_LIST_SINGLE },
+    { "invitelist", ENLIST_FIELD_TYPE_JID_MULTI },
+    { "owner", ENLIST_FIELD_TYPE_JID_SINGLE },
+    { "mystery", ENLIST_FIELD_TYPE_TEXT_SINGLE },   /* unknown type → text-single */
+  };
+
+  g_assert_cmpstr (enlist_data_form_get_title (form), ==, "Bot Configuration");
+  g_assert_cmpstr (enlist_data_form_get_form_type_namespace (form), ==, "jabber:bot");
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 14);
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    g_assert_cmpint (enlist_form_field_get_field_type (enlist_data_form_lookup_field (form, types[i].var)),
+                     ==, types[i].type);
+
+  fixed = enlist_data_form_get_field (form, 1);
+  g_assert_cmpint (enlist_form_field_get_field_type (fixed), ==, ENLIST_FIELD_TYPE_FIXED);
+  g_assert_null (enlist_form_field_get_var (fixed));
+  g_assert_cmpstr (enlist_form_field_get_value (fixed), ==, "Section 1: Bot Info");
+
+  features = enlist_data_form_lookup_field (form, "features");
+  g_assert_cmpuint (enlist_form_field_get_n_options (features), ==, 5);
+  g_assert_cmpstr (enlist_form_field_get_option_label (features, 3), ==, "Reminders");
+  g_assert_cmpuint (g_strv_length ((char **) enlist_form_field_get_values (features)), ==, 2);
+  g_assert_cmpstr (value_of (form, "maxsubs"), ==, "20");
+  invite = enlist_data_form_lookup_field (form, "invitelist");
+  g_assert_cmpstr (enlist_form_field_get_description (invite), ==,
+                   "Tell all your friends about your new bot!");
+
+  /* public is required and empty. */
+  g_assert_false (enlist_data_form_validate (form, &problems));
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_cmpstr (enlist_form_field_get_var (((EnlistDataFormProblem *) problems->pdata[0])->field),
+                   ==, "public");
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  enlist_form_field_set_value (enlist_data_form_lookup_field (form, "public"), "true");
+  g_assert_true (enlist_form_field_get_boolean (enlist_data_form_lookup_field (form, "public")));
+  enlist_form_field_set_values (invite, invitees);
+  set (form, "password", "pw");
+  g_assert_true (enlist_data_form_validate (form, NULL));
+
+  /* Each kind of wrong value. */
+  enlist_form_field_set_values (invite, bad_invitees);
+  g_assert_false (enlist_data_form_validate (form, NULL));
+  enlist_form_field_set_values (invite, invitees);
+  set (form, "maxsubs", "25");
+  g_assert_false (enlist_data_form_validate (form, NULL));
+  set (form, "maxsubs", "20");
+  enlist_form_field_set_values (enlist_data_form_lookup_field (form, "botname"), two);
+  g_assert_false (enlist_data_form_validate (form, NULL));
+  set (form, "botname", "The Bot");
+  set (form, "public", "maybe");
+  g_assert_false (enlist_data_form_validate (form, NULL));
+  set (form, "public", "true");
+  set (form, "owner", "@capulet.lit");
+  g_assert_false (enlist_data_form_validate (form, NULL));
+  set (form, "owner", "juliet@capulet.lit");
+  enlist_form_field_set_values (enlist_data_form_lookup_field (form, "description"), two);
+  g_assert_true (enlist_data_form_validate (form, NULL));
+
+  /* Fixed fields are not sent; "true" goes as "1"; multi values in order. */
+  submit = to_string (enlist_data_form_build_submit (form));
+  g_assert_cmpstr (submit, ==,
+                   "<x xmlns='jabber:x:data' type='submit'>"
+                   "<field var='FORM_TYPE'><value>jabber:bot</value></field>"
+                   "<field var='botname'><value>The Bot</value></field>"
+                   "<field var='description'><value>a</value><value>b</value></field>"
+                   "<field var='public'><value>1</value></field>"
+                   "<field var='password'><value>pw</value></field>"
+                   "<field var='features'><value>news</value><value>search</value></field>"
+                   "<field var='maxsubs'><value>20</value></field>"
+                   "<field var='invitelist'><value>juliet@capulet.lit</value>"
+                   "<value>benvolio@montague.lit/home</value></field>"
+                   "<field var='owner'><value>juliet@capulet.lit</value></field>"
+                   "<field var='mystery'><value>m</value></field>"
+                   "</x>");
+  g_clear_pointer (&submit, g_free);
+
+  enlist_form_field_set_boolean (enlist_data_form_lookup_field (form, "public"), FALSE);
+  submit = to_string (enlist_data_form_build_submit (form));
+  g_assert_nonnull (strstr (submit, "<field var='public'><value>0</value></field>"));
+}
+
+static void
+test_field_types (void)
+{
+  g_autoptr(EnlistDataForm) no_type = form_from_string_ok (
+    "<x xmlns='jabber:x:data' type='result'><field var='a'/></x>");
+  GEnumClass *klass;
+
+  g_assert_cmpint (enlist_data_form_get_form_type (no_type), ==, ENLIST_FORM_TYPE_RESULT);
+  g_assert_cmpint (enlist_form_field_get_field_type (enlist_data_form_get_field (no_type, 0)), ==,
+                   ENLIST_FIELD_TYPE_TEXT_SINGLE);
+
+  for (int t = ENLIST_FIELD_TYPE_BOOLEAN; t <= ENLIST_FIELD_TYPE_TEXT_SINGLE; t++)
+    g_assert_cmpint (enlist_field_type_from_string (enlist_field_type_to_string (t)), ==, t);
+  g_assert_cmpint (enlist_field_type_from_string (NULL), ==, ENLIST_FIELD_TYPE_TEXT_SINGLE);
+  g_assert_cmpint (enlist_field_type_from_string ("list-many"), ==, ENLIST_FIELD_TYPE_TEXT_SINGLE);
+
+  klass = g_type_class_ref (ENLIST_TYPE_FIELD_TYPE);
+  g_assert_cmpstr (g_enum_get_value (klass, ENLIST_FIELD_TYPE_JID_MULTI)->value_nick, ==, "jid-multi");
+  g_type_class_unref (klass);
+  g_assert_true (G_TYPE_IS_ENUM (ENLIST_TYPE_FORM_TYPE));
+  g_assert_true (G_TYPE_IS_ENUM (ENLIST_TYPE_FORM_ORIGIN));
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  guint *count = user_data;
+
+  g_assert_cmpstr (pspec->name, ==, "values");
+  (*count)++;
+}
+
+static void
+test_notify (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (PROSODY_REGISTER_FORM);
+  EnlistFormField *username = enlist_data_form_lookup_field (form, "username");
+  g_auto(GStrv) values = NULL;
+  g_autofree char *var = NULL;
+  EnlistFieldType type;
+  gboolean required;
+  guint count = 0;
+  const char *same[] = { "alice", NULL };
+
+  g_signal_connect (username, "notify", G_CALLBACK (count_notify), &count);
+  enlist_form_field_set_value (username, "alice");
+  g_assert_cmpuint (count, ==, 1);
+  enlist_form_field_set_values (username, same);
+  g_assert_cmpuint (count, ==, 1);
+  g_object_set (username, "values", NULL, NULL);
+  g_assert_cmpuint (count, ==, 2);
+  g_assert_null (enlist_form_field_get_value (username));
+  enlist_form_field_set_value (username, NULL);
+  g_assert_cmpuint (count, ==, 2);
+  enlist_form_field_set_value (username, "bob");
+  g_assert_cmpuint (count, ==, 3);
+
+  g_object_get (username, "values", &values, "var", &var, "field-type", &type,
+                "required", &required, NULL);
+  g_assert_cmpuint (g_strv_length (values), ==, 1);
+  g_assert_cmpstr (values[0], ==, "bob");
+  g_assert_cmpstr (var, ==, "username");
+  g_assert_cmpint (type, ==, ENLIST_FIELD_TYPE_TEXT_SINGLE);
+  g_assert_true (required);
+
+  g_signal_handlers_disconnect_by_func (username, count_notify, &count);
+  g_assert_finalize_object (g_steal_pointer (&form));
+}
+
+/* ---- XEP-0122 ----------------------------------------------------------- */
+
+#define CHECK_DATATYPE(datatype, cases) check_datatype ((datatype), (cases), G_N_ELEMENTS (cases))
+
+static void
+test_xep0122_integers (void)
+{
+  static const Case byte[] = {
+    { "127", TRUE }, { "128", FALSE }, { "-128", TRUE }, { "-129", FALSE }, { "+12", TRUE },
+    { "0", TRUE }, { "-0", TRUE }, { "007", TRUE }, { "1a", FALSE }, { "1.0", FALSE },
+    { " 1", FALSE }, { "-", FALSE }, { "+", FALSE },
+  };
+  static const Case shrt[] = {
+    { "32767", TRUE }, { "32768", FALSE }, { "-32768", TRUE }, { "-32769", FALSE },
+  };
+  static const Case integer32[] = {
+    { "2147483647", TRUE }, { "2147483648", FALSE }, { "-2147483648", TRUE },
+    { "-2147483649", FALSE }, { "00000000002147483647", TRUE },
+  };
+  static const Case lng[] = {
+    { "9223372036854775807", TRUE }, { "9223372036854775808", FALSE },
+    { "-9223372036854775808", TRUE }, { "-9223372036854775809", FALSE },
+    { "99999999999999999999999", FALSE },
+  };
+  static const Case integer[] = {
+    { "123456789012345678901234567890123456789012345678901234567890", TRUE },
+    { "-98765432109876543210987654321", TRUE }, { "1e3", FALSE }, { "1.5", FALSE },
+    { "twelve", FALSE }, { "١٢", FALSE },
+  };
+
+  CHECK_DATATYPE ("xs:byte", byte);
+  CHECK_DATATYPE ("xs:short", shrt);
+  CHECK_DATATYPE ("xs:int", integer32);
+  CHECK_DATATYPE ("xs:long", lng);
+  CHECK_DATATYPE ("xs:integer", integer);
+}
+
+static void
+test_xep0122_other_datatypes (void)
+{
+  static const Case boolean[] = {
+    { "true", TRUE }, { "false", TRUE }, { "1", TRUE }, { "0", TRUE }, { "yes", FALSE },
+    { "TRUE", FALSE },
+  };
+  static const Case date[] = {
+    { "2003-10-06", TRUE }, { "2003-10-06Z", TRUE }, { "2003-10-06+02:00", TRUE },
+    { "2004-02-29", TRUE }, { "2003-02-29", FALSE }, { "2000-02-29", TRUE },
+    { "1900-02-29", FALSE }, { "2003-13-01", FALSE }, { "2003-00-10", FALSE },
+    { "2003-04-31", FALSE }, { "03-10-06", FALSE }, { "2003-1-06", FALSE },
+    { "-0044-03-15", TRUE }, { "12345-01-01", TRUE }, { "02003-01-01", FALSE },
+    { "2003-10-06T00:00:00", FALSE }, { "2003-10-06+15:00", FALSE }, { "2003/10/06", FALSE },
+  };
+  static const Case datetime[] = {
+    { "2003-10-06T11:22:00-07:00", TRUE }, { "2003-10-06T11:22:00", TRUE },
+    { "2003-10-06T11:22:00.123Z", TRUE }, { "2003-10-06T24:00:00", TRUE },
+    { "2003-10-06T24:00:01", FALSE }, { "2003-10-06 11:22:00", FALSE },
+    { "2003-10-06T11:60:00", FALSE }, { "2003-10-06T11:22", FALSE },
+    { "2003-10-06T11:22:00.", FALSE }, { "2003-10-06", FALSE }, { "2003-10-06T11:22:00+5:00", FALSE },
+  };
+  static const Case time[] = {
+    { "11:22:00", TRUE }, { "23:59:59.999", TRUE }, { "11:22:00Z", TRUE },
+    { "11:22:00+05:30", TRUE }, { "25:00:00", FALSE }, { "11:22", FALSE }, { "1:22:00", FALSE },
+    { "11:22:61", FALSE },
+  };
+  static const Case any_uri[] = {
+    { "http://example.org/a?b#c", TRUE }, { "mailto:a@example.org", TRUE },
+    { "relative/path", TRUE }, { "urn:xmpp:captcha", TRUE }, { "xmpp:juliet@capulet.lit", TRUE },
+    { "http://exa mple.org", FALSE }, { "1http://example.org", FALSE }, { "a<b", FALSE },
+    { ":nothing", FALSE },
+  };
+  static const Case language[] = {
+    { "en", TRUE }, { "pt-BR", TRUE }, { "en-US-x-twain", TRUE }, { "i-klingon", TRUE },
+    { "language1", FALSE }, { "toolongname", FALSE }, { "en_US", FALSE }, { "en-", FALSE },
+    { "-en", FALSE },
+  };
+  static const Case decimal[] = {
+    { "12.5", TRUE }, { "-0.5", TRUE }, { ".5", TRUE }, { "5.", TRUE }, { "+5", TRUE },
+    { "1e3", FALSE }, { ".", FALSE }, { "1,5", FALSE }, { "INF", FALSE },
+  };
+  static const Case dbl[] = {
+    { "1.2E3", TRUE }, { "-1e-7", TRUE }, { "-INF", TRUE }, { "INF", TRUE }, { "NaN", TRUE },
+    { "12", TRUE }, { "1e", FALSE }, { "e3", FALSE }, { "inf", FALSE }, { "1.2.3", FALSE },
+  };
+  static const Case string[] = { { "anything at all", TRUE }, { "12", TRUE } };
+
+  CHECK_DATATYPE ("xs:boolean", boolean);
+  CHECK_DATATYPE ("xs:date", date);
+  CHECK_DATATYPE ("xs:dateTime", datetime);
+  CHECK_DATATYPE ("xs:time", time);
+  CHECK_DATATYPE ("xs:anyURI", any_uri);
+  CHECK_DATATYPE ("xs:language", language);
+  CHECK_DATATYPE ("xs:decimal", decimal);
+  CHECK_DATATYPE ("xs:double", dbl);
+  CHECK_DATATYPE ("xs:string", string);
+  /* Unknown datatypes are strings. */
+  CHECK_DATATYPE ("xs:gYearMonth", string);
+  CHECK_DATATYPE ("x:mine", string);
+}
+
+static void
+test_xep0122_range (void)
+{
+  static const Case age[] = {
+    { "17", FALSE }, { "18", TRUE }, { "140", TRUE }, { "141", FALSE },
+    { "99999999999999999999", FALSE }, { "-99999999999999999999", FALSE },
+  };
+  static const Case dob[] = {
+    { "1899-12-31", FALSE }, { "1900-01-01", TRUE }, { "2003-10-30", TRUE },
+    { "2003-10-31", FALSE },
+  };
+  static const Case at_least[] = { { "0.4", FALSE }, { "0.5", TRUE }, { "1e9", TRUE } };
+  static const Case at_most[] = {
+    { "2003-10-06T13:00:00+02:00", TRUE }, { "2003-10-06T11:30:00-01:00", FALSE },
+    { "2003-10-06T12:00:00Z", TRUE },
+  };
+  static const Case times[] = { { "08:59:59", FALSE }, { "09:00:00", TRUE }, { "17:00:01", FALSE } };
+  static const Case strings[] = { { "zzz", TRUE }, { "a", TRUE } };
+  static const Case bad_bound[] = { { "5", TRUE }, { "11", FALSE } };
+  g_autoptr(EnlistDataForm) form =
+    one_field_form ("text-single",
+                    "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+                    "datatype='xs:integer'><range min='18' max='140'/></validate>");
+  g_autoptr(GError) error = NULL;
+  EnlistFormField *field = enlist_data_form_lookup_field (form, "f");
+
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:integer'><range min='18' max='140'/></validate>",
+               age, G_N_ELEMENTS (age));
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:date'><range min='1900-01-01' max='2003-10-30'/></validate>",
+               dob, G_N_ELEMENTS (dob));
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:decimal'><range min='0.5'/></validate>",
+               at_least, 2);
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:double'><range min='0.5'/></validate>",
+               at_least, G_N_ELEMENTS (at_least));
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:dateTime'><range max='2003-10-06T12:00:00Z'/></validate>",
+               at_most, G_N_ELEMENTS (at_most));
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:time'><range min='09:00:00' max='17:00:00'/></validate>",
+               times, G_N_ELEMENTS (times));
+  /* A range on strings means nothing (XEP-0122 §3.2); a bound that is not of
+   * the datatype is ignored, the other one still holds. */
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:string'><range min='b' max='c'/></validate>",
+               strings, G_N_ELEMENTS (strings));
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:integer'><range min='ten' max='10'/></validate>",
+               bad_bound, G_N_ELEMENTS (bad_bound));
+
+  g_assert_cmpstr (enlist_form_field_get_datatype (field), ==, "xs:integer");
+  enlist_form_field_set_value (field, "12");
+  g_assert_false (enlist_form_field_validate (field, &error));
+  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (error->message, "“F”"));
+  g_assert_nonnull (strstr (error->message, "18"));
+  g_assert_nonnull (strstr (error->message, "140"));
+}
+
+static void
+test_xep0122_regex (void)
+{
+  static const Case ssn[] = {
+    { "123-45-6789", TRUE }, { "x123-45-6789", FALSE }, { "123-45-67890", FALSE },
+    { "123-45-6789\n", FALSE }, { "12-345-6789", FALSE },
+  };
+  static const Case alternation[] = { { "a", TRUE }, { "ab", TRUE }, { "abc", FALSE } };
+  static const Case anything[] = { { "whatever", TRUE }, { "", TRUE } };
+
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+               "datatype='xs:string'><regex>([0-9]{3})-([0-9]{2})-([0-9]{4})</regex></validate>",
+               ssn, G_N_ELEMENTS (ssn));
+  /* Anchoring wraps the whole pattern, alternatives included. */
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate'>"
+               "<regex>a|ab</regex></validate>",
+               alternation, G_N_ELEMENTS (alternation));
+  /* Patterns that do not compile, or would break out of the anchoring group,
+   * are ignored. */
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate'>"
+               "<regex>([0-9]</regex></validate>",
+               anything, G_N_ELEMENTS (anything));
+  check_cases ("text-single", "<validate xmlns='http://jabber.org/protocol/xdata-validate'>"
+               "<regex>x)|(.*</regex></validate>",
+               anything, G_N_ELEMENTS (anything));
+}
+
+static void
+test_xep0122_regex_catastrophic (void)
+{
+  g_autoptr(EnlistDataForm) form =
+    one_field_form ("text-single",
+                    "<validate xmlns='http://jabber.org/protocol/xdata-validate'>"
+                    "<regex>(a+)+$</regex></validate>");
+  EnlistFormField *field = enlist_data_form_lookup_field (form, "f");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = g_strnfill (64, 'a');
+  g_autofree char *nasty = g_strconcat (input, "!", NULL);
+  gint64 start;
+
+  g_assert_true (field_accepts (field, input));
+
+  /* PCRE2's backtracking limit stops it; the regex cannot decide, so it is ignored. */
+  start = g_get_monotonic_time ();
+  enlist_form_field_set_value (field, nasty);
+  g_assert_true (enlist_form_field_validate (field, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+}
+
+static void
+test_xep0122_list_range (void)
+{
+  g_autoptr(EnlistDataForm) form =
+    one_field_form ("jid-multi",
+                    "<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+                    "datatype='xs:string'><list-range min='1' max='3'/></validate>");
+  EnlistFormField *field = enlist_data_form_lookup_field (form, "f");
+  g_autoptr(GError) error = NULL;
+  const char *two[] = { "a@example.org", "b@example.org", NULL };
+  const char *four[] = { "a@example.org", "b@example.org", "c@example.org", "d@example.org", NULL };
+
+  g_assert_false (enlist_form_field_validate (field, &error));
+  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (error->message, "1"));
+  g_clear_error (&error);
+
+  enlist_form_field_set_values (field, two);
+  g_assert_true (enlist_form_field_validate (field, NULL));
+  enlist_form_field_set_values (field, four);
+  g_assert_false (enlist_form_field_validate (field, &error));
+  g_assert_nonnull (strstr (error->message, "3"));
+}
+
+static void
+test_xep0122_open (void)
+{
+  static const char options[] =
+    "<option label='Holiday'><value>holiday</value></option>"
+    "<option label='Meeting'><value>meeting</value></option>";
+  static const Case closed[] = { { "holiday", TRUE }, { "party", FALSE } };
+  static const Case open[] = { { "holiday", TRUE }, { "party", TRUE } };
+  g_autofree char *with_open =
+    g_strconcat ("<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+                 "datatype='xs:string'><open/></validate>", options, NULL);
+  g_autofree char *basic =
+    g_strconcat ("<validate xmlns='http://jabber.org/protocol/xdata-validate' "
+                 "datatype='xs:string'><basic/></validate>", options, NULL);
+
+  check_cases ("list-single", options, closed, G_N_ELEMENTS (closed));
+  check_cases ("list-single", basic, closed, G_N_ELEMENTS (closed));
+  check_cases ("list-multi", options, closed, G_N_ELEMENTS (closed));
+  check_cases ("list-single", with_open, open, G_N_ELEMENTS (open));
+  check_cases ("list-multi", with_open, open, G_N_ELEMENTS (open));
+}
+
+static void
+test_required_and_names (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (
+    "<x xmlns='jabber:x:data' type='form'>"
+    "<field var='nick' type='text-single'><required/></field>"
+    "<field var='motto' type='text-single' label='Your motto'><required/></field>"
+    "<field var='fixed' type='fixed'><required/></field>"
+    "<field var='optional' type='text-single'/>"
+    "</x>");
+  g_autoptr(GPtrArray) problems = NULL;
+  EnlistDataFormProblem *problem;
+
+  g_assert_false (enlist_data_form_validate (form, &problems));
+  g_assert_cmpuint (problems->len, ==, 2);
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_error (problem->error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MISSING_REQUIRED);
+  g_assert_nonnull (strstr (problem->error->message, "“nick”"));
+  problem = g_ptr_array_index (problems, 1);
+  g_assert_nonnull (strstr (problem->error->message, "“Your motto”"));
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* An empty string is not a value. */
+  set (form, "nick", "");
+  set (form, "motto", "carpe diem");
+  g_assert_false (enlist_data_form_validate (form, NULL));
+  set (form, "nick", "n");
+  g_assert_true (enlist_data_form_validate (form, &problems));
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
+static void
+test_unsendable_characters (void)
+{
+  g_autoptr(EnlistDataForm) form = one_field_form ("text-private", "");
+  EnlistFormField *field = enlist_data_form_lookup_field (form, "f");
+
+  g_assert_true (field_accepts (field, "tab\tand newline\nare fine, ünïcödé too"));
+  g_assert_false (field_accepts (field, "bell\a"));
+  g_assert_false (field_accepts (field, "nul\x01"));
+  g_assert_false (field_accepts (field, "\xef\xbf\xbe"));
+  g_assert_false (field_accepts (field, "\xff\xfe"));
+}
+
+static void
+test_jid_syntax (void)
+{
+  g_autofree char *local_1023 = g_strnfill (1023, 'l');
+  g_autofree char *local_1024 = g_strnfill (1024, 'l');
+  g_autofree char *ok_long = g_strconcat (local_1023, "@example.org", NULL);
+  g_autofree char *too_long = g_strconcat (local_1024, "@example.org", NULL);
+  Case cases[] = {
+    { "juliet@example.com", TRUE }, { "example.com", TRUE },
+    { "juliet@example.com/balcony", TRUE }, { "juliet@example.com/a b/c@d", TRUE },
+    { "juliet@example.com.", TRUE }, { "[::1]", TRUE }, { "jüliet@exämple.com", TRUE },
+    { "@example.com", FALSE }, { "juliet@", FALSE }, { "jul iet@example.com", FALSE },
+    { "jul\"iet@example.com", FALSE }, { "a&b@example.com", FALSE }, { "a'b@example.com", FALSE },
+    { "a:b@example.com", FALSE }, { "a<b@example.com", FALSE }, { "a>b@example.com", FALSE },
+    { "a@b@example.com", FALSE }, { "example.com/", FALSE }, { "juliet@example.com/", FALSE },
+    { "example..com", FALSE }, { ".example.com", FALSE }, { "exa mple.com", FALSE },
+    { "/resource", FALSE },
+    { ok_long, TRUE }, { too_long, FALSE },
+  };
+
+  check_cases ("jid-single", "", cases, G_N_ELEMENTS (cases));
+  check_cases ("jid-multi", "", cases, G_N_ELEMENTS (cases));
+}
+
+/* ---- XEP-0158 and XEP-0221 ---------------------------------------------- */
+
+static void
+test_xep0158 (void)
+{
+  g_autoptr(EnlistDataForm) form = form_from_string_ok (XEP0158_REGISTER);
+  g_autofree char *submit = NULL;
+  EnlistFormField *ocr;
+  EnlistXmlNode *bob;
+  const char *type = NULL;
+
+  g_assert_true (enlist_data_form_is_captcha (form));
+  g_assert_cmpstr (enlist_data_form_get_form_type_namespace (form), ==, ENLIST_NS_CAPTCHA);
+  ocr = enlist_data_form_get_captcha_field (form);
+  g_assert_nonnull (ocr);
+  g_assert_cmpstr (enlist_form_field_get_var (ocr), ==, "ocr");
+  g_assert_cmpint (enlist_form_field_get_field_type (ocr), ==, ENLIST_FIELD_TYPE_TEXT_SINGLE);
+
+  /* XEP-0221: both URIs, their types and the size hints. */
+  g_assert_cmpuint (enlist_form_field_get_media_width (ocr), ==, 290);
+  g_assert_cmpuint (enlist_form_field_get_media_height (ocr), ==, 80);
+  g_assert_cmpuint (enlist_form_field_get_n_media_uris (ocr), ==, 2);
+  g_assert_cmpstr (enlist_form_field_get_media_uri (ocr, 0, &type), ==,
+                   "http://www.victim.example.com/challenges/ocr.jpeg?F3A6292C");
+  g_assert_cmpstr (type, ==, "image/jpeg");
+  g_assert_cmpstr (enlist_form_field_get_media_uri (ocr, 1, &type), ==,
+                   "cid:sha1+f24030b8d91d233bac14777be5ab531ca3b9f102@bob.xmpp.org");
+  g_assert_cmpstr (type, ==, "image/png");
+  g_assert_cmpuint (enlist_form_field_get_n_media_uris (enlist_data_form_lookup_field (form, "first")),
+                    ==, 0);
+
+  /* No fallback field: the OOB URL is the fallback. */
+  g_assert_cmpstr (enlist_data_form_get_captcha_fallback_url (form), ==,
+                   "http://www.victim.example.com/challenges/ocr.html");
+
+  /* BoB inside <x/>. */
+  g_assert_cmpuint (enlist_data_form_get_bob_data (form)->len, ==, 1);
+  bob = g_ptr_array_index (enlist_data_form_get_bob_data (form), 0);
+  g_assert_cmpstr (enlist_xml_node_get_attr (bob, "max-age"), ==, "86400");
+  g_assert_cmpstr (enlist_xml_node_get_text (bob), ==, "iVBORw0KGgo=");
+
+  set (form, "first", "Juliet");
+  set (form, "ocr", "7nHL3");
+  g_assert_true (enlist_data_form_validate (form, NULL));
+  submit = to_string (enlist_data_form_build_register_query (form));
+  g_assert_cmpstr (submit, ==,
+                   "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
+                   "<field var='FORM_TYPE'><value>urn:xmpp:captcha</value></field>"
+                   "<field var='from'><value>innocent@victim.example.com</value></field>"
+                   "<field var='challenge'><value>F3A6292C</value></field>"
+                   "<field var='sid'><value>reg1</value></field>"
+                   "<field var='first'><value>Juliet</value></field>"
+                   "<field var='ocr'><value>7nHL3</value></field></x></query>");
+}
+
+static void
+test_xep0158_variants (void)
+{
+  static const char * const answers[] = {
+    "ocr", "qa", "audio_recog", "picture_recog", "picture_q", "speech_q", "speech_recog",
+    "video_q", "video_recog",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autofree char *xml =
+        g_strdup_printf ("<x xmlns='jabber:x:data' type='form'>"
+                         "<field var='FORM_TYPE' type='hidden'><value>jabber:iq:register</value></field>"
+                         "<field var='url' type='text-single'><value>https://example.org/c</value></field>"
+                         "<field var='%s' type='text-single'><required/></field></x>",
+                         answers[i]);
+      g_autoptr(EnlistDataForm) form = form_from_string_ok (xml);
+
+      g_assert_true (enlist_data_form_is_captcha (form));
+      g_assert_cmpstr (enlist_form_field_get_var (enlist_data_form_get_captcha_field (form)), ==,
+                       answers[i]);
+      g_assert_cmpstr (enlist_data_form_get_captcha_fallback_url (form), ==, "https://example.org/c");
+    }
+
+  /* FORM_TYPE alone marks a CAPTCHA form, even without a known answer field. */
+  {
+    g_autoptr(EnlistDataForm) form = form_from_string_ok (
+      "<x xmlns='jabber:x:data' type='form'>"
+      "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:captcha</value></field>"
+      "<field var='answer' type='text-single'/></x>");
+
+    g_assert_true (enlist_data_form_is_captcha (form));
+    g_assert_null (enlist_data_form_get_captcha_field (form));
+    g_assert_null (enlist_data_form_get_captcha_fallback_url (form));
+  }
+}
+
+/* ---- limits and malformed forms ----------------------------------------- */
+
+static char *
+form_with_fields (guint n)
+{
+  GString *xml = g_string_new ("<x xmlns='jabber:x:data' type='form'>");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (xml, "<field var='f%u'/>", i);
+  g_string_append (xml, "</x>");
+  return g_string_free (xml, FALSE);
+}
+
+static void
+assert_limit (const char *xml,
+              const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistDataForm) form = form_from_string (xml, &error);
+
+  g_assert_null (form);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED);
+  if (strstr (error->message, what) == NULL)
+    g_error ("“%s” does not mention “%s”", error->message, what);
+}
+
+static void
+test_limits (void)
+{
+  g_autofree char *fields_200 = form_with_fields (200);
+  g_autofree char *fields_201 = form_with_fields (201);
+  g_autofree char *text_ok = g_strnfill (ENLIST_DATA_FORM_MAX_TEXT, 'v');
+  g_autofree char *text_long = g_strnfill (ENLIST_DATA_FORM_MAX_TEXT + 1, 'v');
+  g_autofree char *value_ok = g_strdup_printf ("<x xmlns='jabber:x:data' type='form'><field var='a'>"
+                                               "<value>%s</value></field></x>", text_ok);
+  g_autofree char *value_long = g_strdup_printf ("<x xmlns='jabber:x:data' type='form'><field var='a'>"
+                                                 "<value>%s</value></field></x>", text_long);
+  g_autofree char *label_long = g_strdup_printf ("<x xmlns='jabber:x:data' type='form'>"
+                                                 "<field var='a' label='%s'/></x>", text_long);
+  g_autofree char *desc_long = g_strdup_printf ("<x xmlns='jabber:x:data' type='form'>"
+                                                "<field var='a'><desc>%s</desc></field></x>", text_long);
+  g_autofree char *instructions_long =
+    g_strdup_printf ("<query xmlns='jabber:iq:register'><instructions>%s</instructions>"
+                     "<username/></query>", text_long);
+  g_autofree char *legacy_long =
+    g_strdup_printf ("<query xmlns='jabber:iq:register'><username>%s</username></query>", text_long);
+  g_autofree char *chunk = g_strnfill (1100 * 1024, 'A');
+  g_autofree char *bob_big =
+    g_strdup_printf ("<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>"
+                     "<data xmlns='urn:xmpp:bob' cid='a'>%s</data></x>"
+                     "<data xmlns='urn:xmpp:bob' cid='b'>%s</data></query>", chunk, chunk);
+  GString *options = g_string_new ("<x xmlns='jabber:x:data' type='form'><field var='a' type='list-single'>");
+  GString *values = g_string_new ("<x xmlns='jabber:x:data' type='form'><field var='a' type='list-multi'>");
+  g_autofree char *options_xml = NULL;
+  g_autofree char *values_xml = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+
+  form = form_from_string_ok (fields_200);
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 200);
+  g_clear_object (&form);
+  assert_limit (fields_201, "200");
+
+  form = form_from_string_ok (value_ok);
+  g_assert_cmpuint (strlen (value_of (form, "a")), ==, ENLIST_DATA_FORM_MAX_TEXT);
+  g_clear_object (&form);
+  assert_limit (value_long, "65536");
+  assert_limit (label_long, "65536");
+  assert_limit (desc_long, "65536");
+  assert_limit (instructions_long, "65536");
+  assert_limit (legacy_long, "65536");
+  assert_limit (bob_big, "2097152");
+
+  for (guint i = 0; i < 501; i++)
+    g_string_append_printf (options, "<option><value>%u</value></option>", i);
+  g_string_append (options, "</field></x>");
+  options_xml = g_string_free (options, FALSE);
+  assert_limit (options_xml, "500");
+
+  for (guint i = 0; i < 101; i++)
+    g_string_append_printf (values, "<value>%u</value>", i);
+  g_string_append (values, "</field></x>");
+  values_xml = g_string_free (values, FALSE);
+  assert_limit (values_xml, "100");
+}
+
+static void
+assert_malformed (const char *xml)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistDataForm) form = form_from_string (xml, &error);
+
+  g_assert_null (form);
+  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM);
+}
+
+static void
+test_malformed (void)
+{
+  g_autoptr(EnlistXmlNode) not_x = parse ("<x xmlns='jabber:x:oob'><url>u</url></x>");
+  g_autoptr(EnlistXmlNode) not_query = parse ("<query xmlns='jabber:iq:roster'/>");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistDataForm) empty = form_from_string_ok ("<query xmlns='jabber:iq:register'/>");
+
+  assert_malformed ("<x xmlns='jabber:x:data'><field var='a'/></x>");
+  assert_malformed ("<x xmlns='jabber:x:data' type='questionnaire'><field var='a'/></x>");
+  assert_malformed ("<x xmlns='jabber:x:data' type='form'><field type='text-single'/></x>");
+  assert_malformed ("<x xmlns='jabber:x:data' type='form'><field var='a'/><field var='a'/></x>");
+  assert_malformed ("<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data'/></query>");
+
+  g_assert_null (enlist_data_form_new_from_xml (not_x, &error));
+  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM);
+  g_clear_error (&error);
+  g_assert_null (enlist_data_form_new_from_register_query (not_query, &error));
+  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM);
+
+  /* An empty query is a form with nothing to fill in, not an error. */
+  g_assert_cmpuint (enlist_data_form_get_n_fields (empty), ==, 0);
+  g_assert_cmpint (enlist_data_form_get_origin (empty), ==, ENLIST_FORM_ORIGIN_LEGACY);
+}
+
+/* ---- carrying values over ----------------------------------------------- */
+
+static void
+test_copy_values (void)
+{
+  g_autoptr(EnlistDataForm) old = form_from_string_ok (EJABBERD_REGISTER_FORM);
+  g_autoptr(EnlistDataForm) fresh = NULL;
+  g_autoptr(EnlistDataForm) prosody = form_from_string_ok (PROSODY_REGISTER_FORM);
+  g_autofree char *fresh_xml = NULL;
+  char *at;
+
+  /* The fresh form has a new challenge. */
+  fresh_xml = g_strdup (EJABBERD_REGISTER_FORM);
+  while ((at = strstr (fresh_xml, "4652777599156484336")) != NULL)
+    memcpy (at, "1111111111111111111", 19);
+  fresh = form_from_string_ok (fresh_xml);
+
+  fill_ejabberd (old);
+  g_assert_true (enlist_data_form_copy_values_from (fresh, old, FALSE));
+  g_assert_cmpstr (value_of (fresh, "username"), ==, "alice");
+  g_assert_null (value_of (fresh, "password"));
+  g_assert_null (value_of (fresh, "ocr"));
+  g_assert_cmpstr (value_of (fresh, "challenge"), ==, "1111111111111111111");
+  g_assert_cmpstr (value_of (fresh, "captcha-fallback-url"), ==,
+                   "http://127.0.0.1:25280/captcha/1111111111111111111/image");
+
+  g_assert_true (enlist_data_form_copy_values_from (fresh, old, TRUE));
+  g_assert_cmpstr (value_of (fresh, "password"), ==, "s3cret");
+  g_assert_null (value_of (fresh, "ocr"));
+  g_assert_cmpstr (value_of (fresh, "challenge"), ==, "1111111111111111111");
+
+  /* Different sets of fields: nothing is copied, either way round. */
+  g_assert_false (enlist_data_form_copy_values_from (prosody, old, TRUE));
+  g_assert_null (value_of (prosody, "username"));
+  g_assert_null (value_of (prosody, "password"));
+  set (prosody, "username", "bob");
+  g_assert_false (enlist_data_form_copy_values_from (fresh, prosody, TRUE));
+  g_assert_cmpstr (value_of (fresh, "username"), ==, "alice");
+}
+
+static void
+test_copy_values_legacy (void)
+{
+  g_autoptr(EnlistDataForm) a = form_from_string_ok (EJABBERD_REGISTER_FORM_NOCAPTCHA);
+  g_autoptr(EnlistDataForm) b = form_from_string_ok (EJABBERD_REGISTER_FORM_NOCAPTCHA);
+  g_autoptr(EnlistDataForm) c = form_from_string_ok (XEP0077_LEGACY);
+
+  set (a, "username", "alice");
+  set (a, "password", "pw");
+  g_assert_true (enlist_data_form_copy_values_from (b, a, FALSE));
+  g_assert_cmpstr (value_of (b, "username"), ==, "alice");
+  g_assert_null (value_of (b, "password"));
+  g_assert_false (enlist_data_form_copy_values_from (c, a, TRUE));
+  g_assert_null (value_of (c, "username"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/data-form/prosody", test_prosody);
+  g_test_add_func ("/data-form/ejabberd-captcha", test_ejabberd_captcha);
+  g_test_add_func ("/data-form/ejabberd-nocaptcha", test_ejabberd_nocaptcha);
+  g_test_add_func ("/data-form/registered", test_registered);
+  g_test_add_func ("/data-form/xep0077/legacy", test_xep0077_legacy);
+  g_test_add_func ("/data-form/xep0077/oob", test_xep0077_oob);
+  g_test_add_func ("/data-form/xep0077/extended", test_xep0077_extended);
+  g_test_add_func ("/data-form/xep0004/every-type", test_xep0004_every_type);
+  g_test_add_func ("/data-form/xep0004/field-types", test_field_types);
+  g_test_add_func ("/data-form/notify", test_notify);
+  g_test_add_func ("/data-form/xep0122/integers", test_xep0122_integers);
+  g_test_add_func ("/data-form/xep0122/other-datatypes", test_xep0122_other_datatypes);
+  g_test_add_func ("/data-form/xep0122/range", test_xep0122_range);
+  g_test_add_func ("/data-form/xep0122/regex", test_xep0122_regex);
+  g_test_add_func ("/data-form/xep0122/regex-catastrophic", test_xep0122_regex_catastrophic);
+  g_test_add_func ("/data-form/xep0122/list-range", test_xep0122_list_range);
+  g_test_add_func ("/data-form/xep0122/open", test_xep0122_open);
+  g_test_add_func ("/data-form/validate/required", test_required_and_names);
+  g_test_add_func ("/data-form/validate/unsendable", test_unsendable_characters);
+  g_test_add_func ("/data-form/validate/jid", test_jid_syntax);
+  g_test_add_func ("/data-form/xep0158", test_xep0158);
+  g_test_add_func ("/data-form/xep0158/variants", test_xep0158_variants);
+  g_test_add_func ("/data-form/limits", test_limits);
+  g_test_add_func ("/data-form/malformed", test_malformed);
+  g_test_add_func ("/data-form/copy-values", test_copy_values);
+  g_test_add_func ("/data-form/copy-values/legacy", test_copy_values_legacy);
+
+  return g_test_run ();
+}
