@@ -1,0 +1,756 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-registration.c: EnlistRegistration against a real Prosody and a real
+ * ejabberd (with and without CAPTCHA), started by the test on loopback:
+ * forms, registration with login verification, the servers' refusals,
+ * CAPTCHA renewal, invitations, password change, deletion, the disco
+ * support check, and recovery from a connection lost while filling in. */
+#define G_LOG_DOMAIN "test-registration"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "enlist-connection.h"
+#include "enlist-error.h"
+#include "enlist-registration.h"
+#include "enlist-test-servers.h"
+
+static EnlistTestServers *servers;
+
+typedef enum
+{
+  DOMAIN_MAIN,
+  DOMAIN_NOCAPTCHA,
+  DOMAIN_INVITE,
+} DomainKind;
+
+typedef struct
+{
+  const char *name;
+  const char *server;          /* "prosody" or "ejabberd" */
+  DomainKind  domain;
+  const char *bad_username_condition;
+} Target;
+
+static const Target targets[] = {
+  { "prosody", "prosody", DOMAIN_MAIN, "not-acceptable" },
+  { "ejabberd-captcha", "ejabberd", DOMAIN_MAIN, "jid-malformed" },
+  { "ejabberd-nocaptcha", "ejabberd", DOMAIN_NOCAPTCHA, "jid-malformed" },
+};
+
+static const Target prosody_target = { "prosody", "prosody", DOMAIN_MAIN, "not-acceptable" };
+static const Target invite_target = { "prosody-invite", "prosody", DOMAIN_INVITE, "not-acceptable" };
+
+static const char *
+target_domain (const Target *target)
+{
+  switch (target->domain)
+    {
+    case DOMAIN_NOCAPTCHA:
+      return enlist_test_servers_get_nocaptcha_domain (servers);
+    case DOMAIN_INVITE:
+      return enlist_test_servers_get_invite_domain (servers);
+    case DOMAIN_MAIN:
+    default:
+      return enlist_test_servers_get_domain (servers);
+    }
+}
+
+static EnlistRegistration *
+new_service (const Target *target)
+{
+  EnlistRegistration *reg = enlist_registration_new (target_domain (target));
+  g_autoptr(GError) error = NULL;
+
+  enlist_registration_set_endpoint (reg, "127.0.0.1",
+                                    enlist_test_servers_get_port (servers, target->server, FALSE),
+                                    FALSE);
+  g_assert_true (enlist_registration_set_ca_file (reg, enlist_test_servers_get_ca_file (servers),
+                                                  &error));
+  g_assert_no_error (error);
+  return reg;
+}
+
+/* Lets pending callbacks drop their references, bounded, then checks that
+ * the test holds the last one. */
+static void
+finalize_service (EnlistRegistration *reg)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (G_OBJECT (reg)->ref_count > 1 && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_finalize_object (reg);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static EnlistDataForm *
+fetch_sync (EnlistRegistration *reg,
+            GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_fetch_form_async (reg, NULL, store_result, &result);
+  return enlist_registration_fetch_form_finish (reg, wait_for (&result), error);
+}
+
+static char *
+submit_sync (EnlistRegistration *reg,
+             EnlistDataForm     *form,
+             gboolean           *verified,
+             GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_submit_async (reg, form, NULL, store_result, &result);
+  return enlist_registration_submit_finish (reg, wait_for (&result), verified, error);
+}
+
+static gboolean
+change_password_sync (EnlistRegistration *reg,
+                      const char         *user,
+                      const char         *old_password,
+                      const char         *new_password,
+                      GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_change_password_async (reg, user, old_password, new_password, NULL,
+                                             store_result, &result);
+  return enlist_registration_change_password_finish (reg, wait_for (&result), error);
+}
+
+static gboolean
+delete_sync (EnlistRegistration *reg,
+             const char         *user,
+             const char         *password,
+             GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_delete_account_async (reg, user, password, NULL, store_result, &result);
+  return enlist_registration_delete_account_finish (reg, wait_for (&result), error);
+}
+
+/* Logs in on a connection of its own; the error when that fails. */
+static gboolean
+login_sync (const Target *target,
+            const char   *user,
+            const char   *password,
+            GError      **error)
+{
+  g_autoptr(EnlistConnection) c = enlist_connection_new (target_domain (target));
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) authenticated = NULL;
+  g_autoptr(GAsyncResult) closed = NULL;
+  gboolean ok;
+
+  enlist_connection_set_endpoint (c, "127.0.0.1",
+                                  enlist_test_servers_get_port (servers, target->server, FALSE),
+                                  FALSE);
+  g_assert_true (enlist_connection_set_ca_file (c, enlist_test_servers_get_ca_file (servers), NULL));
+  enlist_connection_connect_async (c, NULL, store_result, &connected);
+  g_assert_true (enlist_connection_connect_finish (c, wait_for (&connected), NULL));
+  enlist_connection_authenticate_async (c, user, password, NULL, store_result, &authenticated);
+  ok = enlist_connection_authenticate_finish (c, wait_for (&authenticated), error);
+  enlist_connection_close_async (c, NULL, store_result, &closed);
+  g_assert_true (enlist_connection_close_finish (c, wait_for (&closed), NULL));
+  return ok;
+}
+
+static char *
+random_user (const char *prefix)
+{
+  return g_strdup_printf ("%s%u", prefix, g_random_int_range (0, 100000000));
+}
+
+static void
+set_value (EnlistDataForm *form,
+           const char     *var,
+           const char     *value)
+{
+  EnlistFormField *field = enlist_data_form_lookup_field (form, var);
+
+  g_assert_nonnull (field);
+  enlist_form_field_set_value (field, value);
+}
+
+/* The answer ejabberd expects for the CAPTCHA of form. */
+static char *
+captcha_answer (EnlistDataForm *form)
+{
+  EnlistFormField *field = enlist_data_form_get_captcha_field (form);
+  const char *uri, *at;
+  g_autofree char *sha1 = NULL;
+  char *answer;
+
+  g_assert_nonnull (field);
+  g_assert_cmpuint (enlist_form_field_get_n_media_uris (field), >=, 1);
+  uri = enlist_form_field_get_media_uri (field, 0, NULL);
+  g_assert_true (g_str_has_prefix (uri, "cid:sha1+"));
+  at = strchr (uri, '@');
+  g_assert_nonnull (at);
+  sha1 = g_strndup (uri + strlen ("cid:sha1+"), at - (uri + strlen ("cid:sha1+")));
+  answer = enlist_test_servers_captcha_answer (servers, sha1);
+  g_assert_nonnull (answer);
+  return answer;
+}
+
+/* Fills in username and password, and the CAPTCHA answer when there is one. */
+static void
+fill (EnlistDataForm *form,
+      const char     *user,
+      const char     *password)
+{
+  set_value (form, "username", user);
+  set_value (form, "password", password);
+  if (enlist_data_form_is_captcha (form))
+    {
+      g_autofree char *answer = captcha_answer (form);
+
+      enlist_form_field_set_value (enlist_data_form_get_captcha_field (form), answer);
+    }
+}
+
+static void
+assert_condition (const GError *error,
+                  const char   *condition)
+{
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_STANZA);
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, condition);
+}
+
+static void
+check_form (const Target   *target,
+            EnlistDataForm *form)
+{
+  g_assert_nonnull (enlist_data_form_lookup_field (form, "username"));
+  g_assert_nonnull (enlist_data_form_lookup_field (form, "password"));
+  g_assert_false (enlist_data_form_is_registered (form));
+  g_assert_null (enlist_data_form_get_oob_url (form));
+  if (g_str_equal (target->server, "ejabberd") && target->domain == DOMAIN_MAIN)
+    g_assert_true (enlist_data_form_is_captcha (form));
+  else
+    g_assert_false (enlist_data_form_is_captcha (form));
+  if (target->domain == DOMAIN_NOCAPTCHA)
+    g_assert_cmpint (enlist_data_form_get_origin (form), ==, ENLIST_FORM_ORIGIN_LEGACY);
+  else
+    g_assert_cmpint (enlist_data_form_get_origin (form), ==, ENLIST_FORM_ORIGIN_DATA_FORM);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_register (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistDataForm) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("reg");
+  g_autofree char *jid = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *none = NULL;
+  gboolean verified = FALSE;
+
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  g_assert_true (form == enlist_registration_get_form (reg));
+  check_form (target, form);
+
+  fill (form, user, "new account's password");
+  jid = submit_sync (reg, form, &verified, &error);
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("%s@%s", user, target_domain (target));
+  g_assert_cmpstr (jid, ==, expected);
+  g_assert_true (verified);
+  g_assert_true (login_sync (target, user, "new account's password", NULL));
+
+  /* the same name again */
+  again = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  fill (again, user, "another password");
+  none = submit_sync (reg, again, &verified, &error);
+  g_assert_null (none);
+  g_assert_false (verified);
+  assert_condition (error, "conflict");
+  g_assert_nonnull (enlist_error_get_server_text (error));
+
+  g_clear_object (&form);
+  g_clear_object (&again);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_no_verify (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("noverify");
+  g_autofree char *jid = NULL;
+  gboolean verified = TRUE;
+
+  enlist_registration_set_verify (reg, FALSE);
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  fill (form, user, "unverified");
+  jid = submit_sync (reg, form, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (jid);
+  g_assert_false (verified);
+  g_assert_true (login_sync (target, user, "unverified", NULL));
+
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_bad_username (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  fill (form, "bad user", "pw for a bad user");
+  jid = submit_sync (reg, form, NULL, &error);
+  g_assert_null (jid);
+  assert_condition (error, target->bad_username_condition);
+
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+test_wrong_captcha (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("captcha");
+  g_autofree char *jid = NULL;
+  EnlistDataForm *fresh;
+  guint notified = 0;
+  gboolean verified = FALSE;
+
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  g_assert_true (enlist_data_form_is_captcha (form));
+  g_signal_connect (reg, "notify::form", G_CALLBACK (count_notify), &notified);
+
+  fill (form, user, "captcha password");
+  enlist_form_field_set_value (enlist_data_form_get_captcha_field (form), "wrong");
+  jid = submit_sync (reg, form, &verified, &error);
+  g_assert_null (jid);
+  assert_condition (error, "not-allowed");
+  g_clear_error (&error);
+
+  /* a fresh CAPTCHA, the typed values carried over, not the answer */
+  g_assert_cmpuint (notified, ==, 1);
+  fresh = enlist_registration_get_form (reg);
+  g_assert_nonnull (fresh);
+  g_assert_true (fresh != form);
+  g_assert_true (enlist_data_form_is_captcha (fresh));
+  g_assert_cmpstr (enlist_form_field_get_value (enlist_data_form_lookup_field (fresh, "username")),
+                   ==, user);
+  g_assert_cmpstr (enlist_form_field_get_value (enlist_data_form_lookup_field (fresh, "password")),
+                   ==, "captcha password");
+  g_assert_null (enlist_form_field_get_value (enlist_data_form_get_captcha_field (fresh)));
+
+  {
+    g_autofree char *answer = captcha_answer (fresh);
+
+    enlist_form_field_set_value (enlist_data_form_get_captcha_field (fresh), answer);
+  }
+  jid = submit_sync (reg, fresh, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (jid);
+  g_assert_true (verified);
+
+  g_signal_handlers_disconnect_by_func (reg, count_notify, &notified);
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_validation (void)
+{
+  g_autoptr(EnlistRegistration) reg = new_service (&prosody_target);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  /* a required field left empty: refused before anything is sent */
+  set_value (form, "username", "validation");
+  jid = submit_sync (reg, form, NULL, &error);
+  g_assert_null (jid);
+  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MISSING_REQUIRED);
+  g_assert_true (enlist_registration_get_form (reg) == form);
+  g_assert_false (login_sync (&prosody_target, "validation", "", NULL));
+
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_change_password (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("chpw");
+
+  enlist_test_servers_make_user (servers, target->server, user, "old password");
+  g_assert_true (change_password_sync (reg, user, "old password", "new password ✓", &error));
+  g_assert_no_error (error);
+  g_assert_false (login_sync (target, user, "old password", &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+  g_clear_error (&error);
+  g_assert_true (login_sync (target, user, "new password ✓", &error));
+  g_assert_no_error (error);
+
+  /* with the wrong old password nothing changes */
+  g_assert_false (change_password_sync (reg, user, "old password", "third", &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+  g_clear_error (&error);
+  g_assert_true (login_sync (target, user, "new password ✓", NULL));
+
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_delete (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("del");
+
+  enlist_test_servers_make_user (servers, target->server, user, "delete me");
+  g_assert_true (login_sync (target, user, "delete me", NULL));
+  g_assert_true (delete_sync (reg, user, "delete me", &error));
+  g_assert_no_error (error);
+  g_assert_false (login_sync (target, user, "delete me", &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_supported (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("disco");
+  gboolean supported = FALSE;
+
+  enlist_test_servers_make_user (servers, target->server, user, "disco password");
+  enlist_registration_supported_async (reg, user, "disco password", NULL, store_result, &result);
+  g_assert_true (enlist_registration_supported_finish (reg, wait_for (&result), &supported, &error));
+  g_assert_no_error (error);
+  g_assert_true (supported);
+
+  g_clear_object (&result);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_invite_uri (void)
+{
+  g_autoptr(EnlistRegistration) reg = enlist_registration_new ("example.org");
+  const char *bad[] = {
+    "https://example.com/?register;preauth=abc",
+    "xmpp:example.com",
+    "xmpp:example.com?roster;preauth=abc",
+    "xmpp:example.com?register",
+    "xmpp:example.com?register;preauth=",
+    "xmpp:?register;preauth=abc",
+    "xmpp://example.com?register;preauth=abc",
+    "xmpp:juliet@example.com?register;preauth=abc",
+  };
+  guint notified = 0;
+
+  g_signal_connect (reg, "notify::domain", G_CALLBACK (count_notify), &notified);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (enlist_registration_set_invite (reg, bad[i], &error));
+      g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_INVALID_INVITE);
+    }
+  g_assert_cmpstr (enlist_registration_get_domain (reg), ==, "example.org");
+  g_assert_null (enlist_registration_get_invite_token (reg));
+  g_assert_cmpuint (notified, ==, 0);
+
+  g_assert_true (enlist_registration_set_invite (reg, "xmpp:example.com?register;preauth=a%2Bb",
+                                                 NULL));
+  g_assert_cmpstr (enlist_registration_get_domain (reg), ==, "example.com");
+  g_assert_cmpstr (enlist_registration_get_invite_token (reg), ==, "a+b");
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_true (enlist_registration_set_invite (reg, NULL, NULL));
+  g_assert_null (enlist_registration_get_invite_token (reg));
+
+  g_signal_handlers_disconnect_by_func (reg, count_notify, &notified);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_invite (void)
+{
+  g_autoptr(EnlistRegistration) reg = new_service (&prosody_target);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = enlist_test_servers_invite (servers);
+  g_autofree char *bad_uri = NULL;
+  g_autofree char *user = random_user ("invited");
+  g_autofree char *jid = NULL;
+  gboolean verified = FALSE;
+
+  /* a token the server never issued */
+  bad_uri = g_strdup_printf ("xmpp:%s?register;preauth=not-a-real-token",
+                             enlist_test_servers_get_invite_domain (servers));
+  g_assert_true (enlist_registration_set_invite (reg, bad_uri, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_registration_get_domain (reg), ==,
+                   enlist_test_servers_get_invite_domain (servers));
+  form = fetch_sync (reg, &error);
+  g_assert_null (form);
+  assert_condition (error, "forbidden");
+  g_clear_error (&error);
+
+  /* the real one */
+  g_assert_true (enlist_registration_set_invite (reg, uri, &error));
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  fill (form, user, "invited password");
+  jid = submit_sync (reg, form, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (jid);
+  g_assert_true (verified);
+  g_assert_true (login_sync (&invite_target, user, "invited password", NULL));
+
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+test_invite_only_without_token (void)
+{
+  g_autoptr(EnlistRegistration) reg = new_service (&invite_target);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("uninvited");
+  g_autofree char *jid = NULL;
+
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  fill (form, user, "uninvited password");
+  jid = submit_sync (reg, form, NULL, &error);
+  g_assert_null (jid);
+  assert_condition (error, "not-acceptable");
+
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+/* The connection drops while the user fills in the form: submit reconnects,
+ * gets a fresh form and sends the same values. */
+static void
+test_connection_lost (void)
+{
+  g_autoptr(EnlistRegistration) reg = new_service (&prosody_target);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GAsyncResult) closed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("lost");
+  g_autofree char *jid = NULL;
+  EnlistConnection *conn;
+  gboolean verified = FALSE;
+
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  fill (form, user, "lost password");
+
+  conn = enlist_registration_get_connection (reg);
+  g_assert_nonnull (conn);
+  enlist_connection_close_async (conn, NULL, store_result, &closed);
+  g_assert_true (enlist_connection_close_finish (conn, wait_for (&closed), NULL));
+  g_assert_cmpint (enlist_connection_get_state (conn), ==, ENLIST_CONNECTION_CLOSED);
+
+  jid = submit_sync (reg, form, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (jid);
+  g_assert_true (verified);
+  g_assert_true (enlist_registration_get_form (reg) != form);
+  g_assert_true (login_sync (&prosody_target, user, "lost password", NULL));
+
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+/* The same with a CAPTCHA: it cannot be sent again, so the fresh form comes
+ * back with everything but the answer carried over. */
+static void
+test_connection_lost_captcha (void)
+{
+  g_autoptr(EnlistRegistration) reg = new_service (&targets[1]);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GAsyncResult) closed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("lostcaptcha");
+  g_autofree char *jid = NULL;
+  g_autofree char *answer = NULL;
+  EnlistConnection *conn;
+  EnlistDataForm *fresh;
+  gboolean verified = FALSE;
+
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  fill (form, user, "lost captcha password");
+
+  conn = enlist_registration_get_connection (reg);
+  enlist_connection_close_async (conn, NULL, store_result, &closed);
+  g_assert_true (enlist_connection_close_finish (conn, wait_for (&closed), NULL));
+
+  jid = submit_sync (reg, form, &verified, &error);
+  g_assert_null (jid);
+  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_CAPTCHA_RENEWED);
+  g_clear_error (&error);
+  fresh = enlist_registration_get_form (reg);
+  g_assert_true (fresh != form);
+  g_assert_cmpstr (enlist_form_field_get_value (enlist_data_form_lookup_field (fresh, "username")),
+                   ==, user);
+  g_assert_cmpstr (enlist_form_field_get_value (enlist_data_form_lookup_field (fresh, "password")),
+                   ==, "lost captcha password");
+  g_assert_null (enlist_form_field_get_value (enlist_data_form_get_captcha_field (fresh)));
+
+  answer = captcha_answer (fresh);
+  enlist_form_field_set_value (enlist_data_form_get_captcha_field (fresh), answer);
+  jid = submit_sync (reg, fresh, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (jid);
+  g_assert_true (verified);
+
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+/* Several operations at once, each on its own connection. */
+static void
+test_concurrent (void)
+{
+  g_autoptr(EnlistRegistration) reg = new_service (&prosody_target);
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = random_user ("cona");
+  g_autofree char *b = random_user ("conb");
+  g_autoptr(EnlistDataForm) form = NULL;
+
+  enlist_test_servers_make_user (servers, "prosody", a, "a1");
+  enlist_test_servers_make_user (servers, "prosody", b, "b1");
+  enlist_registration_change_password_async (reg, a, "a1", "a2", NULL, store_result, &r1);
+  enlist_registration_delete_account_async (reg, b, "b1", NULL, store_result, &r2);
+  enlist_registration_fetch_form_async (reg, NULL, store_result, &r3);
+  g_assert_true (enlist_registration_change_password_finish (reg, wait_for (&r1), &error));
+  g_assert_no_error (error);
+  g_assert_true (enlist_registration_delete_account_finish (reg, wait_for (&r2), &error));
+  g_assert_no_error (error);
+  form = enlist_registration_fetch_form_finish (reg, wait_for (&r3), &error);
+  g_assert_no_error (error);
+  g_assert_true (login_sync (&prosody_target, a, "a2", NULL));
+  g_assert_false (login_sync (&prosody_target, b, "b1", NULL));
+
+  g_clear_object (&form);
+  g_clear_object (&r1);
+  g_clear_object (&r2);
+  g_clear_object (&r3);
+  finalize_service (g_steal_pointer (&reg));
+}
+
+static void
+add_for_targets (const char    *name,
+                 GTestDataFunc  func,
+                 gboolean       main_domain_only)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (main_domain_only && targets[i].domain != DOMAIN_MAIN)
+        continue;
+      path = g_strdup_printf ("/registration/%s/%s", targets[i].name, name);
+      g_test_add_data_func (path, &targets[i], func);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+
+  add_for_targets ("register", test_register, FALSE);
+  add_for_targets ("no-verify", test_no_verify, FALSE);
+  add_for_targets ("bad-username", test_bad_username, FALSE);
+  g_test_add_data_func ("/registration/ejabberd-captcha/wrong-captcha", &targets[1],
+                        test_wrong_captcha);
+  add_for_targets ("change-password", test_change_password, TRUE);
+  add_for_targets ("delete", test_delete, TRUE);
+  add_for_targets ("supported", test_supported, TRUE);
+  g_test_add_func ("/registration/prosody/validation", test_validation);
+  g_test_add_func ("/registration/invite-uri", test_invite_uri);
+  g_test_add_func ("/registration/prosody-invite/invite", test_invite);
+  g_test_add_func ("/registration/prosody-invite/without-token", test_invite_only_without_token);
+  g_test_add_func ("/registration/prosody/connection-lost", test_connection_lost);
+  g_test_add_func ("/registration/ejabberd-captcha/connection-lost", test_connection_lost_captcha);
+  g_test_add_func ("/registration/prosody/concurrent", test_concurrent);
+
+  /* a missing server fails here, loudly: it is never a skip */
+  servers = enlist_test_servers_start (TRUE, TRUE);
+  result = g_test_run ();
+  enlist_test_servers_stop (servers);
+  return result;
+}
