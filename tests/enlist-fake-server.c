@@ -23,6 +23,8 @@
   "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN" \
   "</mechanism></mechanisms><register xmlns='http://jabber.org/features/iq-register'/>" \
   "</stream:features>"
+#define BOUND_FEATURES \
+  "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>"
 
 typedef struct
 {
@@ -42,6 +44,7 @@ typedef struct
   gboolean           close_pending;   /* close once everything is written */
   gboolean           reading;
   gboolean           restart_reader;
+  gboolean           authenticated;   /* the next stream header follows SASL */
   gboolean           closed;
   guint              reads;           /* reads on the current stream */
   guint              header_read;     /* the read that carried the stream header */
@@ -241,6 +244,13 @@ reader_stream_start (gpointer             user_data,
   conn->header_read = conn->reads;
   if (server->flags & ENLIST_FAKE_SERVER_SILENT)
     return;
+
+  if (conn->authenticated)
+    {
+      normal = g_strconcat (ENLIST_FAKE_SERVER_STREAM_HEADER, BOUND_FEATURES, NULL);
+      conn_send (conn, normal);
+      return;
+    }
 
   raw = conn->secured ? server->secure_response : server->plain_response;
   if (raw != NULL)
@@ -542,6 +552,30 @@ enlist_fake_server_close (EnlistFakeServer *self)
 {
   g_assert (self->current != NULL);
   conn_close_after_flush (self->current);
+}
+
+void
+enlist_fake_server_restart_stream (EnlistFakeServer *self)
+{
+  Conn *conn = self->current;
+
+  g_assert (conn != NULL);
+  g_assert (conn->secured);
+  /* like after <proceed/>: nothing more of this stream is parsed, and the
+   * reader starts afresh before the next read */
+  conn->authenticated = TRUE;
+  enlist_xml_reader_stop (conn->reader);
+  conn->restart_reader = TRUE;
+}
+
+guint
+enlist_fake_server_get_current_index (EnlistFakeServer *self)
+{
+  guint index;
+
+  g_assert (self->current != NULL);
+  g_assert_true (g_ptr_array_find (self->conns, self->current, &index));
+  return index;
 }
 
 guint

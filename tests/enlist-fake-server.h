@@ -79,6 +79,12 @@ void              enlist_fake_server_send                  (EnlistFakeServer *se
                                                             const char       *text);
 /* Closes once what was sent is written. */
 void              enlist_fake_server_close                 (EnlistFakeServer *self);
+/* After sending a SASL <success/>: the client restarts the stream, and the
+ * restarted stream's features offer resource binding (raw responses are not
+ * used for it). */
+void              enlist_fake_server_restart_stream        (EnlistFakeServer *self);
+/* The index of the connection the stanza came from. */
+guint             enlist_fake_server_get_current_index     (EnlistFakeServer *self);
 
 /* The number of client connections whose I/O has not finished yet, across all
  * servers (a test waits for 0 before checking for leaks). */

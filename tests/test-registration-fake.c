@@ -1,0 +1,1040 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-registration-fake.c: EnlistRegistration against the fake server, for
+ * the paths real servers do not take on demand: web-only and already
+ * registered forms, no registration offered, alternative forms in errors,
+ * the message chosen for each error condition, the change-password form,
+ * and lost connections resolved by logging in. The fake server does SASL
+ * PLAIN against a table of accounts kept by the test. */
+#define G_LOG_DOMAIN "test-registration-fake"
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "enlist-error.h"
+#include "enlist-fake-server.h"
+#include "enlist-registration.h"
+
+#define GUARD_SECONDS 30
+#define SETTLE_MS     5000
+
+#define STANZAS_NS "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'"
+#define SIGNUP_URL "https://example.org/signup"
+
+#define LEGACY_FORM \
+  "<query xmlns='jabber:iq:register'><instructions>Choose a username and a password." \
+  "</instructions><username/><password/></query>"
+
+typedef struct _Fixture Fixture;
+
+/* Answers an iq set in jabber:iq:register (already recorded in sets). */
+typedef void (*SetFunc) (Fixture             *f,
+                         const EnlistXmlNode *iq);
+
+struct _Fixture
+{
+  guint               guard_id;
+  EnlistFakeServer   *server;
+  EnlistRegistration *registration;
+
+  GHashTable         *accounts;     /* username → password: who may log in */
+  const char         *form;         /* the <query/> answered to a form request */
+  gboolean            drop_first;   /* close the first connection after its form */
+  SetFunc             set_func;
+  gconstpointer       data;         /* the test's own */
+
+  /* what the server saw */
+  GPtrArray          *sets;         /* EnlistXmlNode *: the register sets */
+  guint               n_gets;
+  guint               n_logins;     /* successful ones */
+  guint               n_form_notify;
+};
+
+/* ---------------------------------------------------------------------- */
+/* The server side                                                         */
+
+static void
+send_reply (Fixture             *f,
+            const EnlistXmlNode *iq,
+            const char          *type,
+            const char          *payload)
+{
+  g_autoptr(GString) out = g_string_new ("<iq type='");
+
+  g_string_append (out, type);
+  g_string_append (out, "' id='");
+  enlist_xml_escape_attr (out, enlist_xml_node_get_attr (iq, "id"));
+  g_string_append (out, "'>");
+  g_string_append (out, payload != NULL ? payload : "");
+  g_string_append (out, "</iq>");
+  enlist_fake_server_send (f->server, out->str);
+}
+
+/* SASL PLAIN: base64 of authzid NUL authcid NUL password. */
+static void
+answer_auth (Fixture             *f,
+             const EnlistXmlNode *auth)
+{
+  const char *text = enlist_xml_node_get_text (auth);
+  g_autofree guchar *decoded = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *password = NULL;
+  const char *valid;
+  gsize len = 0;
+
+  g_assert_cmpstr (enlist_xml_node_get_attr (auth, "mechanism"), ==, "PLAIN");
+  g_assert_nonnull (text);
+  decoded = g_base64_decode (text, &len);
+  for (gsize i = 0, start = 0, part = 0; i <= len; i++)
+    if (i == len || decoded[i] == '\0')
+      {
+        char *value = g_strndup ((const char *) decoded + start, i - start);
+
+        if (part == 1)
+          username = value;
+        else if (part == 2)
+          password = value;
+        else
+          g_free (value);
+        part++;
+        start = i + 1;
+      }
+  explicit_bzero (decoded, len);
+
+  valid = username != NULL ? g_hash_table_lookup (f->accounts, username) : NULL;
+  if (valid != NULL && g_strcmp0 (valid, password) == 0)
+    {
+      f->n_logins++;
+      enlist_fake_server_send (f->server, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+      enlist_fake_server_restart_stream (f->server);
+    }
+  else
+    enlist_fake_server_send (f->server,
+                             "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                             "<not-authorized/></failure>");
+}
+
+static void
+stanza_cb (EnlistFakeServer    *server,
+           const EnlistXmlNode *stanza,
+           gpointer             user_data)
+{
+  Fixture *f = user_data;
+  const char *type = enlist_xml_node_get_attr (stanza, "type");
+
+  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    {
+      answer_auth (f, stanza);
+      return;
+    }
+  if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
+    return;
+
+  if (enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) != NULL)
+    send_reply (f, stanza, "result",
+                "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>someone@fake.test/fake"
+                "</jid></bind>");
+  else if (enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) == NULL)
+    send_reply (f, stanza, "result", NULL);
+  else if (g_strcmp0 (type, "get") == 0)
+    {
+      f->n_gets++;
+      send_reply (f, stanza, "result", f->form);
+      if (f->drop_first && enlist_fake_server_get_current_index (server) == 0)
+        enlist_fake_server_close (server);
+    }
+  else
+    {
+      g_ptr_array_add (f->sets, enlist_xml_node_copy (stanza));
+      g_assert_nonnull (f->set_func);
+      f->set_func (f, stanza);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Helpers                                                                 */
+
+static gboolean
+guard_cb (gpointer user_data)
+{
+  g_error ("%s: no result after %d s (a hang?)", g_test_get_path (), GUARD_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+form_notify_cb (GObject    *object,
+                GParamSpec *pspec,
+                gpointer    user_data)
+{
+  Fixture *f = user_data;
+
+  f->n_form_notify++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->guard_id = g_timeout_add_seconds (GUARD_SECONDS, guard_cb, NULL);
+  f->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  f->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_xml_node_free);
+  f->form = LEGACY_FORM;
+  f->data = data;
+  enlist_connection_reset_pipelining_memory ();
+}
+
+/* Starts the server (secure_response: raw stream header and features, or
+ * NULL) and the service, pointed at it. */
+static void
+start (Fixture    *f,
+       const char *secure_response)
+{
+  g_autofree char *ca_file = g_test_build_filename (G_TEST_DIST, "fixtures",
+                                                    "fake-server-ca.pem", NULL);
+  EnlistFakeServerOptions options = {
+    .secure_response = secure_response,
+    .stanza_func = stanza_cb,
+    .user_data = f,
+  };
+  g_autoptr(GError) error = NULL;
+
+  f->server = enlist_fake_server_new (&options);
+  f->registration = enlist_registration_new ("fake.test");
+  enlist_registration_set_endpoint (f->registration, "127.0.0.1",
+                                    enlist_fake_server_get_port (f->server), FALSE);
+  g_assert_true (enlist_registration_set_ca_file (f->registration, ca_file, &error));
+  g_assert_no_error (error);
+  enlist_registration_set_timeout (f->registration, 5000);
+  g_signal_connect (f->registration, "notify::form", G_CALLBACK (form_notify_cb), f);
+}
+
+/* Waits (bounded) for the service's own callbacks and connections to let go
+ * of it, then checks that dropping the test's reference finalizes it. */
+static void
+finalize_registration (EnlistRegistration *registration)
+{
+  gboolean expired = FALSE;
+  guint deadline_id = g_timeout_add (SETTLE_MS, deadline_cb, &expired);
+
+  while (G_OBJECT (registration)->ref_count > 1 && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline_id);
+  g_assert_cmpuint (G_OBJECT (registration)->ref_count, ==, 1);
+  g_assert_finalize_object (registration);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gboolean expired = FALSE;
+  guint deadline_id;
+
+  if (f->registration != NULL)
+    finalize_registration (g_steal_pointer (&f->registration));
+  g_clear_object (&f->server);
+
+  /* let both sides' closing I/O finish, so nothing leaks */
+  deadline_id = g_timeout_add (SETTLE_MS, deadline_cb, &expired);
+  while (enlist_fake_server_get_n_live () > 0 && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline_id);
+  g_assert_cmpuint (enlist_fake_server_get_n_live (), ==, 0);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  g_ptr_array_unref (f->sets);
+  g_hash_table_unref (f->accounts);
+  g_clear_handle_id (&f->guard_id, g_source_remove);
+  enlist_connection_reset_pipelining_memory ();
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+static void
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static EnlistDataForm *
+fetch_form (Fixture  *f,
+            GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_fetch_form_async (f->registration, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return enlist_registration_fetch_form_finish (f->registration, result, error);
+}
+
+static char *
+submit (Fixture         *f,
+        EnlistDataForm  *form,
+        gboolean        *verified,
+        GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_submit_async (f->registration, form, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return enlist_registration_submit_finish (f->registration, result, verified, error);
+}
+
+static gboolean
+change_password (Fixture     *f,
+                 const char  *old_password,
+                 const char  *new_password,
+                 GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_change_password_async (f->registration, "alice", old_password,
+                                             new_password, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return enlist_registration_change_password_finish (f->registration, result, error);
+}
+
+static gboolean
+delete_account (Fixture  *f,
+                GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_delete_account_async (f->registration, "alice", "secret", NULL,
+                                            store_result_cb, &result);
+  wait_for (&result);
+  return enlist_registration_delete_account_finish (f->registration, result, error);
+}
+
+static void
+set_value (EnlistDataForm *form,
+           const char     *var,
+           const char     *value)
+{
+  EnlistFormField *field = enlist_data_form_lookup_field (form, var);
+
+  g_assert_nonnull (field);
+  enlist_form_field_set_value (field, value);
+}
+
+static void
+add_account (Fixture    *f,
+             const char *username,
+             const char *password)
+{
+  g_hash_table_replace (f->accounts, g_strdup (username), g_strdup (password));
+}
+
+/* The text of query's legacy element name. */
+static const char *
+legacy_value (const EnlistXmlNode *iq,
+              const char          *name)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+  const EnlistXmlNode *child;
+
+  g_assert_nonnull (query);
+  child = enlist_xml_node_get_child (query, name, ENLIST_NS_REGISTER);
+  return child != NULL ? enlist_xml_node_get_text (child) : NULL;
+}
+
+/* The first value of the submitted data form field var, or NULL. */
+static const char *
+submitted_value (const EnlistXmlNode *iq,
+                 const char          *var)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+  const EnlistXmlNode *x;
+
+  g_assert_nonnull (query);
+  x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
+  g_assert_nonnull (x);
+  g_assert_cmpstr (enlist_xml_node_get_attr (x, "type"), ==, "submit");
+  for (guint i = 0; i < x->children->len; i++)
+    {
+      const EnlistXmlNode *field = g_ptr_array_index (x->children, i);
+      const EnlistXmlNode *value;
+
+      if (!enlist_xml_node_is (field, "field", ENLIST_NS_DATA_FORM)
+          || g_strcmp0 (enlist_xml_node_get_attr (field, "var"), var) != 0)
+        continue;
+      value = enlist_xml_node_get_child (field, "value", ENLIST_NS_DATA_FORM);
+      return value != NULL ? enlist_xml_node_get_text (value) : NULL;
+    }
+  return NULL;
+}
+
+static EnlistDataForm *
+fetch_filled_form (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  EnlistDataForm *form = fetch_form (f, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (form);
+  set_value (form, "username", "alice");
+  set_value (form, "password", "secret");
+  return form;
+}
+
+/* Waits (bounded) until the service has seen the connection its form was
+ * fetched on go. */
+static void
+wait_connection_lost (Fixture *f)
+{
+  EnlistConnection *conn = enlist_registration_get_connection (f->registration);
+  gboolean expired = FALSE;
+  guint deadline_id;
+
+  g_assert_nonnull (conn);
+  deadline_id = g_timeout_add (SETTLE_MS, deadline_cb, &expired);
+  while (enlist_connection_get_state (conn) == ENLIST_CONNECTION_SECURED && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline_id);
+  g_assert_cmpint (enlist_connection_get_state (conn), !=, ENLIST_CONNECTION_SECURED);
+}
+
+static void
+answer_result (Fixture             *f,
+               const EnlistXmlNode *iq)
+{
+  send_reply (f, iq, "result", NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Fetching the form                                                       */
+
+/* The header: the form may say registration happens on a web page
+ * (get_oob_url); submitting it is WEB_ONLY, and nothing is sent. */
+static void
+test_oob_only (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+
+  f->form = "<query xmlns='jabber:iq:register'><instructions>Sign up on our web page."
+            "</instructions><x xmlns='jabber:x:oob'><url>" SIGNUP_URL "</url></x></query>";
+  f->set_func = answer_result;
+  start (f, NULL);
+
+  form = fetch_form (f, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (form);
+  g_assert_true (enlist_registration_get_form (f->registration) == form);
+  g_assert_cmpuint (f->n_form_notify, ==, 1);
+  g_assert_cmpstr (enlist_data_form_get_oob_url (form), ==, SIGNUP_URL);
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 0);
+  g_assert_cmpstr (enlist_data_form_get_instructions (form)[0], ==, "Sign up on our web page.");
+  g_assert_false (enlist_data_form_is_registered (form));
+
+  jid = submit (f, form, NULL, &error);
+  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_WEB_ONLY);
+  g_assert_nonnull (strstr (error->message, SIGNUP_URL));
+  g_assert_null (jid);
+  g_assert_cmpuint (f->sets->len, ==, 0);
+}
+
+/* The form says the account exists (is_registered); submitting it is
+ * ALREADY_REGISTERED, and nothing is sent. */
+static void
+test_registered (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+
+  f->form = "<query xmlns='jabber:iq:register'><registered/><username>alice</username>"
+            "<password/></query>";
+  f->set_func = answer_result;
+  start (f, NULL);
+
+  form = fetch_form (f, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (form);
+  g_assert_true (enlist_data_form_is_registered (form));
+  g_assert_true (enlist_registration_get_form (f->registration) == form);
+
+  jid = submit (f, form, NULL, &error);
+  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_ALREADY_REGISTERED);
+  g_assert_null (jid);
+  g_assert_cmpuint (f->sets->len, ==, 0);
+}
+
+/* No <register/> stream feature: NOT_SUPPORTED, whatever the form request
+ * (pipelined before the features were seen) got back. */
+static void
+test_not_supported (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->set_func = answer_result;
+  start (f, ENLIST_FAKE_SERVER_STREAM_HEADER
+            "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+            "<mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+
+  form = fetch_form (f, &error);
+  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_NOT_SUPPORTED);
+  g_assert_null (form);
+  g_assert_null (enlist_registration_get_form (f->registration));
+  g_assert_cmpuint (f->n_form_notify, ==, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Submitting                                                              */
+
+#define ALTERNATIVE_FORM \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>" \
+  "<field type='text-single' var='username'><required/></field>" \
+  "<field type='text-private' var='password'><required/></field>" \
+  "<field type='text-single' var='email' label='Email'><required/></field>" \
+  "</x></query>"
+
+static void
+set_alternative (Fixture             *f,
+                 const EnlistXmlNode *iq)
+{
+  if (f->sets->len == 1)
+    {
+      send_reply (f, iq, "error",
+                  ALTERNATIVE_FORM "<error type='modify'><not-acceptable " STANZAS_NS "/>"
+                  "<text " STANZAS_NS ">An email address is needed.</text></error>");
+      return;
+    }
+  add_account (f, "alice", "secret");
+  answer_result (f, iq);
+}
+
+/* The server answers the submission with another form inside the error:
+ * it becomes "form" (notified), the error keeps its condition, and the new
+ * form is then submitted on the same connection. */
+static void
+test_alternative_form (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+  EnlistDataForm *fresh;
+  gboolean verified = TRUE;
+
+  f->set_func = set_alternative;
+  start (f, NULL);
+  enlist_registration_set_verify (f->registration, FALSE);
+  form = fetch_filled_form (f);
+  f->n_form_notify = 0;
+
+  jid = submit (f, form, NULL, &error);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_STANZA);
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, "not-acceptable");
+  g_assert_cmpstr (enlist_error_get_server_text (error), ==, "An email address is needed.");
+  g_assert_null (jid);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (f->n_form_notify, ==, 1);
+  fresh = enlist_registration_get_form (f->registration);
+  g_assert_nonnull (fresh);
+  g_assert_true (fresh != form);
+  g_assert_nonnull (enlist_data_form_lookup_field (fresh, "email"));
+  g_assert_cmpstr (enlist_data_form_get_form_type_namespace (fresh), ==, "jabber:iq:register");
+
+  set_value (fresh, "username", "alice");
+  set_value (fresh, "password", "secret");
+  set_value (fresh, "email", "alice@example.org");
+  jid = submit (f, fresh, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (jid, ==, "alice@fake.test");
+  g_assert_false (verified);
+
+  g_assert_cmpuint (f->sets->len, ==, 2);
+  g_assert_cmpstr (legacy_value (g_ptr_array_index (f->sets, 0), "username"), ==, "alice");
+  g_assert_cmpstr (submitted_value (g_ptr_array_index (f->sets, 1), "email"), ==,
+                   "alice@example.org");
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 1);
+}
+
+typedef struct
+{
+  const char *condition;
+  const char *type;
+  const char *text;     /* misleading on purpose */
+  const char *message;
+} ErrorCase;
+
+static const ErrorCase error_cases[] = {
+  { "conflict", "cancel", "Too many attempts, wait ten minutes.",
+    "This username is already taken. Choose another one." },
+  { "not-acceptable", "modify", "This username is already taken.",
+    "The server did not accept the details entered. Check them and try again." },
+  { "not-allowed", "cancel", "Registration successful!",
+    "The server does not allow this registration." },
+  { "jid-malformed", "modify", "The CAPTCHA answer was wrong.",
+    "This username is not valid on this server. Choose another one." },
+  { "resource-constraint", "wait", "This username is already taken.",
+    "Too many attempts. Wait a while, then try again." },
+  { "policy-violation", "wait", "Your password is too weak.",
+    "Too many attempts. Wait a while, then try again." },
+  { "policy-violation", "modify", "Too many attempts, wait ten minutes.",
+    "The server's policy does not allow this registration." },
+  { "forbidden", "auth", "This username is already taken.",
+    "The server refused the registration. The invitation may be invalid or used up." },
+  { "feature-not-implemented", "cancel", "Welcome aboard!",
+    "This server does not offer registration." },
+};
+
+static void
+set_error_case (Fixture             *f,
+                const EnlistXmlNode *iq)
+{
+  const ErrorCase *c = f->data;
+  g_autofree char *payload = g_strdup_printf ("<error type='%s'><%s " STANZAS_NS "/>"
+                                              "<text " STANZAS_NS ">%s</text></error>",
+                                              c->type, c->condition, c->text);
+
+  send_reply (f, iq, "error", payload);
+}
+
+/* Each condition gets its own message, chosen by condition (and type) and
+ * never by the server's text, which stays as detail. */
+static void
+test_submit_error (Fixture       *f,
+                   gconstpointer  data)
+{
+  const ErrorCase *c = data;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+
+  f->set_func = set_error_case;
+  start (f, NULL);
+  form = fetch_filled_form (f);
+  f->n_form_notify = 0;
+
+  jid = submit (f, form, NULL, &error);
+  g_assert_null (jid);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_STANZA);
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, c->condition);
+  g_assert_cmpstr (enlist_error_get_server_text (error), ==, c->text);
+  g_assert_cmpstr (error->message, ==, c->message);
+  g_assert_null (strstr (error->message, c->text));
+
+  /* not a CAPTCHA form: nothing renewed */
+  g_assert_cmpuint (f->n_form_notify, ==, 0);
+  g_assert_true (enlist_registration_get_form (f->registration) == form);
+  g_assert_cmpuint (f->sets->len, ==, 1);
+  g_assert_cmpuint (f->n_gets, ==, 1);
+}
+
+static void
+set_register (Fixture             *f,
+              const EnlistXmlNode *iq)
+{
+  add_account (f, legacy_value (iq, "username"), legacy_value (iq, "password"));
+  answer_result (f, iq);
+}
+
+/* The connection drops after a non-CAPTCHA form was fetched: submit
+ * reconnects, gets the same form, sends the values again and succeeds. */
+static void
+test_submit_reconnect (Fixture       *f,
+                       gconstpointer  data)
+{
+  gboolean verify = GPOINTER_TO_INT (data);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+  gboolean verified = !verify;
+
+  f->drop_first = TRUE;
+  f->set_func = set_register;
+  start (f, NULL);
+  enlist_registration_set_verify (f->registration, verify);
+  form = fetch_filled_form (f);
+
+  wait_connection_lost (f);
+
+  jid = submit (f, form, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (jid, ==, "alice@fake.test");
+  g_assert_true (verified == verify);
+
+  g_assert_cmpuint (f->n_gets, ==, 2);
+  g_assert_cmpuint (f->sets->len, ==, 1);
+  g_assert_cmpstr (legacy_value (g_ptr_array_index (f->sets, 0), "username"), ==, "alice");
+  g_assert_cmpstr (legacy_value (g_ptr_array_index (f->sets, 0), "password"), ==, "secret");
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, verify ? 3 : 2);
+  g_assert_cmpuint (f->n_logins, ==, verify ? 1 : 0);
+  /* the fresh form replaced the one the values were typed into */
+  g_assert_true (enlist_registration_get_form (f->registration) != form);
+  g_assert_cmpuint (f->n_form_notify, ==, 2);
+}
+
+static void
+set_lost_answer (Fixture             *f,
+                 const EnlistXmlNode *iq)
+{
+  gboolean created = GPOINTER_TO_INT (f->data);
+
+  if (f->sets->len == 1)
+    {
+      /* the answer never comes; the account exists or not */
+      if (created)
+        add_account (f, "alice", "secret");
+      enlist_fake_server_close (f->server);
+      return;
+    }
+  set_register (f, iq);
+}
+
+/* The connection drops before the answer to the submission: a login tells
+ * whether the account was created; if not, the form is fetched again and,
+ * being the same, sent again. */
+static void
+test_submit_lost_answer (Fixture       *f,
+                         gconstpointer  data)
+{
+  gboolean created = GPOINTER_TO_INT (data);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+  gboolean verified = FALSE;
+
+  f->set_func = set_lost_answer;
+  start (f, NULL);
+  enlist_registration_set_verify (f->registration, FALSE);
+  form = fetch_filled_form (f);
+
+  jid = submit (f, form, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (jid, ==, "alice@fake.test");
+  g_assert_cmpstr (g_hash_table_lookup (f->accounts, "alice"), ==, "secret");
+  if (created)
+    {
+      /* the login that found the account also verified it */
+      g_assert_true (verified);
+      g_assert_cmpuint (f->sets->len, ==, 1);
+      g_assert_cmpuint (f->n_gets, ==, 1);
+      g_assert_cmpuint (f->n_logins, ==, 1);
+      g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 2);
+    }
+  else
+    {
+      g_assert_false (verified);
+      g_assert_cmpuint (f->sets->len, ==, 2);
+      g_assert_cmpuint (f->n_gets, ==, 2);
+      g_assert_cmpuint (f->n_logins, ==, 0);
+      g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 3);
+      g_assert_cmpstr (legacy_value (g_ptr_array_index (f->sets, 1), "password"), ==, "secret");
+    }
+}
+
+static void
+set_unexpected (Fixture             *f,
+                const EnlistXmlNode *iq)
+{
+  g_error ("%s: the form was submitted", g_test_get_path ());
+}
+
+/* The connection drops after the form was fetched, and the server now asks
+ * for something else: FORM_RENEWED with the fresh form, nothing sent. */
+static void
+test_submit_reconnect_form_changed (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+  EnlistDataForm *fresh;
+
+  f->drop_first = TRUE;
+  f->set_func = set_unexpected;
+  start (f, NULL);
+  form = fetch_filled_form (f);
+  f->form = ALTERNATIVE_FORM;
+
+  wait_connection_lost (f);
+
+  jid = submit (f, form, NULL, &error);
+  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_FORM_RENEWED);
+  g_assert_null (jid);
+  fresh = enlist_registration_get_form (f->registration);
+  g_assert_true (fresh != form);
+  g_assert_nonnull (enlist_data_form_lookup_field (fresh, "email"));
+  g_assert_cmpuint (f->n_form_notify, ==, 2);
+  g_assert_cmpuint (f->n_gets, ==, 2);
+  g_assert_cmpuint (f->sets->len, ==, 0);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 2);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Changing the password                                                   */
+
+#define CHANGE_PASSWORD_FORM \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<title>Password Change</title>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register:changepassword</value>" \
+  "</field>" \
+  "<field type='text-single' var='username' label='Username'><required/></field>" \
+  "<field type='text-private' var='old_password' label='Old Password'><required/></field>" \
+  "<field type='text-private' var='password' label='New Password'><required/></field>" \
+  "</x></query>"
+
+static void
+set_change_password_form (Fixture             *f,
+                          const EnlistXmlNode *iq)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+
+  if (enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM) == NULL)
+    {
+      /* XEP-0077 §3.3: the server may want the old password too */
+      send_reply (f, iq, "error",
+                  CHANGE_PASSWORD_FORM "<error type='modify'><not-authorized " STANZAS_NS "/>"
+                  "</error>");
+      return;
+    }
+  g_assert_cmpstr (submitted_value (iq, "old_password"), ==, "secret");
+  add_account (f, submitted_value (iq, "username"), submitted_value (iq, "password"));
+  answer_result (f, iq);
+}
+
+static void
+test_change_password_form (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const EnlistXmlNode *second;
+
+  f->set_func = set_change_password_form;
+  add_account (f, "alice", "secret");
+  start (f, NULL);
+
+  g_assert_true (change_password (f, "secret", "n3w-s3cret", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (f->sets->len, ==, 2);
+  g_assert_cmpstr (legacy_value (g_ptr_array_index (f->sets, 0), "username"), ==, "alice");
+  g_assert_cmpstr (legacy_value (g_ptr_array_index (f->sets, 0), "password"), ==, "n3w-s3cret");
+  second = g_ptr_array_index (f->sets, 1);
+  g_assert_cmpstr (submitted_value (second, "FORM_TYPE"), ==,
+                   "jabber:iq:register:changepassword");
+  g_assert_cmpstr (submitted_value (second, "username"), ==, "alice");
+  g_assert_cmpstr (submitted_value (second, "old_password"), ==, "secret");
+  g_assert_cmpstr (submitted_value (second, "password"), ==, "n3w-s3cret");
+  g_assert_cmpstr (g_hash_table_lookup (f->accounts, "alice"), ==, "n3w-s3cret");
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 1);
+}
+
+typedef enum
+{
+  LOST_CHANGED,     /* the new password works */
+  LOST_UNCHANGED,   /* the old password still works */
+  LOST_NEITHER,     /* neither works */
+} LostOutcome;
+
+static void
+set_password_lost (Fixture             *f,
+                   const EnlistXmlNode *iq)
+{
+  LostOutcome outcome = GPOINTER_TO_INT (f->data);
+
+  if (outcome == LOST_CHANGED)
+    add_account (f, "alice", legacy_value (iq, "password"));
+  else if (outcome == LOST_NEITHER)
+    g_hash_table_remove (f->accounts, "alice");
+  /* the answer never comes */
+  enlist_fake_server_close (f->server);
+}
+
+/* The connection drops before the answer: logging in tells the outcome. */
+static void
+test_change_password_lost (Fixture       *f,
+                           gconstpointer  data)
+{
+  LostOutcome outcome = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  f->set_func = set_password_lost;
+  add_account (f, "alice", "secret");
+  start (f, NULL);
+
+  ok = change_password (f, "secret", "n3w-s3cret", &error);
+  switch (outcome)
+    {
+    case LOST_CHANGED:
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      /* the first login, then the one with the new password */
+      g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 2);
+      g_assert_cmpuint (f->n_logins, ==, 2);
+      break;
+    case LOST_UNCHANGED:
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_CONNECTION_CLOSED);
+      g_assert_false (ok);
+      g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 3);
+      g_assert_cmpuint (f->n_logins, ==, 2);
+      break;
+    case LOST_NEITHER:
+    default:
+      g_assert_error (error, ENLIST_REGISTRATION_ERROR,
+                      ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN);
+      g_assert_false (ok);
+      g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 3);
+      g_assert_cmpuint (f->n_logins, ==, 1);
+      break;
+    }
+  g_assert_cmpuint (f->sets->len, ==, 1);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Deleting the account                                                    */
+
+typedef enum
+{
+  DELETE_RESULT_STREAM_ERROR,   /* result, then <not-authorized/> stream error */
+  DELETE_STREAM_ERROR,          /* <conflict/> stream error without a result */
+  DELETE_CLOSE_REMOVED,         /* closes without a result; the account is gone */
+  DELETE_CLOSE_KEPT,            /* closes without a result; the account is still there */
+  DELETE_RESULT_KEPT,           /* result, but the account still logs in */
+} DeleteCase;
+
+static void
+set_delete (Fixture             *f,
+            const EnlistXmlNode *iq)
+{
+  DeleteCase c = GPOINTER_TO_INT (f->data);
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+
+  g_assert_nonnull (enlist_xml_node_get_child (query, "remove", ENLIST_NS_REGISTER));
+  if (c != DELETE_CLOSE_KEPT && c != DELETE_RESULT_KEPT)
+    g_hash_table_remove (f->accounts, "alice");
+
+  if (c == DELETE_RESULT_STREAM_ERROR || c == DELETE_RESULT_KEPT)
+    answer_result (f, iq);
+  if (c == DELETE_RESULT_STREAM_ERROR)
+    enlist_fake_server_send (f->server,
+                             "<stream:error><not-authorized "
+                             "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                             "</stream:stream>");
+  else if (c == DELETE_STREAM_ERROR)
+    enlist_fake_server_send (f->server,
+                             "<stream:error><conflict "
+                             "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                             "</stream:stream>");
+  if (c != DELETE_RESULT_KEPT)
+    enlist_fake_server_close (f->server);
+}
+
+static void
+test_delete (Fixture       *f,
+             gconstpointer  data)
+{
+  DeleteCase c = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  f->set_func = set_delete;
+  add_account (f, "alice", "secret");
+  start (f, NULL);
+
+  ok = delete_account (f, &error);
+  switch (c)
+    {
+    case DELETE_RESULT_STREAM_ERROR:
+    case DELETE_STREAM_ERROR:
+    case DELETE_CLOSE_REMOVED:
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_assert_cmpuint (f->n_logins, ==, 1);
+      break;
+    case DELETE_CLOSE_KEPT:
+      /* the request may not have arrived: the connection's error */
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_CONNECTION_CLOSED);
+      g_assert_false (ok);
+      g_assert_cmpuint (f->n_logins, ==, 2);
+      break;
+    case DELETE_RESULT_KEPT:
+    default:
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_FAILED);
+      g_assert_false (ok);
+      g_assert_cmpuint (f->n_logins, ==, 2);
+      break;
+    }
+  /* confirmed by a login on a second connection */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 2);
+  g_assert_cmpuint (f->sets->len, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  /* the messages compared are the untranslated ones */
+  setlocale (LC_MESSAGES, "C");
+
+#define ADD(path, data, func) \
+  g_test_add ("/registration-fake/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+
+  ADD ("fetch/oob-only", NULL, test_oob_only);
+  ADD ("fetch/registered", NULL, test_registered);
+  ADD ("fetch/not-supported", NULL, test_not_supported);
+  ADD ("submit/alternative-form", NULL, test_alternative_form);
+  for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/registration-fake/submit/error/%s-%s",
+                                               error_cases[i].condition, error_cases[i].type);
+
+      g_test_add (path, Fixture, &error_cases[i], fixture_setup, test_submit_error,
+                  fixture_teardown);
+    }
+  ADD ("submit/reconnect", GINT_TO_POINTER (FALSE), test_submit_reconnect);
+  ADD ("submit/reconnect-verify", GINT_TO_POINTER (TRUE), test_submit_reconnect);
+  ADD ("submit/reconnect-form-changed", NULL, test_submit_reconnect_form_changed);
+  ADD ("submit/lost-answer-created", GINT_TO_POINTER (TRUE), test_submit_lost_answer);
+  ADD ("submit/lost-answer-not-created", GINT_TO_POINTER (FALSE), test_submit_lost_answer);
+  ADD ("change-password/form", NULL, test_change_password_form);
+  ADD ("change-password/lost-changed", GINT_TO_POINTER (LOST_CHANGED), test_change_password_lost);
+  ADD ("change-password/lost-unchanged", GINT_TO_POINTER (LOST_UNCHANGED),
+       test_change_password_lost);
+  ADD ("change-password/lost-neither", GINT_TO_POINTER (LOST_NEITHER), test_change_password_lost);
+  ADD ("delete/result-stream-error", GINT_TO_POINTER (DELETE_RESULT_STREAM_ERROR), test_delete);
+  ADD ("delete/stream-error", GINT_TO_POINTER (DELETE_STREAM_ERROR), test_delete);
+  ADD ("delete/close-removed", GINT_TO_POINTER (DELETE_CLOSE_REMOVED), test_delete);
+  ADD ("delete/close-kept", GINT_TO_POINTER (DELETE_CLOSE_KEPT), test_delete);
+  ADD ("delete/result-kept", GINT_TO_POINTER (DELETE_RESULT_KEPT), test_delete);
+
+#undef ADD
+
+  return g_test_run ();
+}
