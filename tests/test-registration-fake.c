@@ -14,6 +14,7 @@
 
 #include "enlist-error.h"
 #include "enlist-fake-server.h"
+#include "enlist-media.h"
 #include "enlist-registration.h"
 
 #define GUARD_SECONDS 30
@@ -49,6 +50,9 @@ struct _Fixture
   guint               n_gets;
   guint               n_logins;     /* successful ones */
   guint               n_form_notify;
+  const char         *bob_cid;      /* the Bits of Binary the server has */
+  const char         *bob_data;     /* its <data/> element */
+  guint               n_bob_gets;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -131,7 +135,19 @@ stanza_cb (EnlistFakeServer    *server,
   if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
     return;
 
-  if (enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) != NULL)
+  if (enlist_xml_node_get_child (stanza, "data", ENLIST_NS_BOB) != NULL)
+    {
+      const char *cid = enlist_xml_node_get_attr (enlist_xml_node_get_child (stanza, "data", ENLIST_NS_BOB),
+                                                  "cid");
+
+      f->n_bob_gets++;
+      if (f->bob_cid != NULL && g_strcmp0 (cid, f->bob_cid) == 0)
+        send_reply (f, stanza, "result", f->bob_data);
+      else
+        send_reply (f, stanza, "error",
+                    "<error type='cancel'><item-not-found " STANZAS_NS "/></error>");
+    }
+  else if (enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) != NULL)
     send_reply (f, stanza, "result",
                 "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>someone@fake.test/fake"
                 "</jid></bind>");
@@ -955,6 +971,82 @@ set_delete (Fixture             *f,
     enlist_fake_server_close (f->server);
 }
 
+static EnlistMediaImage *
+resolve (EnlistMediaResolver *resolver,
+         const char          *uri,
+         GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_media_resolver_resolve_async (resolver, uri, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return enlist_media_resolver_resolve_finish (resolver, result, error);
+}
+
+/* A CAPTCHA image that did not travel with the form is fetched with a BoB iq
+ * on the form's own connection (XEP-0231), checked against its cid, and
+ * decoded; an unknown cid is the server's item-not-found. */
+static void
+test_captcha_bob_by_iq (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 60, 20);
+  g_autoptr(EnlistMediaResolver) resolver = enlist_media_resolver_new ();
+  g_autoptr(EnlistMediaImage) image = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *sha1 = NULL;
+  g_autofree char *base64 = NULL;
+  g_autofree char *cid = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *bob = NULL;
+  g_autofree char *query = NULL;
+  gsize png_len = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x3465a4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &png_len, "png", &error, NULL));
+  sha1 = g_compute_checksum_for_data (G_CHECKSUM_SHA1, (const guchar *) png, png_len);
+  base64 = g_base64_encode ((const guchar *) png, png_len);
+  cid = g_strdup_printf ("sha1+%s@bob.xmpp.org", sha1);
+  uri = g_strdup_printf ("cid:%s", cid);
+  bob = g_strdup_printf ("<data xmlns='urn:xmpp:bob' cid='%s' type='image/png'>%s</data>", cid, base64);
+  query = g_strdup_printf (
+    "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>"
+    "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>"
+    "<field type='text-single' var='username' label='User'><required/></field>"
+    "<field type='text-private' var='password' label='Password'><required/></field>"
+    "<field type='hidden' var='challenge'><value>c1</value></field>"
+    "<field type='text-single' var='ocr' label='Enter the text you see'><required/>"
+    "<media xmlns='urn:xmpp:media-element'><uri type='image/png'>%s</uri></media></field>"
+    "</x></query>", uri);
+  f->form = query;
+  f->bob_cid = cid;
+  f->bob_data = bob;
+  f->set_func = answer_result;
+  start (f, NULL);
+
+  form = fetch_form (f, &error);
+  g_assert_no_error (error);
+  g_assert_true (enlist_data_form_is_captcha (form));
+  g_assert_cmpuint (enlist_data_form_get_bob_data (form)->len, ==, 0);
+
+  enlist_media_resolver_set_connection (resolver, enlist_registration_get_connection (f->registration));
+  image = resolve (resolver, uri, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->n_bob_gets, ==, 1);
+  g_assert_cmpstr (enlist_media_image_get_mime_type (image), ==, "image/png");
+  g_assert_cmpint (enlist_media_image_get_width (image), ==, 60);
+  g_assert_cmpint (enlist_media_image_get_height (image), ==, 20);
+  g_clear_object (&image);
+
+  image = resolve (resolver, "cid:sha1+0000000000000000000000000000000000000000@bob.xmpp.org", &error);
+  g_assert_null (image);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_STANZA);
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, "item-not-found");
+  g_assert_cmpuint (f->n_bob_gets, ==, 2);
+}
+
 static void
 test_delete (Fixture       *f,
              gconstpointer  data)
@@ -1010,6 +1102,7 @@ main (int   argc,
   ADD ("fetch/registered", NULL, test_registered);
   ADD ("fetch/not-supported", NULL, test_not_supported);
   ADD ("submit/alternative-form", NULL, test_alternative_form);
+  ADD ("captcha/bob-by-iq", NULL, test_captcha_bob_by_iq);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/registration-fake/submit/error/%s-%s",

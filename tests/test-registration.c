@@ -12,6 +12,7 @@
 
 #include "enlist-connection.h"
 #include "enlist-error.h"
+#include "enlist-media.h"
 #include "enlist-registration.h"
 #include "enlist-test-servers.h"
 
@@ -675,6 +676,58 @@ test_connection_lost_captcha (void)
 }
 
 /* Several operations at once, each on its own connection. */
+static EnlistMediaImage *
+resolve_sync (EnlistMediaResolver *resolver,
+              const char          *uri,
+              GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_media_resolver_resolve_async (resolver, uri, NULL, store_result, &result);
+  return enlist_media_resolver_resolve_finish (resolver, wait_for (&result), error);
+}
+
+/* ejabberd's CAPTCHA image, from the Bits of Binary data that came with the
+ * form: the PNG whose SHA-1 the cid names. (ejabberd 23.01 answers a BoB iq
+ * on the unauthenticated stream by closing it with not-authorized, so the
+ * resolver must prefer inline data; fetching by iq is tested with the fake
+ * server.) */
+static void
+test_captcha_media (void)
+{
+  const Target *target = &targets[1];
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(EnlistMediaResolver) inline_resolver = enlist_media_resolver_new ();
+  g_autoptr(EnlistMediaImage) inline_image = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha1 = NULL;
+  GPtrArray *bob;
+  const char *uri;
+
+  g_assert_cmpstr (target->server, ==, "ejabberd");
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  g_assert_true (enlist_data_form_is_captcha (form));
+  uri = enlist_form_field_get_media_uri (enlist_data_form_get_captcha_field (form), 0, NULL);
+  g_assert_true (g_str_has_prefix (uri, "cid:"));
+
+  bob = enlist_data_form_get_bob_data (form);
+  g_assert_cmpuint (bob->len, >=, 1);
+  for (guint i = 0; i < bob->len; i++)
+    g_assert_true (enlist_media_resolver_add_bob_data (inline_resolver, g_ptr_array_index (bob, i)));
+  inline_image = resolve_sync (inline_resolver, uri, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_media_image_get_mime_type (inline_image), ==, "image/png");
+  g_assert_cmpint (enlist_media_image_get_width (inline_image), >, 0);
+  g_assert_nonnull (enlist_media_image_get_pixbuf (inline_image));
+
+  sha1 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, enlist_media_image_get_bytes (inline_image));
+  g_assert_nonnull (strstr (uri, sha1));
+
+  finalize_service (g_steal_pointer (&reg));
+}
+
 static void
 test_concurrent (void)
 {
@@ -747,6 +800,7 @@ main (int    argc,
   g_test_add_func ("/registration/prosody/connection-lost", test_connection_lost);
   g_test_add_func ("/registration/ejabberd-captcha/connection-lost", test_connection_lost_captcha);
   g_test_add_func ("/registration/prosody/concurrent", test_concurrent);
+  g_test_add_func ("/registration/ejabberd-captcha/captcha-media", test_captcha_media);
 
   /* a missing server fails here, loudly: it is never a skip */
   servers = enlist_test_servers_start (TRUE, TRUE);
