@@ -53,6 +53,8 @@ struct _Fixture
   const char         *bob_cid;      /* the Bits of Binary the server has */
   const char         *bob_data;     /* its <data/> element */
   guint               n_bob_gets;
+  gboolean            no_sasl_after_register;  /* refuse SASL on a stream that registered */
+  int                 register_connection;     /* index of the stream that registered, or -1 */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -107,6 +109,9 @@ answer_auth (Fixture             *f,
   explicit_bzero (decoded, len);
 
   valid = username != NULL ? g_hash_table_lookup (f->accounts, username) : NULL;
+  if (f->no_sasl_after_register
+      && (int) enlist_fake_server_get_current_index (f->server) == f->register_connection)
+    valid = NULL;
   if (valid != NULL && g_strcmp0 (valid, password) == 0)
     {
       f->n_logins++;
@@ -163,6 +168,7 @@ stanza_cb (EnlistFakeServer    *server,
   else
     {
       g_ptr_array_add (f->sets, enlist_xml_node_copy (stanza));
+      f->register_connection = (int) enlist_fake_server_get_current_index (server);
       g_assert_nonnull (f->set_func);
       f->set_func (f, stanza);
     }
@@ -206,6 +212,7 @@ fixture_setup (Fixture       *f,
   f->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_xml_node_free);
   f->form = LEGACY_FORM;
   f->data = data;
+  f->register_connection = -1;
   enlist_connection_reset_pipelining_memory ();
 }
 
@@ -678,6 +685,30 @@ set_register (Fixture             *f,
   answer_result (f, iq);
 }
 
+/* A server that does not take SASL on the stream a registration came over:
+ * the account is verified on a fresh connection instead. */
+static void
+test_submit_verify_fresh (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+  gboolean verified = FALSE;
+
+  f->no_sasl_after_register = TRUE;
+  f->set_func = set_register;
+  start (f, NULL);
+  form = fetch_filled_form (f);
+
+  jid = submit (f, form, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (jid, ==, "alice@fake.test");
+  g_assert_true (verified);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 2);
+  g_assert_cmpuint (f->n_logins, ==, 1);
+}
+
 /* The connection drops after a non-CAPTCHA form was fetched: submit
  * reconnects, gets the same form, sends the values again and succeeds. */
 static void
@@ -707,7 +738,8 @@ test_submit_reconnect (Fixture       *f,
   g_assert_cmpuint (f->sets->len, ==, 1);
   g_assert_cmpstr (legacy_value (g_ptr_array_index (f->sets, 0), "username"), ==, "alice");
   g_assert_cmpstr (legacy_value (g_ptr_array_index (f->sets, 0), "password"), ==, "secret");
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, verify ? 3 : 2);
+  /* verified on the stream that registered: no third connection */
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 2);
   g_assert_cmpuint (f->n_logins, ==, verify ? 1 : 0);
   /* the fresh form replaced the one the values were typed into */
   g_assert_true (enlist_registration_get_form (f->registration) != form);
@@ -1114,6 +1146,7 @@ main (int   argc,
   ADD ("submit/reconnect", GINT_TO_POINTER (FALSE), test_submit_reconnect);
   ADD ("submit/reconnect-verify", GINT_TO_POINTER (TRUE), test_submit_reconnect);
   ADD ("submit/reconnect-form-changed", NULL, test_submit_reconnect_form_changed);
+  ADD ("submit/verify-fresh-connection", NULL, test_submit_verify_fresh);
   ADD ("submit/lost-answer-created", GINT_TO_POINTER (TRUE), test_submit_lost_answer);
   ADD ("submit/lost-answer-not-created", GINT_TO_POINTER (FALSE), test_submit_lost_answer);
   ADD ("change-password/form", NULL, test_change_password_form);

@@ -704,6 +704,39 @@ submit_verify_cb (GObject      *source,
   submit_return_jid (task);
 }
 
+/* Logging in on the stream the registration came over saves a connection;
+ * a server that does not take SASL there gets a fresh connection instead,
+ * whose verdict is the one that counts. */
+static void
+submit_same_stream_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnlistRegistration *self = g_task_get_source_object (task);
+  SubmitData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (enlist_connection_authenticate_finish (ENLIST_CONNECTION (source), result, &error))
+    {
+      close_quietly (data->conn);
+      data->verified = TRUE;
+      submit_return_jid (task);
+      return;
+    }
+
+  close_quietly (data->conn);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_debug ("logging in on the registration stream failed (%s); trying a fresh connection",
+           error->message);
+  login_check_async (self, data->username, data->password, g_task_get_cancellable (task),
+                     submit_verify_cb, g_object_ref (task));
+}
+
 /* A fresh form after a lost connection: send it again if nothing changed
  * and there is no CAPTCHA to answer, else hand it to the user. */
 static void
@@ -829,12 +862,15 @@ submit_iq_cb (GObject      *source,
       /* the connection has served its purpose; a CAPTCHA on it is spent */
       if (self->conn == data->conn)
         g_clear_object (&self->conn);
-      close_quietly (data->conn);
       if (self->verify && data->username != NULL && data->password != NULL)
-        login_check_async (self, data->username, data->password, g_task_get_cancellable (task),
-                           submit_verify_cb, g_object_ref (task));
-      else
-        submit_return_jid (task);
+        {
+          enlist_connection_authenticate_async (data->conn, data->username, data->password,
+                                                g_task_get_cancellable (task),
+                                                submit_same_stream_cb, g_object_ref (task));
+          return;
+        }
+      close_quietly (data->conn);
+      submit_return_jid (task);
       return;
     }
 

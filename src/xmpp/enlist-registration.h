@@ -44,8 +44,9 @@ EnlistRegistration *enlist_registration_new              (const char          *d
 const char         *enlist_registration_get_domain       (EnlistRegistration  *self);
 EnlistDataForm     *enlist_registration_get_form         (EnlistRegistration  *self);
 gboolean            enlist_registration_get_verify       (EnlistRegistration  *self);
-/* After a successful registration, log in with the new account on a fresh
- * connection before reporting success. */
+/* After a successful registration, log in with the new account before
+ * reporting success: on the same stream where the server allows SASL after
+ * registering (it saves a connection), else on a fresh one. */
 void                enlist_registration_set_verify       (EnlistRegistration  *self,
                                                           gboolean             verify);
 
