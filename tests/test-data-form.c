@@ -18,7 +18,7 @@
   "xmlns:stream='http://etherx.jabber.org/streams' from='localhost' id='s1' " \
   "version='1.0' xml:lang='en'>"
 
-/* Captured from Prosody 0.12.3 and ejabberd 23.01 (see /work/shared/samples). */
+/* Captured from Prosody 0.12.3 and ejabberd 23.01 (the shared sample captures). */
 static const char PROSODY_REGISTER_FORM[] =
   "<iq type='result' id='rig1'><query xmlns='jabber:iq:register'><instructions>Choose a use"
   "rname and password for use with this service.</instructions><username/><password/><x typ"

@@ -21,7 +21,7 @@
 #define MAX_LOOP_GAP_US (300 * 1000)
 #endif
 
-/* Captured from ejabberd 23.01 (see /work/shared/samples). */
+/* Captured from ejabberd 23.01 (the shared sample captures). */
 static const char EJABBERD_CID[] = "sha1+71ff39c5ae0c76b3cbe9ed66dffa67a3901acd84@bob.xmpp.org";
 static const char EJABBERD_PNG_BASE64[] =
   "iVBORw0KGgoAAAANSUhEUgAAALQAAAA8CAAAAADqRc9bAAAEjUlEQVRo3u2ZfUxVZRzHP5eXC3IxIOVarO4li2GCtkzpqkTZ"

@@ -18,7 +18,7 @@
   "version='1.0' xml:lang='en'>"
 #define STREAM_FOOTER "</stream:stream>"
 
-/* Captured from Prosody 0.12 and ejabberd 23.01 (see /work/shared/samples). */
+/* Captured from Prosody 0.12 and ejabberd 23.01 (the shared sample captures). */
 static const char PROSODY_FEATURES_TLS[] =
   "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls"
   "></stream:features>";
