@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "enlist-certificate.h"
@@ -19,6 +20,8 @@
 #define NS_REGISTER_FEATURE "http://jabber.org/features/iq-register"
 
 static EnlistTestServers *servers;
+/* XDG_DATA_HOME of the enlist-cli runs: where its trust store lives */
+static char *cli_data_home;
 
 typedef struct
 {
@@ -298,6 +301,7 @@ run_cli_json (const char * const *argv,
   g_autofree char *err = NULL;
   JsonParser *parser = json_parser_new ();
 
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", cli_data_home, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
@@ -364,6 +368,28 @@ test_cli_probe (gconstpointer data)
 }
 
 static void
+remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                                                   NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFileInfo) owned = info;
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
 test_cli_untrusted (gconstpointer data)
 {
   const Target *target = data;
@@ -393,10 +419,36 @@ test_cli_untrusted (gconstpointer data)
       cli_path (), "probe", enlist_test_servers_get_domain (servers), "--host", "127.0.0.1",
       "--port", port, "--json", "--pin", fingerprint, target->direct_tls ? "--direct-tls" : NULL, NULL
     };
+    const char *save_argv[] = {
+      cli_path (), "probe", enlist_test_servers_get_domain (servers), "--host", "127.0.0.1",
+      "--port", port, "--json", "--pin", fingerprint, "--save-pin",
+      target->direct_tls ? "--direct-tls" : NULL, NULL
+    };
+    g_autoptr(JsonParser) parser3 = NULL;
+    g_autoptr(JsonParser) parser4 = NULL;
+    g_autofree char *own_home = g_dir_make_tmp ("enlist-pins-XXXXXX", NULL);
+    g_autofree char *shared_home = g_steal_pointer (&cli_data_home);
+
+    /* a store of its own: the other targets share this certificate */
+    cli_data_home = g_strdup (own_home);
+
     result = run_cli_json (pinned_argv, NULL, &status, &parser2);
     g_assert_cmpint (status, ==, 0);
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "tls"),
                                                     "trusted_by"), ==, "pinned");
+
+    /* --save-pin remembers it: the plain probe is then accepted */
+    result = run_cli_json (save_argv, NULL, &status, &parser3);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_true (json_object_get_boolean_member (result, "pin_saved"));
+    result = run_cli_json (argv, NULL, &status, &parser4);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "tls"),
+                                                    "trusted_by"), ==, "pinned");
+
+    g_free (cli_data_home);
+    cli_data_home = g_steal_pointer (&shared_home);
+    remove_tree (own_home);
   }
 }
 
@@ -460,8 +512,11 @@ main (int    argc,
   add_for_each_target ("cli-login", test_cli_login);
 
   /* a missing server fails here, loudly: it is never a skip */
+  cli_data_home = g_dir_make_tmp ("enlist-cli-data-XXXXXX", NULL);
   servers = enlist_test_servers_start (TRUE, TRUE);
   result = g_test_run ();
+  remove_tree (cli_data_home);
+  g_free (cli_data_home);
   enlist_test_servers_stop (servers);
   return result;
 }
