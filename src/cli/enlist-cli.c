@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -828,6 +829,18 @@ cmd_probe (int    argc,
 /* ---------------------------------------------------------------------- */
 /* login                                                                   */
 
+static struct termios echo_saved;
+static volatile sig_atomic_t echo_fd = -1;
+
+static void
+restore_echo_and_die (int signum)
+{
+  if (echo_fd >= 0)
+    tcsetattr (echo_fd, TCSAFLUSH, &echo_saved);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
 static void
 wipe_and_free (char  *buffer,
                gsize  size)
@@ -845,6 +858,7 @@ enlist_cli_read_secret (int          fd,
                         const char  *prompt,
                         GError     **error)
 {
+  struct sigaction restore_action = { 0 }, old_int, old_term, old_hup, old_quit;
   struct termios saved, quiet;
   gboolean tty = isatty (fd);
   char *buffer = g_malloc0 (MAX_PASSWORD_LENGTH + 1);
@@ -856,6 +870,15 @@ enlist_cli_read_secret (int          fd,
       fflush (stderr);
       if (tcgetattr (fd, &saved) == 0)
         {
+          /* interrupted while echo is off: give the terminal back first */
+          echo_saved = saved;
+          echo_fd = fd;
+          restore_action.sa_handler = restore_echo_and_die;
+          sigemptyset (&restore_action.sa_mask);
+          sigaction (SIGINT, &restore_action, &old_int);
+          sigaction (SIGTERM, &restore_action, &old_term);
+          sigaction (SIGHUP, &restore_action, &old_hup);
+          sigaction (SIGQUIT, &restore_action, &old_quit);
           quiet = saved;
           quiet.c_lflag &= ~(ECHO);
           tcsetattr (fd, TCSAFLUSH, &quiet);
@@ -884,6 +907,11 @@ enlist_cli_read_secret (int          fd,
   if (tty)
     {
       tcsetattr (fd, TCSAFLUSH, &saved);
+      echo_fd = -1;
+      sigaction (SIGINT, &old_int, NULL);
+      sigaction (SIGTERM, &old_term, NULL);
+      sigaction (SIGHUP, &old_hup, NULL);
+      sigaction (SIGQUIT, &old_quit, NULL);
       fprintf (stderr, "\n");
     }
 
@@ -1992,6 +2020,18 @@ complete_form (Cli                 *cli,
           *missing = g_steal_pointer (&names);
           return FALSE;
         }
+    }
+
+  if (interactive && first)
+    {
+      /* what the server says about its form, before asking anything */
+      const char *title = enlist_data_form_get_title (form);
+      const char * const *instructions = enlist_data_form_get_instructions (form);
+
+      if (title != NULL && *title != '\0')
+        print_safe (stderr, "", title);
+      for (guint i = 0; instructions[i]; i++)
+        print_safe (stderr, "", instructions[i]);
     }
 
   for (guint i = 0; i < n_fields; i++)
