@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "enlist-keyring.h"
 #include "enlist-test-servers.h"
 
 static EnlistTestServers *servers;
@@ -377,7 +378,56 @@ test_register_stdin (gconstpointer data)
   g_assert_cmpint (login_status (target, jid, password_file), ==, 5);
 }
 
-/* --save, then passwd and delete with the password from the keyring. */
+static void
+keyring_lookup_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+/* What the test's private keyring holds for jid, read with libsecret itself;
+ * NULL when nothing (ENLIST_KEYRING_ERROR_NOT_FOUND). */
+static char *
+keyring_password (const char *jid)
+{
+  g_autoptr(EnlistKeyring) keyring = enlist_keyring_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  enlist_keyring_lookup_async (keyring, jid, NULL, keyring_lookup_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  password = enlist_keyring_lookup_finish (keyring, result, &error);
+  if (password == NULL)
+    g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_NOT_FOUND);
+  return password;
+}
+
+static void
+assert_keyring_holds (const char *jid,
+                      const char *password_file)
+{
+  g_autofree char *expected = NULL;
+  char *stored = keyring_password (jid);
+
+  if (password_file == NULL)
+    {
+      g_assert_null (stored);
+      return;
+    }
+  g_assert_true (g_file_get_contents (password_file, &expected, NULL, NULL));
+  g_strchomp (expected);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (stored, ==, expected);
+  enlist_keyring_password_free (stored);
+}
+
+/* --save, then passwd and delete with the password from the keyring; the
+ * keyring's contents checked after each step. */
 static void
 test_keyring (gconstpointer data)
 {
@@ -402,21 +452,25 @@ test_keyring (gconstpointer data)
   JsonObject *result;
   int status;
 
+  assert_keyring_holds (jid, NULL);
   result = run_cli (target, register_args, NULL, &status, NULL, &parser);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "saved"));
+  assert_keyring_holds (jid, password1);
 
   /* the current password comes from the keyring: standard input is empty */
   result = run_cli (target, passwd_args, NULL, &status, NULL, &parser2);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "keyring_updated"));
   g_assert_cmpint (login_status (target, jid, password2), ==, 0);
+  assert_keyring_holds (jid, password2);
 
   /* and from the updated entry */
   result = run_cli (target, delete_args, NULL, &status, NULL, &parser3);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "keyring_cleared"));
   g_assert_cmpint (login_status (target, jid, password2), ==, 5);
+  assert_keyring_holds (jid, NULL);
 
   /* the entry is gone: delete falls back to standard input, here empty */
   g_assert_null (run_cli (target, delete_args, NULL, &status, NULL, &parser4));
