@@ -407,6 +407,32 @@ check_endpoint (Cli     *cli,
   return TRUE;
 }
 
+/* Parses a verb's options; on a bad option, or unless exactly one operand
+ * is left, says so on stderr and returns FALSE. */
+static gboolean
+parse_verb_options (GOptionContext  *context,
+                    const char      *verb,
+                    const char      *operand_missing,
+                    int             *argc,
+                    char          ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_option_context_parse (context, argc, argv, &error) && *argc == 2)
+    return TRUE;
+  fprintf (stderr, "enlist-cli %s: %s\n", verb, error ? error->message : operand_missing);
+  return FALSE;
+}
+
+/* A verb could not be set up (bad option values, an unreadable CA file). */
+static int
+report_setup_error (const char   *verb,
+                    const GError *error)
+{
+  fprintf (stderr, "enlist-cli %s: %s\n", verb, error->message);
+  return error->domain == G_OPTION_ERROR ? ENLIST_EXIT_USAGE : ENLIST_EXIT_FAILED;
+}
+
 /* Fingerprints pinned for domain in the trust store shared with the app
  * (`probe --pin FP --save-pin` adds one); a store that cannot be read is
  * reported and otherwise ignored. */
@@ -797,17 +823,11 @@ cmd_probe (int    argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_group (context, connection_group (&cli));
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
-    {
-      fprintf (stderr, "enlist-cli probe: %s\n", error ? error->message : _("expected one DOMAIN"));
-      return ENLIST_EXIT_USAGE;
-    }
+  if (!parse_verb_options (context, "probe", _("expected one DOMAIN"), &argc, &argv))
+    return ENLIST_EXIT_USAGE;
 
   if (!setup_connection (&cli, argv[1], &error))
-    {
-      fprintf (stderr, "enlist-cli probe: %s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? ENLIST_EXIT_USAGE : ENLIST_EXIT_FAILED;
-    }
+    return report_setup_error ("probe", error);
 
   cli.started = g_get_monotonic_time ();
   cli.outstanding = 1;
@@ -1061,11 +1081,8 @@ cmd_login (int    argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_group (context, connection_group (&cli));
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
-    {
-      fprintf (stderr, "enlist-cli login: %s\n", error ? error->message : _("expected one JID"));
-      return ENLIST_EXIT_USAGE;
-    }
+  if (!parse_verb_options (context, "login", _("expected one JID"), &argc, &argv))
+    return ENLIST_EXIT_USAGE;
 
   if (!enlist_cli_split_jid (argv[1], &cli.username, &domain, &error))
     {
@@ -1084,10 +1101,7 @@ cmd_login (int    argc,
     }
 
   if (!setup_connection (&cli, domain, &error))
-    {
-      fprintf (stderr, "enlist-cli login: %s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? ENLIST_EXIT_USAGE : ENLIST_EXIT_FAILED;
-    }
+    return report_setup_error ("login", error);
 
   enlist_connection_connect_async (cli.connection, cli.cancellable, login_connect_cb, &cli);
   return run_loop (&cli);
@@ -1418,18 +1432,12 @@ cmd_form (int    argc,
   context = g_option_context_new (_("DOMAIN — show the server’s registration form without registering"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_group (context, connection_group_full (&cli, FALSE));
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
-    {
-      fprintf (stderr, "enlist-cli form: %s\n", error ? error->message : _("expected one DOMAIN"));
-      return ENLIST_EXIT_USAGE;
-    }
+  if (!parse_verb_options (context, "form", _("expected one DOMAIN"), &argc, &argv))
+    return ENLIST_EXIT_USAGE;
 
   reg = setup_registration (&cli, argv[1], &error);
   if (reg == NULL)
-    {
-      fprintf (stderr, "enlist-cli form: %s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? ENLIST_EXIT_USAGE : ENLIST_EXIT_FAILED;
-    }
+    return report_setup_error ("form", error);
 
   form = fetch_form_sync (&cli, reg, &error);
   close_registration (&cli, reg);
@@ -2153,18 +2161,12 @@ cmd_register (int    argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_group (context, connection_group_full (&cli, FALSE));
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
-    {
-      fprintf (stderr, "enlist-cli register: %s\n", error ? error->message : _("expected one DOMAIN"));
-      return ENLIST_EXIT_USAGE;
-    }
+  if (!parse_verb_options (context, "register", _("expected one DOMAIN"), &argc, &argv))
+    return ENLIST_EXIT_USAGE;
 
   reg = setup_registration (&cli, argv[1], &error);
   if (reg == NULL)
-    {
-      fprintf (stderr, "enlist-cli register: %s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? ENLIST_EXIT_USAGE : ENLIST_EXIT_FAILED;
-    }
+    return report_setup_error ("register", error);
   if (cli.invite != NULL && !enlist_registration_set_invite (reg, cli.invite, &error))
     return report_error (&cli, "register", error);
   enlist_registration_set_verify (reg, !cli.no_verify);
@@ -2398,11 +2400,8 @@ parse_account_args (Cli                 *cli,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_group (context, connection_group_full (cli, FALSE));
-  if (!g_option_context_parse (context, argc, argv, &error) || *argc != 2)
-    {
-      fprintf (stderr, "enlist-cli %s: %s\n", verb, error ? error->message : _("expected one JID"));
-      return NULL;
-    }
+  if (!parse_verb_options (context, verb, _("expected one JID"), argc, argv))
+    return NULL;
   if (!enlist_cli_split_jid ((*argv)[1], username, domain, &error))
     {
       fprintf (stderr, "enlist-cli %s: %s\n", verb, error->message);
@@ -2440,10 +2439,7 @@ cmd_passwd (int    argc,
     return ENLIST_EXIT_USAGE;
   reg = setup_registration (&cli, domain, &error);
   if (reg == NULL)
-    {
-      fprintf (stderr, "enlist-cli passwd: %s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? ENLIST_EXIT_USAGE : ENLIST_EXIT_FAILED;
-    }
+    return report_setup_error ("passwd", error);
 
   keyring = enlist_keyring_new ();
   in_keyring = keyring_contains (&cli, keyring, jid);
@@ -2517,10 +2513,7 @@ cmd_delete (int    argc,
     return ENLIST_EXIT_USAGE;
   reg = setup_registration (&cli, domain, &error);
   if (reg == NULL)
-    {
-      fprintf (stderr, "enlist-cli delete: %s\n", error->message);
-      return error->domain == G_OPTION_ERROR ? ENLIST_EXIT_USAGE : ENLIST_EXIT_FAILED;
-    }
+    return report_setup_error ("delete", error);
 
   if (!cli.yes)
     {
