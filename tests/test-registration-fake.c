@@ -49,6 +49,7 @@ struct _Fixture
   GPtrArray          *sets;         /* EnlistXmlNode *: the register sets */
   guint               n_gets;
   guint               n_logins;     /* successful ones */
+  char               *logged_in;    /* the last user who logged in */
   guint               n_form_notify;
   const char         *bob_cid;      /* the Bits of Binary the server has */
   const char         *bob_data;     /* its <data/> element */
@@ -114,6 +115,8 @@ answer_auth (Fixture             *f,
     valid = NULL;
   if (valid != NULL && g_strcmp0 (valid, password) == 0)
     {
+      g_free (f->logged_in);
+      f->logged_in = g_strdup (username);
       f->n_logins++;
       enlist_fake_server_send (f->server, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
       enlist_fake_server_restart_stream (f->server);
@@ -153,9 +156,12 @@ stanza_cb (EnlistFakeServer    *server,
                     "<error type='cancel'><item-not-found " STANZAS_NS "/></error>");
     }
   else if (enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) != NULL)
-    send_reply (f, stanza, "result",
-                "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>someone@fake.test/fake"
-                "</jid></bind>");
+    {
+      g_autofree char *bound = g_strdup_printf ("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                                                "<jid>%s@fake.test/fake</jid></bind>",
+                                                f->logged_in ? f->logged_in : "someone");
+      send_reply (f, stanza, "result", bound);
+    }
   else if (enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) == NULL)
     send_reply (f, stanza, "result", NULL);
   else if (g_strcmp0 (type, "get") == 0)
@@ -267,6 +273,7 @@ fixture_teardown (Fixture       *f,
   if (f->registration != NULL)
     finalize_registration (g_steal_pointer (&f->registration));
   g_clear_object (&f->server);
+  g_clear_pointer (&f->logged_in, g_free);
 
   /* let both sides' closing I/O finish, so nothing leaks */
   deadline_id = g_timeout_add (SETTLE_MS, deadline_cb, &expired);

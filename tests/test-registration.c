@@ -676,6 +676,47 @@ test_connection_lost_captcha (void)
 }
 
 /* Several operations at once, each on its own connection. */
+/* Over direct TLS (XEP-0368), with a username in mixed case: the address
+ * returned is the server's own spelling of it, from the verifying login's
+ * resource binding. */
+static void
+test_register_direct_tls (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = enlist_registration_new (target_domain (target));
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("Direct");
+  g_autofree char *lower = g_ascii_strdown (user, -1);
+  g_autofree char *expected = NULL;
+  g_autofree char *jid = NULL;
+  gboolean verified = FALSE;
+
+  enlist_registration_set_endpoint (reg, "127.0.0.1",
+                                    enlist_test_servers_get_port (servers, target->server, TRUE),
+                                    TRUE);
+  g_assert_true (enlist_registration_set_ca_file (reg, enlist_test_servers_get_ca_file (servers),
+                                                  &error));
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  check_form (target, form);
+  fill (form, user, "direct password");
+  jid = submit_sync (reg, form, &verified, &error);
+  g_assert_no_error (error);
+  g_assert_true (verified);
+  /* Prosody answers with the prepared (lower-case) username, ejabberd
+   * 23.01 with the one given */
+  expected = g_strdup_printf ("%s@%s", lower, target_domain (target));
+  g_assert_nonnull (jid);
+  g_assert_cmpint (g_ascii_strcasecmp (jid, expected), ==, 0);
+  if (g_str_equal (target->server, "prosody"))
+    g_assert_cmpstr (jid, ==, expected);
+  g_assert_true (login_sync (target, lower, "direct password", NULL));
+
+  g_clear_object (&form);
+  finalize_service (g_steal_pointer (&reg));
+}
+
 static EnlistMediaImage *
 resolve_sync (EnlistMediaResolver *resolver,
               const char          *uri,
@@ -786,6 +827,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   add_for_targets ("register", test_register, FALSE);
+  add_for_targets ("register-direct-tls", test_register_direct_tls, FALSE);
   add_for_targets ("no-verify", test_no_verify, FALSE);
   add_for_targets ("bad-username", test_bad_username, FALSE);
   g_test_add_data_func ("/registration/ejabberd-captcha/wrong-captcha", &targets[1],

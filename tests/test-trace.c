@@ -91,6 +91,12 @@ test_redact_legacy_and_private (void)
     "<field var='nick' type='text-single'><value>bobby</value></field></x></query></iq>");
 
   assert_hidden (legacy, "hunter2");
+  /* a form's empty password element is not a secret, and shows as it is */
+  {
+    g_autofree char *form_request = redacted_text (
+      "<iq type='result' id='f1'><query xmlns='jabber:iq:register'><username/><password/></query></iq>");
+    g_assert_nonnull (strstr (form_request, "<password/>"));
+  }
   assert_hidden (legacy, "hunter1");
   g_assert_nonnull (strstr (legacy, "bob"));
   assert_hidden (form, "4711");

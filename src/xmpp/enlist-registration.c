@@ -719,6 +719,16 @@ submit_same_stream_cb (GObject      *source,
 
   if (enlist_connection_authenticate_finish (ENLIST_CONNECTION (source), result, &error))
     {
+      const char *bound = enlist_connection_get_jid (ENLIST_CONNECTION (source));
+      const char *at = bound != NULL ? strchr (bound, '@') : NULL;
+
+      /* the server's spelling of the new address (it may have normalised
+       * the username, e.g. lower-cased it) */
+      if (at != NULL && at != bound)
+        {
+          g_free (data->username);
+          data->username = g_strndup (bound, at - bound);
+        }
       close_quietly (data->conn);
       data->verified = TRUE;
       submit_return_jid (task);

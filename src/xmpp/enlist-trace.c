@@ -47,9 +47,13 @@ enlist_trace_set_enabled (gboolean enabled)
   g_atomic_int_set (&trace_forced, enabled ? 1 : 0);
 }
 
+/* An empty element (a form asking for a password) stays empty: only what
+ * was filled in is a secret. */
 static void
 replace_content (EnlistXmlNode *node)
 {
+  if (node->text->len == 0 && node->children->len == 0)
+    return;
   g_ptr_array_set_size (node->children, 0);
   g_string_assign (node->text, REDACTED);
 }
@@ -79,8 +83,7 @@ redact_in_place (EnlistXmlNode *node)
       && (g_str_equal (node->name, "auth") || g_str_equal (node->name, "response")
           || g_str_equal (node->name, "challenge") || g_str_equal (node->name, "success")))
     {
-      if (node->text->len > 0)
-        replace_content (node);
+      replace_content (node);
       return;
     }
 
