@@ -636,9 +636,12 @@ may_be_pipelining_failure (const GError *error)
   switch (error->code)
     {
     case ENLIST_ERROR_CONNECTION_CLOSED:
-    case ENLIST_ERROR_PROTOCOL:
     case ENLIST_ERROR_TIMEOUT:
       return TRUE;
+    case ENLIST_ERROR_PROTOCOL:
+      /* malformed or forbidden XML is the server's own doing: a server
+       * that sent a DTD or an entity gets no second connection */
+      return FALSE;
     case ENLIST_ERROR_STREAM:
       return g_strv_contains (stream_conditions, enlist_error_get_condition (error));
     default:
