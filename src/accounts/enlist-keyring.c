@@ -13,6 +13,7 @@
 #include <libsecret/secret.h>
 
 #include "enlist-keyring.h"
+#include "enlist-text.h"
 
 /* The version of the attributes written with each item. Lookups, clears and
  * searches do not match on it, so a later version can still find, migrate
@@ -57,11 +58,7 @@ static GParamSpec *properties[N_PROPS];
 void
 enlist_keyring_password_free (char *password)
 {
-  if (password == NULL)
-    return;
-
-  explicit_bzero (password, strlen (password));
-  g_free (password);
+  enlist_secret_free (password);
 }
 
 static gboolean

@@ -102,11 +102,7 @@ cli_clear (Cli *cli)
       g_unlink (cli->temp_image);
       g_clear_pointer (&cli->temp_image, g_free);
     }
-  if (cli->password != NULL)
-    {
-      explicit_bzero (cli->password, strlen (cli->password));
-      g_clear_pointer (&cli->password, g_free);
-    }
+  g_clear_pointer (&cli->password, enlist_secret_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Cli, cli_clear)
@@ -1038,8 +1034,7 @@ login_connect_cb (GObject      *source,
   enlist_connection_authenticate_async (cli->connection, cli->username, cli->password,
                                         cli->cancellable, login_auth_cb, cli);
   /* the SASL object keeps its own copy, wiped when done */
-  explicit_bzero (cli->password, strlen (cli->password));
-  g_clear_pointer (&cli->password, g_free);
+  g_clear_pointer (&cli->password, enlist_secret_free);
 }
 
 gboolean
@@ -1466,23 +1461,6 @@ cmd_form (int    argc,
 
 /* ---- register ---------------------------------------------------------- */
 
-static void
-wipe_strv (char **values)
-{
-  for (guint i = 0; values && values[i]; i++)
-    explicit_bzero (values[i], strlen (values[i]));
-  g_strfreev (values);
-}
-
-static void
-wipe_string (char *text)
-{
-  if (text == NULL)
-    return;
-  explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
 /* One line from fd, echoed as the terminal does, without its newline; ""
  * for an empty line, an error at the end of the input. */
 static char *
@@ -1665,7 +1643,7 @@ apply_field_options (Cli             *cli,
       else
         enlist_form_field_set_values (field, (const char * const *) values);
       g_hash_table_add (seen, g_steal_pointer (&var));
-      wipe_strv (values);
+      enlist_secret_strv_free (values);
     }
   return TRUE;
 }
@@ -1732,7 +1710,7 @@ prompt_field (EnlistFormField  *field,
           again = enlist_cli_read_secret (STDIN_FILENO, again_prompt, error);
           if (again == NULL)
             {
-              wipe_string (first);
+              enlist_secret_free (first);
               return FALSE;
             }
           if (!g_str_equal (first, again))
@@ -1740,8 +1718,8 @@ prompt_field (EnlistFormField  *field,
                          _("The two entries differ."));
           else
             enlist_form_field_set_value (field, first);
-          wipe_string (first);
-          wipe_string (again);
+          enlist_secret_free (first);
+          enlist_secret_free (again);
           if (problem != NULL)
             continue;
         }
@@ -2065,7 +2043,7 @@ complete_form (Cli                 *cli,
               return FALSE;
             }
           enlist_form_field_set_value (field, secret);
-          wipe_string (secret);
+          enlist_secret_free (secret);
         }
     }
 

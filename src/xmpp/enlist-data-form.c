@@ -102,18 +102,6 @@ is_informational_var (const char *var)
   return g_strcmp0 (var, "captcha-fallback-url") == 0;
 }
 
-/* ---- secrets ------------------------------------------------------------ */
-
-static void
-strv_wipe_free (GStrv strv)
-{
-  if (strv == NULL)
-    return;
-  for (guint i = 0; strv[i] != NULL; i++)
-    explicit_bzero (strv[i], strlen (strv[i]));
-  g_strfreev (strv);
-}
-
 /* ---- EnlistFormField ---------------------------------------------------- */
 
 typedef enum
@@ -235,7 +223,7 @@ enlist_form_field_finalize (GObject *object)
 {
   EnlistFormField *self = (EnlistFormField *) object;
 
-  g_clear_pointer (&self->values, strv_wipe_free);
+  g_clear_pointer (&self->values, enlist_secret_strv_free);
   g_free (self->var);
   g_free (self->label);
   g_free (self->desc);
@@ -434,7 +422,7 @@ enlist_form_field_set_values (EnlistFormField    *self,
 
   /* Every value is wiped, not only secrets: which field holds something
    * sensitive (a CAPTCHA answer, a hidden token) is the server's choice. */
-  strv_wipe_free (self->values);
+  enlist_secret_strv_free (self->values);
   self->values = g_strdupv ((char **) values);
 
   g_object_notify_by_pspec (G_OBJECT (self), field_properties[FIELD_PROP_VALUES]);
@@ -1662,7 +1650,7 @@ parse_field (const EnlistXmlNode  *node,
         parse_validate (field, child);
     }
 
-  strv_wipe_free (field->values);
+  enlist_secret_strv_free (field->values);
   field->values = g_strv_builder_end (values);
 
   return g_steal_pointer (&field);

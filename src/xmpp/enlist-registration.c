@@ -12,6 +12,7 @@
 
 #include "enlist-error.h"
 #include "enlist-registration.h"
+#include "enlist-text.h"
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 
@@ -48,14 +49,6 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                 */
-
-static void
-secret_free (char *secret)
-{
-  if (secret != NULL)
-    explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
 
 /* ejabberd echoes the submitted query, password included, in its errors. */
 static void
@@ -239,7 +232,7 @@ session_data_free (SessionData *data)
 {
   g_clear_object (&data->conn);
   g_free (data->username);
-  secret_free (data->password);
+  enlist_secret_free (data->password);
   g_free (data);
 }
 
@@ -279,7 +272,7 @@ session_connect_cb (GObject      *source,
                                         g_task_get_cancellable (task), session_auth_cb,
                                         g_object_ref (task));
   /* the connection keeps its own copy while it needs one */
-  g_clear_pointer (&data->password, secret_free);
+  g_clear_pointer (&data->password, enlist_secret_free);
 }
 
 static void
@@ -667,7 +660,7 @@ submit_data_free (SubmitData *data)
   g_clear_object (&data->form);
   g_clear_object (&data->conn);
   g_free (data->username);
-  secret_free (data->password);
+  enlist_secret_free (data->password);
   g_free (data->domain);
   g_clear_error (&data->error);
   g_free (data);
@@ -1050,8 +1043,8 @@ account_data_free (AccountData *data)
 {
   g_clear_object (&data->conn);
   g_free (data->username);
-  secret_free (data->old_password);
-  secret_free (data->new_password);
+  enlist_secret_free (data->old_password);
+  enlist_secret_free (data->new_password);
   g_clear_error (&data->error);
   g_free (data);
 }
@@ -1579,7 +1572,7 @@ enlist_registration_set_invite (EnlistRegistration *self,
 
   if (uri == NULL)
     {
-      g_clear_pointer (&self->invite_token, secret_free);
+      g_clear_pointer (&self->invite_token, enlist_secret_free);
       return TRUE;
     }
 
@@ -1607,7 +1600,7 @@ enlist_registration_set_invite (EnlistRegistration *self,
   if (token == NULL || *token == '\0')
     return invalid_invite (error, _("it carries no invitation token."));
 
-  g_clear_pointer (&self->invite_token, secret_free);
+  g_clear_pointer (&self->invite_token, enlist_secret_free);
   self->invite_token = g_steal_pointer (&token);
   if (g_strcmp0 (self->domain, domain) != 0)
     {
@@ -1657,7 +1650,7 @@ enlist_registration_finalize (GObject *object)
   g_free (self->host);
   g_free (self->ca_file);
   g_ptr_array_unref (self->pins);
-  g_clear_pointer (&self->invite_token, secret_free);
+  g_clear_pointer (&self->invite_token, enlist_secret_free);
 
   G_OBJECT_CLASS (enlist_registration_parent_class)->finalize (object);
 }

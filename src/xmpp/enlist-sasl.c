@@ -15,6 +15,7 @@
 
 #include "enlist-error.h"
 #include "enlist-sasl.h"
+#include "enlist-text.h"
 
 G_STATIC_ASSERT (ENLIST_SASL_MAX_ITERATIONS % 1000000 == 0);
 
@@ -78,21 +79,9 @@ static const struct
 /* Secrets ----------------------------------------------------------------- */
 
 static void
-wipe_string (gpointer data)
-{
-  char *string = data;
-
-  if (string != NULL)
-    {
-      explicit_bzero (string, strlen (string));
-      g_free (string);
-    }
-}
-
-static void
 wipe_password (EnlistSasl *self)
 {
-  g_clear_pointer (&self->password, wipe_string);
+  g_clear_pointer (&self->password, enlist_secret_free);
 }
 
 /* gsasl keeps the password, and SCRAM's salted password (as good as the
@@ -651,7 +640,7 @@ step_thread (GTask        *task,
   if (error != NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, response, wipe_string);
+    g_task_return_pointer (task, response, enlist_secret_free);
 }
 
 void

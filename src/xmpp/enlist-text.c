@@ -53,3 +53,22 @@ enlist_text_neutralize (const char *text,
     }
   return g_string_free (out, FALSE);
 }
+
+void
+enlist_secret_free (gpointer secret)
+{
+  char *text = secret;
+
+  if (text == NULL)
+    return;
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+void
+enlist_secret_strv_free (char **strv)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    explicit_bzero (strv[i], strlen (strv[i]));
+  g_strfreev (strv);
+}

@@ -13,4 +13,10 @@ G_BEGIN_DECLS
 char *enlist_text_neutralize (const char *text,
                               gssize      len);
 
+/* Wipes a NUL-terminated secret (a password, a token) before freeing it;
+ * NULL is fine. Usable as a GDestroyNotify. */
+void  enlist_secret_free      (gpointer    secret);
+/* The same for every string of a vector, then the vector. */
+void  enlist_secret_strv_free (char      **strv);
+
 G_END_DECLS
