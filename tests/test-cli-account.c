@@ -16,6 +16,7 @@
 
 #include "enlist-keyring.h"
 #include "enlist-test-servers.h"
+#include "enlist-test-utils.h"
 
 static EnlistTestServers *servers;
 static char *work_dir;       /* scripts and password files */
@@ -378,16 +379,6 @@ test_register_stdin (gconstpointer data)
   g_assert_cmpint (login_status (target, jid, password_file), ==, 5);
 }
 
-static void
-keyring_lookup_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
 /* What the test's private keyring holds for jid, read with libsecret itself;
  * NULL when nothing (ENLIST_KEYRING_ERROR_NOT_FOUND). */
 static char *
@@ -398,9 +389,8 @@ keyring_password (const char *jid)
   g_autoptr(GError) error = NULL;
   char *password;
 
-  enlist_keyring_lookup_async (keyring, jid, NULL, keyring_lookup_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  enlist_keyring_lookup_async (keyring, jid, NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   password = enlist_keyring_lookup_finish (keyring, result, &error);
   if (password == NULL)
     g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_NOT_FOUND);

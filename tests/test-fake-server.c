@@ -13,6 +13,7 @@
 #include "enlist-connection.h"
 #include "enlist-error.h"
 #include "enlist-fake-server.h"
+#include "enlist-test-utils.h"
 
 #define GUARD_SECONDS 10
 
@@ -57,34 +58,6 @@ fixture_teardown (Fixture       *f,
   enlist_connection_reset_pipelining_memory ();
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static void
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Waits for the connection's own callbacks to let go of it, then checks that
- * dropping the test's reference finalizes it. */
-static void
-finalize_connection (EnlistConnection *connection)
-{
-  while (G_OBJECT (connection)->ref_count > 1)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_finalize_object (connection);
-}
-
 static EnlistConnection *
 new_connection (EnlistFakeServer *server,
                 const char       *domain,
@@ -110,8 +83,8 @@ connect_sync (EnlistConnection *connection,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_connection_connect_async (connection, cancellable, store_result_cb, &result);
-  wait_for (&result);
+  enlist_connection_connect_async (connection, cancellable, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   return enlist_connection_connect_finish (connection, result, error);
 }
 
@@ -134,8 +107,8 @@ iq_sync (EnlistConnection *connection,
   g_autoptr(GAsyncResult) result = NULL;
 
   enlist_connection_send_iq_async (connection, new_iq (query_ns), timeout_ms, NULL,
-                                   store_result_cb, &result);
-  wait_for (&result);
+                                   enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   return enlist_connection_send_iq_finish (connection, result, NULL, error);
 }
 
@@ -183,7 +156,7 @@ expect_connect_error (const EnlistFakeServerOptions *options,
   g_assert_false (connect_sync (connection, NULL, &error));
   assert_clear_error (error, ENLIST_ERROR, code);
   g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_CLOSED);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
   for (guint i = 0; i < enlist_fake_server_get_n_connections (server); i++)
     assert_plaintext_clean (server, i);
   if (error_out != NULL)
@@ -218,15 +191,15 @@ test_connect (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpstr (enlist_xml_node_get_attr (reply, "type"), ==, "result");
 
-  enlist_connection_close_async (connection, NULL, store_result_cb, &result);
-  wait_for (&result);
+  enlist_connection_close_async (connection, NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   g_assert_true (enlist_connection_close_finish (connection, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);   /* a task keeps its source object alive */
 
   assert_plaintext_clean (server, 0);
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -250,11 +223,11 @@ test_starttls_not_offered (Fixture       *f,
   password = enlist_xml_node_add_child (enlist_xml_node_get_child (iq, "query", NULL),
                                         "password", NULL);
   enlist_xml_node_set_text (password, "s3cr3t-password");
-  enlist_connection_connect_async (connection, NULL, store_result_cb, &connected);
+  enlist_connection_connect_async (connection, NULL, enlist_test_store_result, &connected);
   enlist_connection_send_iq_async (connection, g_steal_pointer (&iq), 0, NULL,
-                                   store_result_cb, &answered);
-  wait_for (&connected);
-  wait_for (&answered);
+                                   enlist_test_store_result, &answered);
+  enlist_test_wait_for (&connected);
+  enlist_test_wait_for (&answered);
 
   g_assert_false (enlist_connection_connect_finish (connection, connected, &error));
   assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_TLS_UNAVAILABLE);
@@ -262,7 +235,7 @@ test_starttls_not_offered (Fixture       *f,
   assert_clear_error (iq_error, ENLIST_ERROR, ENLIST_ERROR_TLS_UNAVAILABLE);
   g_clear_object (&connected);
   g_clear_object (&answered);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
   assert_plaintext_clean (server, 0);
@@ -375,7 +348,7 @@ test_oversized_small_limits (Fixture       *f,
   assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED);
   /* a limit is not the pipelining's fault: no second attempt */
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 static void
@@ -465,7 +438,7 @@ test_spoofed_reply (Fixture       *f,
   g_assert_null (enlist_xml_node_get_attr (reply, "from"));
 
   g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_SECURED);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 static void
@@ -485,7 +458,7 @@ test_close_mid_stanza (Fixture       *f,
   g_assert_null (reply);
   assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_CONNECTION_CLOSED);
   g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_CLOSED);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 static void
@@ -550,7 +523,7 @@ test_silent_server (Fixture       *f,
   g_assert_cmpint (elapsed, >=, 650 * 1000);
   g_assert_cmpint (elapsed, <, 2000 * 1000);
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 static void
@@ -571,7 +544,7 @@ test_silent_server_pipelined (Fixture       *f,
   assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_TIMEOUT);
   g_assert_cmpint (elapsed, <, 3 * 700 * 1000);
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 static gboolean
@@ -594,12 +567,12 @@ test_cancel (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) iq_error = NULL;
 
-  enlist_connection_connect_async (connection, cancellable, store_result_cb, &connected);
+  enlist_connection_connect_async (connection, cancellable, enlist_test_store_result, &connected);
   enlist_connection_send_iq_async (connection, new_iq ("jabber:iq:register"), 0, NULL,
-                                   store_result_cb, &answered);
+                                   enlist_test_store_result, &answered);
   g_timeout_add (100, cancel_cb, cancellable);
-  wait_for (&connected);
-  wait_for (&answered);
+  enlist_test_wait_for (&connected);
+  enlist_test_wait_for (&answered);
 
   g_assert_false (enlist_connection_connect_finish (connection, connected, &error));
   assert_clear_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -610,7 +583,7 @@ test_cancel (Fixture       *f,
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
   g_clear_object (&connected);
   g_clear_object (&answered);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -647,7 +620,7 @@ test_untrusted_certificate (Fixture       *f,
   peer_fingerprint =
     enlist_certificate_get_fingerprint (enlist_connection_get_peer_certificate (connection));
   g_assert_true (enlist_certificate_fingerprint_equal (fingerprint, peer_fingerprint));
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 static void
@@ -664,7 +637,7 @@ test_wrong_identity (Fixture       *f,
   g_assert_nonnull (enlist_error_get_certificate (error));
   g_assert_true (enlist_error_get_certificate_flags (error) & G_TLS_CERTIFICATE_BAD_IDENTITY);
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -682,11 +655,11 @@ test_pipelining (Fixture       *f,
   g_autoptr(GError) error = NULL;
   const char *first_read;
 
-  enlist_connection_connect_async (connection, NULL, store_result_cb, &connected);
+  enlist_connection_connect_async (connection, NULL, enlist_test_store_result, &connected);
   enlist_connection_send_iq_async (connection, new_iq ("jabber:iq:register"), 0, NULL,
-                                   store_result_cb, &answered);
-  wait_for (&connected);
-  wait_for (&answered);
+                                   enlist_test_store_result, &answered);
+  enlist_test_wait_for (&connected);
+  enlist_test_wait_for (&answered);
   g_assert_true (enlist_connection_connect_finish (connection, connected, &error));
   g_assert_no_error (error);
   reply = enlist_connection_send_iq_finish (connection, answered, NULL, &error);
@@ -707,7 +680,7 @@ test_pipelining (Fixture       *f,
   g_assert_true (g_str_has_prefix (first_read, "<?xml version='1.0'?><stream:stream "));
   g_assert_true (g_str_has_prefix (strchr (strstr (first_read, "<stream:stream"), '>') + 1,
                                    "<iq "));
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
   assert_plaintext_clean (server, 0);
 }
 
@@ -723,11 +696,11 @@ test_pipelining_rejected (Fixture       *f,
   g_autoptr(EnlistXmlNode) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  enlist_connection_connect_async (connection, NULL, store_result_cb, &connected);
+  enlist_connection_connect_async (connection, NULL, enlist_test_store_result, &connected);
   enlist_connection_send_iq_async (connection, new_iq ("jabber:iq:register"), 0, NULL,
-                                   store_result_cb, &answered);
-  wait_for (&connected);
-  wait_for (&answered);
+                                   enlist_test_store_result, &answered);
+  enlist_test_wait_for (&connected);
+  enlist_test_wait_for (&answered);
   g_assert_true (enlist_connection_connect_finish (connection, connected, &error));
   g_assert_no_error (error);
   reply = enlist_connection_send_iq_finish (connection, answered, NULL, &error);
@@ -740,7 +713,7 @@ test_pipelining_rejected (Fixture       *f,
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
   g_assert_true (enlist_fake_server_get_first_flight_pipelined (server, 0));
   g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 1));
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
   assert_plaintext_clean (server, 0);
   assert_plaintext_clean (server, 1);
 
@@ -751,7 +724,7 @@ test_pipelining_rejected (Fixture       *f,
   g_assert_false (enlist_connection_get_pipelined (connection));
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 3);
   g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 2));
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
   assert_plaintext_clean (server, 2);
 }
 
@@ -777,7 +750,7 @@ test_direct_tls (Fixture       *f,
   g_assert_cmpstr (enlist_fake_server_get_plaintext (server, 0), ==, "");
   g_assert_true (g_str_has_prefix (enlist_fake_server_get_secure_received (server, 0),
                                    "<?xml version='1.0'?><stream:stream "));
-  finalize_connection (connection);
+  enlist_test_finalize (connection);
 }
 
 int

@@ -16,6 +16,7 @@
 #include "enlist-connection.h"
 #include "enlist-error.h"
 #include "enlist-test-servers.h"
+#include "enlist-test-utils.h"
 
 #define NS_REGISTER_FEATURE "http://jabber.org/features/iq-register"
 
@@ -158,19 +159,6 @@ close_sync (EnlistConnection *c)
   wait_clear (&w);
 }
 
-/* Lets the connection's cancelled I/O callbacks run (they hold references
- * until then), bounded, then checks that the test's reference is the last. */
-static void
-finalize_connection (EnlistConnection *c)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (G_OBJECT (c)->ref_count > 1 && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  g_assert_finalize_object (c);
-}
-
 /* ---------------------------------------------------------------------- */
 
 static void
@@ -199,7 +187,7 @@ test_probe (gconstpointer data)
 
   close_sync (c);
   g_assert_cmpint (enlist_connection_get_state (c), ==, ENLIST_CONNECTION_CLOSED);
-  finalize_connection (g_steal_pointer (&c));
+  enlist_test_finalize (g_steal_pointer (&c));
 }
 
 static char *
@@ -234,7 +222,7 @@ test_login (gconstpointer data)
   g_assert_true (g_str_has_prefix (enlist_connection_get_jid (c), prefix));
 
   close_sync (c);
-  finalize_connection (g_steal_pointer (&c));
+  enlist_test_finalize (g_steal_pointer (&c));
 }
 
 static void
@@ -250,7 +238,7 @@ test_wrong_password (gconstpointer data)
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
   g_assert_cmpstr (enlist_error_get_condition (error), ==, "not-authorized");
   g_assert_cmpint (enlist_connection_get_state (c), ==, ENLIST_CONNECTION_CLOSED);
-  finalize_connection (g_steal_pointer (&c));
+  enlist_test_finalize (g_steal_pointer (&c));
 }
 
 static void
@@ -271,7 +259,7 @@ test_untrusted_then_pinned (gconstpointer data)
   g_assert_true (enlist_error_get_certificate_flags (error) & G_TLS_CERTIFICATE_UNKNOWN_CA);
   fingerprint = enlist_certificate_get_fingerprint (certificate);
   g_assert_nonnull (strstr (error->message, fingerprint));
-  finalize_connection (g_steal_pointer (&c));
+  enlist_test_finalize (g_steal_pointer (&c));
 
   pinned = new_connection (target, FALSE);
   enlist_connection_add_pinned_fingerprint (pinned, fingerprint);
@@ -280,7 +268,7 @@ test_untrusted_then_pinned (gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (enlist_connection_get_trust_reason (pinned), ==, "pinned");
   close_sync (pinned);
-  finalize_connection (g_steal_pointer (&pinned));
+  enlist_test_finalize (g_steal_pointer (&pinned));
 }
 
 /* ---------------------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include <libsecret/secret.h>
 
 #include "enlist-keyring.h"
+#include "enlist-test-utils.h"
 
 /* libsecret 0.20.5 leaks a GPtrArray when an unlock prompt fails (in a static
  * function, so an LSan suppression could only name the whole library, which
@@ -26,26 +27,6 @@
 #define LIBSECRET_PROMPT_LEAK_END() do { } while (0)
 #endif
 
-/* Runs the main loop until *result is set by on_result. */
-static void
-on_result (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 static gboolean
 store (EnlistKeyring *keyring,
        const char    *jid,
@@ -55,8 +36,8 @@ store (EnlistKeyring *keyring,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_keyring_store_async (keyring, jid, password, cancellable, on_result, &result);
-  return enlist_keyring_store_finish (keyring, wait_for (&result), error);
+  enlist_keyring_store_async (keyring, jid, password, cancellable, enlist_test_store_result, &result);
+  return enlist_keyring_store_finish (keyring, enlist_test_wait_for (&result), error);
 }
 
 static char *
@@ -66,8 +47,8 @@ lookup (EnlistKeyring *keyring,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_keyring_lookup_async (keyring, jid, NULL, on_result, &result);
-  return enlist_keyring_lookup_finish (keyring, wait_for (&result), error);
+  enlist_keyring_lookup_async (keyring, jid, NULL, enlist_test_store_result, &result);
+  return enlist_keyring_lookup_finish (keyring, enlist_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -77,8 +58,8 @@ clear (EnlistKeyring *keyring,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_keyring_clear_async (keyring, jid, NULL, on_result, &result);
-  return enlist_keyring_clear_finish (keyring, wait_for (&result), error);
+  enlist_keyring_clear_async (keyring, jid, NULL, enlist_test_store_result, &result);
+  return enlist_keyring_clear_finish (keyring, enlist_test_wait_for (&result), error);
 }
 
 static GStrv
@@ -87,8 +68,8 @@ list (EnlistKeyring *keyring,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_keyring_list_async (keyring, NULL, on_result, &result);
-  return enlist_keyring_list_finish (keyring, wait_for (&result), error);
+  enlist_keyring_list_async (keyring, NULL, enlist_test_store_result, &result);
+  return enlist_keyring_list_finish (keyring, enlist_test_wait_for (&result), error);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "enlist-fake-server.h"
 #include "enlist-media.h"
 #include "enlist-registration.h"
+#include "enlist-test-utils.h"
 
 #define GUARD_SECONDS 30
 #define SETTLE_MS     5000
@@ -247,22 +248,6 @@ start (Fixture    *f,
   g_signal_connect (f->registration, "notify::form", G_CALLBACK (form_notify_cb), f);
 }
 
-/* Waits (bounded) for the service's own callbacks and connections to let go
- * of it, then checks that dropping the test's reference finalizes it. */
-static void
-finalize_registration (EnlistRegistration *registration)
-{
-  gboolean expired = FALSE;
-  guint deadline_id = g_timeout_add (SETTLE_MS, deadline_cb, &expired);
-
-  while (G_OBJECT (registration)->ref_count > 1 && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (deadline_id);
-  g_assert_cmpuint (G_OBJECT (registration)->ref_count, ==, 1);
-  g_assert_finalize_object (registration);
-}
-
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
@@ -271,7 +256,7 @@ fixture_teardown (Fixture       *f,
   guint deadline_id;
 
   if (f->registration != NULL)
-    finalize_registration (g_steal_pointer (&f->registration));
+    enlist_test_finalize (g_steal_pointer (&f->registration));
   g_clear_object (&f->server);
   g_clear_pointer (&f->logged_in, g_free);
 
@@ -291,32 +276,14 @@ fixture_teardown (Fixture       *f,
   enlist_connection_reset_pipelining_memory ();
 }
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static void
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static EnlistDataForm *
 fetch_form (Fixture  *f,
             GError  **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_fetch_form_async (f->registration, NULL, store_result_cb, &result);
-  wait_for (&result);
+  enlist_registration_fetch_form_async (f->registration, NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   return enlist_registration_fetch_form_finish (f->registration, result, error);
 }
 
@@ -328,8 +295,8 @@ submit (Fixture         *f,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_submit_async (f->registration, form, NULL, store_result_cb, &result);
-  wait_for (&result);
+  enlist_registration_submit_async (f->registration, form, NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   return enlist_registration_submit_finish (f->registration, result, verified, error);
 }
 
@@ -342,8 +309,8 @@ change_password (Fixture     *f,
   g_autoptr(GAsyncResult) result = NULL;
 
   enlist_registration_change_password_async (f->registration, "alice", old_password,
-                                             new_password, NULL, store_result_cb, &result);
-  wait_for (&result);
+                                             new_password, NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   return enlist_registration_change_password_finish (f->registration, result, error);
 }
 
@@ -354,8 +321,8 @@ delete_account (Fixture  *f,
   g_autoptr(GAsyncResult) result = NULL;
 
   enlist_registration_delete_account_async (f->registration, "alice", "secret", NULL,
-                                            store_result_cb, &result);
-  wait_for (&result);
+                                            enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   return enlist_registration_delete_account_finish (f->registration, result, error);
 }
 
@@ -1017,8 +984,8 @@ resolve (EnlistMediaResolver *resolver,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_media_resolver_resolve_async (resolver, uri, NULL, store_result_cb, &result);
-  wait_for (&result);
+  enlist_media_resolver_resolve_async (resolver, uri, NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   return enlist_media_resolver_resolve_finish (resolver, result, error);
 }
 

@@ -15,6 +15,7 @@
 #include "enlist-media.h"
 #include "enlist-registration.h"
 #include "enlist-test-servers.h"
+#include "enlist-test-utils.h"
 
 static EnlistTestServers *servers;
 
@@ -72,45 +73,14 @@ new_service (const Target *target)
   return reg;
 }
 
-/* Lets pending callbacks drop their references, bounded, then checks that
- * the test holds the last one. */
-static void
-finalize_service (EnlistRegistration *reg)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (G_OBJECT (reg)->ref_count > 1 && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  g_assert_finalize_object (reg);
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static EnlistDataForm *
 fetch_sync (EnlistRegistration *reg,
             GError            **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_fetch_form_async (reg, NULL, store_result, &result);
-  return enlist_registration_fetch_form_finish (reg, wait_for (&result), error);
+  enlist_registration_fetch_form_async (reg, NULL, enlist_test_store_result, &result);
+  return enlist_registration_fetch_form_finish (reg, enlist_test_wait_for (&result), error);
 }
 
 static char *
@@ -121,8 +91,8 @@ submit_sync (EnlistRegistration *reg,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_submit_async (reg, form, NULL, store_result, &result);
-  return enlist_registration_submit_finish (reg, wait_for (&result), verified, error);
+  enlist_registration_submit_async (reg, form, NULL, enlist_test_store_result, &result);
+  return enlist_registration_submit_finish (reg, enlist_test_wait_for (&result), verified, error);
 }
 
 static gboolean
@@ -135,8 +105,8 @@ change_password_sync (EnlistRegistration *reg,
   g_autoptr(GAsyncResult) result = NULL;
 
   enlist_registration_change_password_async (reg, user, old_password, new_password, NULL,
-                                             store_result, &result);
-  return enlist_registration_change_password_finish (reg, wait_for (&result), error);
+                                             enlist_test_store_result, &result);
+  return enlist_registration_change_password_finish (reg, enlist_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -147,8 +117,8 @@ delete_sync (EnlistRegistration *reg,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_delete_account_async (reg, user, password, NULL, store_result, &result);
-  return enlist_registration_delete_account_finish (reg, wait_for (&result), error);
+  enlist_registration_delete_account_async (reg, user, password, NULL, enlist_test_store_result, &result);
+  return enlist_registration_delete_account_finish (reg, enlist_test_wait_for (&result), error);
 }
 
 /* Logs in on a connection of its own; the error when that fails. */
@@ -168,12 +138,12 @@ login_sync (const Target *target,
                                   enlist_test_servers_get_port (servers, target->server, FALSE),
                                   FALSE);
   g_assert_true (enlist_connection_set_ca_file (c, enlist_test_servers_get_ca_file (servers), NULL));
-  enlist_connection_connect_async (c, NULL, store_result, &connected);
-  g_assert_true (enlist_connection_connect_finish (c, wait_for (&connected), NULL));
-  enlist_connection_authenticate_async (c, user, password, NULL, store_result, &authenticated);
-  ok = enlist_connection_authenticate_finish (c, wait_for (&authenticated), error);
-  enlist_connection_close_async (c, NULL, store_result, &closed);
-  g_assert_true (enlist_connection_close_finish (c, wait_for (&closed), NULL));
+  enlist_connection_connect_async (c, NULL, enlist_test_store_result, &connected);
+  g_assert_true (enlist_connection_connect_finish (c, enlist_test_wait_for (&connected), NULL));
+  enlist_connection_authenticate_async (c, user, password, NULL, enlist_test_store_result, &authenticated);
+  ok = enlist_connection_authenticate_finish (c, enlist_test_wait_for (&authenticated), error);
+  enlist_connection_close_async (c, NULL, enlist_test_store_result, &closed);
+  g_assert_true (enlist_connection_close_finish (c, enlist_test_wait_for (&closed), NULL));
   return ok;
 }
 
@@ -298,7 +268,7 @@ test_register (gconstpointer data)
 
   g_clear_object (&form);
   g_clear_object (&again);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -323,7 +293,7 @@ test_no_verify (gconstpointer data)
   g_assert_true (login_sync (target, user, "unverified", NULL));
 
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -343,7 +313,7 @@ test_bad_username (gconstpointer data)
   assert_condition (error, target->bad_username_condition);
 
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -405,7 +375,7 @@ test_wrong_captcha (gconstpointer data)
 
   g_signal_handlers_disconnect_by_func (reg, count_notify, &notified);
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -427,7 +397,7 @@ test_validation (void)
   g_assert_false (login_sync (&prosody_target, "validation", "", NULL));
 
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -453,7 +423,7 @@ test_change_password (gconstpointer data)
   g_clear_error (&error);
   g_assert_true (login_sync (target, user, "new password ✓", NULL));
 
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -471,7 +441,7 @@ test_delete (gconstpointer data)
   g_assert_false (login_sync (target, user, "delete me", &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
 
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -485,13 +455,13 @@ test_supported (gconstpointer data)
   gboolean supported = FALSE;
 
   enlist_test_servers_make_user (servers, target->server, user, "disco password");
-  enlist_registration_supported_async (reg, user, "disco password", NULL, store_result, &result);
-  g_assert_true (enlist_registration_supported_finish (reg, wait_for (&result), &supported, &error));
+  enlist_registration_supported_async (reg, user, "disco password", NULL, enlist_test_store_result, &result);
+  g_assert_true (enlist_registration_supported_finish (reg, enlist_test_wait_for (&result), &supported, &error));
   g_assert_no_error (error);
   g_assert_true (supported);
 
   g_clear_object (&result);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -531,7 +501,7 @@ test_invite_uri (void)
   g_assert_null (enlist_registration_get_invite_token (reg));
 
   g_signal_handlers_disconnect_by_func (reg, count_notify, &notified);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -570,7 +540,7 @@ test_invite (void)
   g_assert_true (login_sync (&invite_target, user, "invited password", NULL));
 
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -590,7 +560,7 @@ test_invite_only_without_token (void)
   assert_condition (error, "not-acceptable");
 
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 /* The connection drops while the user fills in the form: submit reconnects,
@@ -613,8 +583,8 @@ test_connection_lost (void)
 
   conn = enlist_registration_get_connection (reg);
   g_assert_nonnull (conn);
-  enlist_connection_close_async (conn, NULL, store_result, &closed);
-  g_assert_true (enlist_connection_close_finish (conn, wait_for (&closed), NULL));
+  enlist_connection_close_async (conn, NULL, enlist_test_store_result, &closed);
+  g_assert_true (enlist_connection_close_finish (conn, enlist_test_wait_for (&closed), NULL));
   g_assert_cmpint (enlist_connection_get_state (conn), ==, ENLIST_CONNECTION_CLOSED);
 
   jid = submit_sync (reg, form, &verified, &error);
@@ -625,7 +595,7 @@ test_connection_lost (void)
   g_assert_true (login_sync (&prosody_target, user, "lost password", NULL));
 
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 /* The same with a CAPTCHA: it cannot be sent again, so the fresh form comes
@@ -649,8 +619,8 @@ test_connection_lost_captcha (void)
   fill (form, user, "lost captcha password");
 
   conn = enlist_registration_get_connection (reg);
-  enlist_connection_close_async (conn, NULL, store_result, &closed);
-  g_assert_true (enlist_connection_close_finish (conn, wait_for (&closed), NULL));
+  enlist_connection_close_async (conn, NULL, enlist_test_store_result, &closed);
+  g_assert_true (enlist_connection_close_finish (conn, enlist_test_wait_for (&closed), NULL));
 
   jid = submit_sync (reg, form, &verified, &error);
   g_assert_null (jid);
@@ -672,7 +642,7 @@ test_connection_lost_captcha (void)
   g_assert_true (verified);
 
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 /* Several operations at once, each on its own connection. */
@@ -714,7 +684,7 @@ test_register_direct_tls (gconstpointer data)
   g_assert_true (login_sync (target, lower, "direct password", NULL));
 
   g_clear_object (&form);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static EnlistMediaImage *
@@ -724,8 +694,8 @@ resolve_sync (EnlistMediaResolver *resolver,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_media_resolver_resolve_async (resolver, uri, NULL, store_result, &result);
-  return enlist_media_resolver_resolve_finish (resolver, wait_for (&result), error);
+  enlist_media_resolver_resolve_async (resolver, uri, NULL, enlist_test_store_result, &result);
+  return enlist_media_resolver_resolve_finish (resolver, enlist_test_wait_for (&result), error);
 }
 
 /* ejabberd's CAPTCHA image, from the Bits of Binary data that came with the
@@ -766,7 +736,7 @@ test_captcha_media (void)
   sha1 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, enlist_media_image_get_bytes (inline_image));
   g_assert_nonnull (strstr (uri, sha1));
 
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void
@@ -783,14 +753,14 @@ test_concurrent (void)
 
   enlist_test_servers_make_user (servers, "prosody", a, "a1");
   enlist_test_servers_make_user (servers, "prosody", b, "b1");
-  enlist_registration_change_password_async (reg, a, "a1", "a2", NULL, store_result, &r1);
-  enlist_registration_delete_account_async (reg, b, "b1", NULL, store_result, &r2);
-  enlist_registration_fetch_form_async (reg, NULL, store_result, &r3);
-  g_assert_true (enlist_registration_change_password_finish (reg, wait_for (&r1), &error));
+  enlist_registration_change_password_async (reg, a, "a1", "a2", NULL, enlist_test_store_result, &r1);
+  enlist_registration_delete_account_async (reg, b, "b1", NULL, enlist_test_store_result, &r2);
+  enlist_registration_fetch_form_async (reg, NULL, enlist_test_store_result, &r3);
+  g_assert_true (enlist_registration_change_password_finish (reg, enlist_test_wait_for (&r1), &error));
   g_assert_no_error (error);
-  g_assert_true (enlist_registration_delete_account_finish (reg, wait_for (&r2), &error));
+  g_assert_true (enlist_registration_delete_account_finish (reg, enlist_test_wait_for (&r2), &error));
   g_assert_no_error (error);
-  form = enlist_registration_fetch_form_finish (reg, wait_for (&r3), &error);
+  form = enlist_registration_fetch_form_finish (reg, enlist_test_wait_for (&r3), &error);
   g_assert_no_error (error);
   g_assert_true (login_sync (&prosody_target, a, "a2", NULL));
   g_assert_false (login_sync (&prosody_target, b, "b1", NULL));
@@ -799,7 +769,7 @@ test_concurrent (void)
   g_clear_object (&r1);
   g_clear_object (&r2);
   g_clear_object (&r3);
-  finalize_service (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg));
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include "enlist-error.h"
 #include "enlist-sasl.h"
+#include "enlist-test-utils.h"
 
 /* A throwaway self-signed P-256 certificate for enlist-test.invalid, valid
  * until 2126, used only by the in-process TLS server below. */
@@ -66,17 +67,6 @@ decode (const char *text,
   return result;
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
 /* challenge and response in base64, as on the wire */
 static char *
 step (EnlistSasl  *sasl,
@@ -85,9 +75,8 @@ step (EnlistSasl  *sasl,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_sasl_step_async (sasl, challenge, NULL, store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  enlist_sasl_step_async (sasl, challenge, NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
 
   return enlist_sasl_step_finish (sasl, result, error);
 }
@@ -185,23 +174,6 @@ new_scram (const char *mechanism)
 
   g_assert_cmpstr (enlist_sasl_get_mechanism (sasl), ==, mechanism);
   return sasl;
-}
-
-/* A GTask run in a thread drops its last reference on the worker thread,
- * possibly just after the callback ran here. */
-static void
-finalize_sasl (EnlistSasl *sasl)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (g_atomic_int_get (&G_OBJECT (sasl)->ref_count) > 1 &&
-         g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  g_assert_finalize_object (sasl);
 }
 
 /* The r= of a client-first message, after "n,,n=user,". */
@@ -542,7 +514,7 @@ test_scram_rfc5802 (void)
 
   g_assert_true (verify_text (sasl, "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=", &error));
   g_assert_no_error (error);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 
   scram_expect (G_CHECKSUM_SHA1, "pencil", "QSXCR+Q6sek8bf92", 4096,
                 "n=user,r=fyko+d2lbbFgONRv9qkxdawL", server_first,
@@ -607,7 +579,7 @@ test_scram_independent (gconstpointer data)
   g_assert_true (verify_text (sasl, server_final, &error));
   g_assert_no_error (error);
 
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 static void
@@ -625,7 +597,7 @@ test_scram_gsasl_server (gconstpointer data)
   g_assert_true (g_str_has_prefix (client_first, "n,,n=user,r="));
 
   test_server_clear (&server);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 /* gsasl escapes ',' and '=' in the user name (RFC 5802 §5.1). */
@@ -642,7 +614,7 @@ test_scram_username_escaping (void)
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (client_first, "n,,n=a=2Cb=3Dc,r="));
 
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 typedef struct
@@ -682,7 +654,7 @@ check_choices (const ChoiceCase *cases,
 
       g_assert_no_error (error);
       g_assert_cmpstr (enlist_sasl_get_mechanism (sasl), ==, cases[i].expected);
-      finalize_sasl (sasl);
+      enlist_test_finalize (sasl);
     }
 }
 
@@ -761,7 +733,7 @@ test_scram_tls_without_binding (void)
   g_assert_true (g_str_has_prefix (client_first, "n,,n=user,r="));
 
   test_server_clear (&server);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
   tls_pair_clear (&pair);
 }
 
@@ -819,7 +791,7 @@ check_plus_exchange (TlsPair                *pair,
   g_assert_no_error (error);
 
   test_server_clear (&server);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 /* Binding data from another connection: the server must refuse. */
@@ -852,7 +824,7 @@ check_plus_mismatch (TlsPair                *pair,
   refused = server_step (&server, client_final, GSASL_AUTHENTICATION_ERROR);
 
   test_server_clear (&server);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 static void
@@ -958,7 +930,7 @@ test_plain (void)
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_assert_null (more);
 
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
   tls_pair_clear (&pair);
 }
 
@@ -997,7 +969,7 @@ test_scram_iterations (void)
       again = step_text (sasl, "v=AAAA", &error);
       g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
 
-      finalize_sasl (sasl);
+      enlist_test_finalize (sasl);
     }
 }
 
@@ -1018,7 +990,7 @@ test_scram_iterations_accepted (void)
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (response, "c=biws,r="));
 
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 /* Server-first messages that must be refused: {format, uses the nonce}. */
@@ -1058,7 +1030,7 @@ test_scram_bad_server_first (void)
       g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
       g_assert_null (response);
 
-      finalize_sasl (sasl);
+      enlist_test_finalize (sasl);
     }
 }
 
@@ -1080,7 +1052,7 @@ test_scram_bad_encoding (void)
   response = step (sasl, "!!!not base64!!!", &error);
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_assert_null (response);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 
   g_clear_error (&error);
   g_clear_pointer (&nonce, g_free);
@@ -1092,7 +1064,7 @@ test_scram_bad_encoding (void)
   response = step (sasl, encoded, &error);
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_assert_null (response);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 /* Wrong, missing or early server signatures. */
@@ -1130,7 +1102,7 @@ test_scram_bad_signature (void)
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_clear_error (&error);
   test_server_clear (&server);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 
   /* <success/> without the signature. */
   {
@@ -1150,7 +1122,7 @@ test_scram_bad_signature (void)
         g_assert_false (enlist_sasl_verify_success (sasl, empty_payloads[i], &error));
         g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
         g_clear_error (&error);
-        finalize_sasl (sasl);
+        enlist_test_finalize (sasl);
       }
   }
 
@@ -1160,13 +1132,13 @@ test_scram_bad_signature (void)
   g_assert_false (verify_text (sasl, "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=", &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_clear_error (&error);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 
   sasl = new_sasl (offered, NULL, NULL);
   g_assert_false (enlist_sasl_verify_success (sasl, NULL, &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_clear_error (&error);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 /* A server-error inside <success/>, and a server-final sent as a challenge. */
@@ -1201,7 +1173,7 @@ test_scram_server_final_variants (void)
   g_assert_true (enlist_sasl_verify_success (sasl, "=", &error));
   g_assert_no_error (error);
   test_server_clear (&server);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 
   sasl = new_sasl (offered, NULL, NULL);
   nonce = start_scram (sasl);
@@ -1211,7 +1183,7 @@ test_scram_server_final_variants (void)
   g_assert_false (verify_text (sasl, "e=invalid-proof", &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_assert_cmpstr (enlist_error_get_server_text (error), ==, "invalid-proof");
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 static gboolean
@@ -1249,9 +1221,9 @@ test_scram_off_main_thread (void)
 
   source = g_timeout_add (5, count_tick, &ticks);
   timer = g_timer_new ();
-  enlist_sasl_step_async (sasl, encoded, NULL, store_result, &result);
+  enlist_sasl_step_async (sasl, encoded, NULL, enlist_test_store_result, &result);
 
-  enlist_sasl_step_async (sasl, encoded, NULL, store_result, &pending);
+  enlist_sasl_step_async (sasl, encoded, NULL, enlist_test_store_result, &pending);
   g_assert_false (enlist_sasl_verify_success (sasl, "dj1BQUFB", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_clear_error (&error);
@@ -1273,7 +1245,7 @@ test_scram_off_main_thread (void)
 
   g_clear_object (&result);
   g_clear_object (&pending);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 static void
@@ -1289,24 +1261,22 @@ test_cancel (void)
   /* Cancelled before it starts: nothing happened, the exchange can go on. */
   sasl = new_scram ("SCRAM-SHA-256");
   g_cancellable_cancel (cancellable);
-  enlist_sasl_step_async (sasl, NULL, cancellable, store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  enlist_sasl_step_async (sasl, NULL, cancellable, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
   response = enlist_sasl_step_finish (sasl, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (response);
   g_clear_error (&error);
   g_clear_object (&result);
   g_free (start_scram (sasl));
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 
   /* Cancelled while running: the attempt is over. */
   g_cancellable_reset (cancellable);
   sasl = new_scram ("SCRAM-SHA-256");
-  enlist_sasl_step_async (sasl, NULL, cancellable, store_result, &result);
+  enlist_sasl_step_async (sasl, NULL, cancellable, enlist_test_store_result, &result);
   g_cancellable_cancel (cancellable);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  enlist_test_wait_for (&result);
   response = enlist_sasl_step_finish (sasl, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (response);
@@ -1316,7 +1286,7 @@ test_cancel (void)
   again = step (sasl, NULL, &error);
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_assert_null (again);
-  finalize_sasl (sasl);
+  enlist_test_finalize (sasl);
 }
 
 /* GCC 12's LeakSanitizer crashes at exit scanning the dynamic TLS of the
