@@ -380,7 +380,7 @@ test_register_stdin (gconstpointer data)
 }
 
 /* What the test's private keyring holds for jid, read with libsecret itself;
- * NULL when nothing (ENLIST_KEYRING_ERROR_NOT_FOUND). */
+ * NULL when nothing (ENLIST_ERROR_NOT_FOUND). */
 static char *
 keyring_password (const char *jid)
 {
@@ -393,7 +393,7 @@ keyring_password (const char *jid)
   enlist_test_wait_for (&result);
   password = enlist_keyring_lookup_finish (keyring, result, &error);
   if (password == NULL)
-    g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_NOT_FOUND);
+    g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND);
   return password;
 }
 

@@ -252,7 +252,7 @@ field_accepts (EnlistFormField *field,
     g_assert_no_error (error);
   else
     {
-      g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_INVALID_VALUE);
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_VALUE);
       g_assert_nonnull (strstr (error->message, "“F”"));
     }
   return ok;
@@ -412,8 +412,8 @@ test_ejabberd_captcha (void)
       static const char * const labels[] = { "User", "Password", "Enter the text you see" };
       g_autofree char *quoted = g_strdup_printf ("“%s”", labels[i]);
 
-      g_assert_error (problem->error, ENLIST_DATA_FORM_ERROR,
-                      ENLIST_DATA_FORM_ERROR_MISSING_REQUIRED);
+      g_assert_error (problem->error, ENLIST_ERROR,
+                      ENLIST_ERROR_MISSING_REQUIRED);
       g_assert_nonnull (strstr (problem->error->message, quoted));
       g_assert_cmpstr (enlist_form_field_get_display_name (problem->field), ==, labels[i]);
     }
@@ -938,7 +938,7 @@ test_xep0122_range (void)
   g_assert_cmpstr (enlist_form_field_get_datatype (field), ==, "xs:integer");
   enlist_form_field_set_value (field, "12");
   g_assert_false (enlist_form_field_validate (field, &error));
-  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_INVALID_VALUE);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_VALUE);
   g_assert_nonnull (strstr (error->message, "“F”"));
   g_assert_nonnull (strstr (error->message, "18"));
   g_assert_nonnull (strstr (error->message, "140"));
@@ -1007,7 +1007,7 @@ test_xep0122_list_range (void)
   const char *four[] = { "a@example.org", "b@example.org", "c@example.org", "d@example.org", NULL };
 
   g_assert_false (enlist_form_field_validate (field, &error));
-  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_INVALID_VALUE);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_VALUE);
   g_assert_nonnull (strstr (error->message, "1"));
   g_clear_error (&error);
 
@@ -1056,7 +1056,7 @@ test_required_and_names (void)
   g_assert_false (enlist_data_form_validate (form, &problems));
   g_assert_cmpuint (problems->len, ==, 2);
   problem = g_ptr_array_index (problems, 0);
-  g_assert_error (problem->error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MISSING_REQUIRED);
+  g_assert_error (problem->error, ENLIST_ERROR, ENLIST_ERROR_MISSING_REQUIRED);
   g_assert_nonnull (strstr (problem->error->message, "“nick”"));
   problem = g_ptr_array_index (problems, 1);
   g_assert_nonnull (strstr (problem->error->message, "“Your motto”"));
@@ -1292,7 +1292,7 @@ assert_malformed (const char *xml)
   g_autoptr(EnlistDataForm) form = form_from_string (xml, &error);
 
   g_assert_null (form);
-  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_MALFORMED_FORM);
 }
 
 static void
@@ -1310,10 +1310,10 @@ test_malformed (void)
   assert_malformed ("<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data'/></query>");
 
   g_assert_null (enlist_data_form_new_from_xml (not_x, &error));
-  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_MALFORMED_FORM);
   g_clear_error (&error);
   g_assert_null (enlist_data_form_new_from_register_query (not_query, &error));
-  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_MALFORMED_FORM);
 
   /* An empty query is a form with nothing to fill in, not an error. */
   g_assert_cmpuint (enlist_data_form_get_n_fields (empty), ==, 0);

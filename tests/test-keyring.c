@@ -92,7 +92,7 @@ assert_not_found (EnlistKeyring *keyring,
   g_autoptr(GError) error = NULL;
   char *password = lookup (keyring, jid, &error);
 
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_NOT_FOUND);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND);
   g_assert_null (password);
   g_assert_nonnull (strstr (error->message, jid));
 }
@@ -387,18 +387,18 @@ test_unavailable_keeps_password (void)
   keyring = enlist_keyring_new ();
 
   g_assert_false (store (keyring, "frank@example.org", "frank's", NULL, &error));
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE);
   g_assert_true (g_str_has_prefix (error->message, "The keyring is not available: "));
   g_assert_null (strstr (error->message, "frank's"));
   g_clear_error (&error);
 
   g_assert_false (store (keyring, "grace@example.org", "grace's", NULL, &error));
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
   /* A second failed store of the same JID keeps the newer password. */
   g_assert_false (store (keyring, "frank@example.org", "frank's new", NULL, &error));
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
 
   unsaved = enlist_keyring_get_unsaved (keyring);
@@ -409,19 +409,19 @@ test_unavailable_keeps_password (void)
   g_assert_null (enlist_keyring_dup_unsaved_password (keyring, "nobody@example.org"));
 
   password = lookup (keyring, "frank@example.org", &error);
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE);
   g_assert_null (password);
   g_clear_error (&error);
 
   jids = list (keyring, &error);
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE);
   g_assert_null (jids);
   g_clear_error (&error);
 
   /* Clearing (a deleted account) drops the in-memory copy even though the
    * keyring cannot be reached. */
   g_assert_false (clear (keyring, "grace@example.org", &error));
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE);
   g_clear_error (&error);
   g_assert_null (enlist_keyring_dup_unsaved_password (keyring, "grace@example.org"));
   g_strfreev (g_steal_pointer (&unsaved));
@@ -468,7 +468,7 @@ test_locked (void)
   LIBSECRET_PROMPT_LEAK_BEGIN ();
   password = lookup (keyring, jid, &error);
   LIBSECRET_PROMPT_LEAK_END ();
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_LOCKED);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_LOCKED);
   g_assert_cmpstr (error->message, ==, "The keyring is locked and could not be unlocked");
   g_assert_null (password);
   g_clear_error (&error);
@@ -479,7 +479,7 @@ test_locked (void)
   LIBSECRET_PROMPT_LEAK_BEGIN ();
   g_assert_false (store (keyring, "ivan@example.org", "ivan's", NULL, &error));
   LIBSECRET_PROMPT_LEAK_END ();
-  g_assert_error (error, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_LOCKED);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_LOCKED);
   g_clear_error (&error);
   password = enlist_keyring_dup_unsaved_password (keyring, "ivan@example.org");
   g_assert_cmpstr (password, ==, "ivan's");

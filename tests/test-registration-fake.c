@@ -451,7 +451,7 @@ test_oob_only (Fixture       *f,
   g_assert_false (enlist_data_form_is_registered (form));
 
   jid = submit (f, form, NULL, &error);
-  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_WEB_ONLY);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_WEB_ONLY);
   g_assert_nonnull (strstr (error->message, SIGNUP_URL));
   g_assert_null (jid);
   g_assert_cmpuint (f->sets->len, ==, 0);
@@ -479,7 +479,7 @@ test_registered (Fixture       *f,
   g_assert_true (enlist_registration_get_form (f->registration) == form);
 
   jid = submit (f, form, NULL, &error);
-  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_ALREADY_REGISTERED);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_ALREADY_REGISTERED);
   g_assert_null (jid);
   g_assert_cmpuint (f->sets->len, ==, 0);
 }
@@ -499,7 +499,7 @@ test_not_supported (Fixture       *f,
             "<mechanism>PLAIN</mechanism></mechanisms></stream:features>");
 
   form = fetch_form (f, &error);
-  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_NOT_SUPPORTED);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_NOT_SUPPORTED);
   g_assert_null (form);
   g_assert_null (enlist_registration_get_form (f->registration));
   g_assert_cmpuint (f->n_form_notify, ==, 0);
@@ -806,7 +806,7 @@ test_submit_reconnect_form_changed (Fixture       *f,
   wait_connection_lost (f);
 
   jid = submit (f, form, NULL, &error);
-  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_FORM_RENEWED);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_FORM_RENEWED);
   g_assert_null (jid);
   fresh = enlist_registration_get_form (f->registration);
   g_assert_true (fresh != form);
@@ -928,8 +928,8 @@ test_change_password_lost (Fixture       *f,
       break;
     case LOST_NEITHER:
     default:
-      g_assert_error (error, ENLIST_REGISTRATION_ERROR,
-                      ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN);
+      g_assert_error (error, ENLIST_ERROR,
+                      ENLIST_ERROR_OUTCOME_UNKNOWN);
       g_assert_false (ok);
       g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 3);
       g_assert_cmpuint (f->n_logins, ==, 1);

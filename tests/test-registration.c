@@ -392,7 +392,7 @@ test_validation (void)
   set_value (form, "username", "validation");
   jid = submit_sync (reg, form, NULL, &error);
   g_assert_null (jid);
-  g_assert_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MISSING_REQUIRED);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_MISSING_REQUIRED);
   g_assert_true (enlist_registration_get_form (reg) == form);
   g_assert_false (login_sync (&prosody_target, "validation", "", NULL));
 
@@ -486,7 +486,7 @@ test_invite_uri (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_false (enlist_registration_set_invite (reg, bad[i], &error));
-      g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_INVALID_INVITE);
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_INVITE);
     }
   g_assert_cmpstr (enlist_registration_get_domain (reg), ==, "example.org");
   g_assert_null (enlist_registration_get_invite_token (reg));
@@ -624,7 +624,7 @@ test_connection_lost_captcha (void)
 
   jid = submit_sync (reg, form, &verified, &error);
   g_assert_null (jid);
-  g_assert_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_CAPTCHA_RENEWED);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_CAPTCHA_RENEWED);
   g_clear_error (&error);
   fresh = enlist_registration_get_form (reg);
   g_assert_true (fresh != form);

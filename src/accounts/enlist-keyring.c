@@ -45,7 +45,6 @@ struct _EnlistKeyring
 
 G_DEFINE_FINAL_TYPE (EnlistKeyring, enlist_keyring, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (enlist-keyring-error-quark, enlist_keyring_error)
 
 enum {
   PROP_0,
@@ -68,7 +67,7 @@ jid_is_valid (const char *jid)
 }
 
 /* Turns what libsecret, GDBus or the portal reported into an
- * ENLIST_KEYRING_ERROR a person understands. Cancellation passes unchanged,
+ * ENLIST_ERROR a person understands. Cancellation passes unchanged,
  * so callers can recognise it as G_IO_ERROR_CANCELLED. */
 static GError *
 map_error (GError *error)
@@ -84,17 +83,17 @@ map_error (GError *error)
   detail = g_strdup (error->message);
 
   if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return g_error_new_literal (ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_LOCKED,
+    return g_error_new_literal (ENLIST_ERROR, ENLIST_ERROR_KEYRING_LOCKED,
                                 _("The keyring is locked and could not be unlocked"));
 
   /* No session bus, no Secret Service on it, an unreachable portal: the
    * keyring is simply not there. */
   if (error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR ||
       error->domain == G_SPAWN_ERROR)
-    return g_error_new (ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_UNAVAILABLE,
+    return g_error_new (ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE,
                         _("The keyring is not available: %s"), detail);
 
-  return g_error_new (ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_FAILED,
+  return g_error_new (ENLIST_ERROR, ENLIST_ERROR_KEYRING_FAILED,
                       _("The keyring reported an error: %s"), detail);
 }
 
@@ -231,12 +230,12 @@ on_lookup_probed (GObject      *source,
       /* An item exists but its secret could not be read: its collection is
        * locked and the unlock prompt was dismissed or failed. */
       g_list_free_full (items, g_object_unref);
-      g_task_return_new_error (task, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_LOCKED, "%s",
+      g_task_return_new_error (task, ENLIST_ERROR, ENLIST_ERROR_KEYRING_LOCKED, "%s",
                                _("The keyring is locked and could not be unlocked"));
       return;
     }
 
-  g_task_return_new_error (task, ENLIST_KEYRING_ERROR, ENLIST_KEYRING_ERROR_NOT_FOUND,
+  g_task_return_new_error (task, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND,
                            _("No password is stored for %s"), jid);
 }
 

@@ -6,19 +6,9 @@
 
 #include <gio/gio.h>
 
+#include "enlist-error.h"
+
 G_BEGIN_DECLS
-
-#define ENLIST_KEYRING_ERROR (enlist_keyring_error_quark ())
-
-typedef enum
-{
-  ENLIST_KEYRING_ERROR_UNAVAILABLE, /* no Secret Service (no session bus, no keyring daemon) */
-  ENLIST_KEYRING_ERROR_LOCKED,      /* the keyring is locked and was not unlocked */
-  ENLIST_KEYRING_ERROR_NOT_FOUND,   /* no password is stored for that address */
-  ENLIST_KEYRING_ERROR_FAILED,      /* anything else the keyring reported */
-} EnlistKeyringError;
-
-GQuark enlist_keyring_error_quark (void);
 
 #define ENLIST_TYPE_KEYRING (enlist_keyring_get_type ())
 
@@ -42,7 +32,7 @@ gboolean       enlist_keyring_store_finish         (EnlistKeyring       *self,
                                                     GError             **error);
 
 /* The stored password of the JID. Unlocks the keyring if needed (which may
- * prompt). No stored password is an error, ENLIST_KEYRING_ERROR_NOT_FOUND, so
+ * prompt). No stored password is an error, ENLIST_ERROR_NOT_FOUND, so
  * that NULL always comes with an error. Only the keyring is consulted, not the
  * unsaved copies. Free the result with enlist_keyring_password_free (). */
 void           enlist_keyring_lookup_async         (EnlistKeyring       *self,

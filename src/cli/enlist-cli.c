@@ -185,25 +185,8 @@ enlist_cli_exit_code_for_error (const GError *error)
     return ENLIST_EXIT_CONNECTION;
   if (error->domain == G_TLS_ERROR)
     return ENLIST_EXIT_TLS;
-  if (error->domain == G_OPTION_ERROR || error->domain == ENLIST_DATA_FORM_ERROR)
+  if (error->domain == G_OPTION_ERROR)
     return ENLIST_EXIT_USAGE;
-  if (error->domain == ENLIST_REGISTRATION_ERROR)
-    {
-      switch ((EnlistRegistrationError) error->code)
-        {
-        case ENLIST_REGISTRATION_ERROR_NOT_SUPPORTED:
-        case ENLIST_REGISTRATION_ERROR_ALREADY_REGISTERED:
-        case ENLIST_REGISTRATION_ERROR_WEB_ONLY:
-          return ENLIST_EXIT_REFUSED;
-        case ENLIST_REGISTRATION_ERROR_INVALID_INVITE:
-          return ENLIST_EXIT_USAGE;
-        case ENLIST_REGISTRATION_ERROR_CAPTCHA_RENEWED:
-        case ENLIST_REGISTRATION_ERROR_FORM_RENEWED:
-        case ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN:
-        default:
-          return ENLIST_EXIT_FAILED;
-        }
-    }
   if (error->domain != ENLIST_ERROR)
     return ENLIST_EXIT_FAILED;
 
@@ -223,11 +206,29 @@ enlist_cli_exit_code_for_error (const GError *error)
       return ENLIST_EXIT_AUTH;
     case ENLIST_ERROR_STANZA:
     case ENLIST_ERROR_STREAM:
+    case ENLIST_ERROR_NOT_SUPPORTED:
+    case ENLIST_ERROR_ALREADY_REGISTERED:
+    case ENLIST_ERROR_WEB_ONLY:
       return ENLIST_EXIT_REFUSED;
     case ENLIST_ERROR_PROTOCOL:
     case ENLIST_ERROR_LIMIT_EXCEEDED:
     case ENLIST_ERROR_TIMEOUT:
       return ENLIST_EXIT_PROTOCOL;
+    case ENLIST_ERROR_INVALID_INVITE:
+    case ENLIST_ERROR_INVALID_VALUE:
+    case ENLIST_ERROR_MISSING_REQUIRED:
+    case ENLIST_ERROR_INVALID_JID:
+      return ENLIST_EXIT_USAGE;
+    case ENLIST_ERROR_MALFORMED_FORM:
+      return ENLIST_EXIT_PROTOCOL;
+    case ENLIST_ERROR_CAPTCHA_RENEWED:
+    case ENLIST_ERROR_FORM_RENEWED:
+    case ENLIST_ERROR_OUTCOME_UNKNOWN:
+    case ENLIST_ERROR_KEYRING_UNAVAILABLE:
+    case ENLIST_ERROR_KEYRING_LOCKED:
+    case ENLIST_ERROR_NOT_FOUND:
+    case ENLIST_ERROR_KEYRING_FAILED:
+    case ENLIST_ERROR_ACCOUNT_FILE:
     case ENLIST_ERROR_FAILED:
     default:
       return ENLIST_EXIT_FAILED;
@@ -2172,7 +2173,7 @@ cmd_register (int    argc,
 
       /* a spent CAPTCHA: the service fetched a fresh one */
       fresh = enlist_registration_get_form (reg);
-      renewed = (g_error_matches (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_CAPTCHA_RENEWED)
+      renewed = (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_CAPTCHA_RENEWED)
                  || (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_STANZA)
                      && g_strcmp0 (enlist_error_get_condition (error), "not-allowed") == 0))
                 && fresh != NULL && fresh != form && enlist_data_form_is_captcha (fresh);
@@ -2425,7 +2426,7 @@ cmd_passwd (int    argc,
   if (old_password == NULL)
     {
       fprintf (stderr, "enlist-cli passwd: %s\n", error->message);
-      return error->domain == ENLIST_KEYRING_ERROR ? ENLIST_EXIT_FAILED : ENLIST_EXIT_USAGE;
+      return error->domain == ENLIST_ERROR ? ENLIST_EXIT_FAILED : ENLIST_EXIT_USAGE;
     }
   fresh_password = new_password (&cli, &error);
   if (fresh_password == NULL)
@@ -2522,7 +2523,7 @@ cmd_delete (int    argc,
   if (password == NULL)
     {
       fprintf (stderr, "enlist-cli delete: %s\n", error->message);
-      return error->domain == ENLIST_KEYRING_ERROR ? ENLIST_EXIT_FAILED : ENLIST_EXIT_USAGE;
+      return error->domain == ENLIST_ERROR ? ENLIST_EXIT_FAILED : ENLIST_EXIT_USAGE;
     }
 
   enlist_registration_delete_account_async (reg, cli.username, password, cli.cancellable,

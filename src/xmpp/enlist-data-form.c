@@ -17,29 +17,6 @@
 #include "enlist-error.h"
 #include "enlist-text.h"
 
-G_DEFINE_QUARK (enlist-data-form-error-quark, enlist_data_form_error)
-
-G_DEFINE_ENUM_TYPE (EnlistFieldType, enlist_field_type,
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_BOOLEAN, "boolean"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_FIXED, "fixed"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_HIDDEN, "hidden"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_JID_MULTI, "jid-multi"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_JID_SINGLE, "jid-single"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_LIST_MULTI, "list-multi"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_LIST_SINGLE, "list-single"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_TEXT_MULTI, "text-multi"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_TEXT_PRIVATE, "text-private"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FIELD_TYPE_TEXT_SINGLE, "text-single"))
-
-G_DEFINE_ENUM_TYPE (EnlistFormType, enlist_form_type,
-  G_DEFINE_ENUM_VALUE (ENLIST_FORM_TYPE_FORM, "form"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FORM_TYPE_SUBMIT, "submit"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FORM_TYPE_CANCEL, "cancel"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FORM_TYPE_RESULT, "result"))
-
-G_DEFINE_ENUM_TYPE (EnlistFormOrigin, enlist_form_origin,
-  G_DEFINE_ENUM_VALUE (ENLIST_FORM_ORIGIN_DATA_FORM, "data-form"),
-  G_DEFINE_ENUM_VALUE (ENLIST_FORM_ORIGIN_LEGACY, "legacy"))
 
 static const char * const field_type_names[] = {
   [ENLIST_FIELD_TYPE_BOOLEAN] = "boolean",
@@ -1018,18 +995,20 @@ field_shown_name (EnlistFormField *self)
 }
 
 static GError *
-field_error_take (EnlistDataFormError  code,
-                  char                *message)
+field_error_take (EnlistFormField *field,
+                  EnlistError      code,
+                  char            *message)
 {
-  GError *error = g_error_new_literal (ENLIST_DATA_FORM_ERROR, code, message);
+  GError *error = g_error_new_literal (ENLIST_ERROR, code, message);
 
+  enlist_error_set_field (error, field->var);
   g_free (message);
   return error;
 }
 
 /* Every message names the field with its first %s. */
 #define FIELD_ERROR(self, code, format, ...) \
-  field_error_take ((code), g_strdup_printf ((format), field_shown_name (self), ##__VA_ARGS__))
+  field_error_take ((self), (code), g_strdup_printf ((format), field_shown_name (self), ##__VA_ARGS__))
 
 /* The compiled XEP-0122 regex, or NULL when there is none or it is unusable.
  * XML Schema regexes match the whole value: anchored with \A(?:…)\z, which
@@ -1122,13 +1101,13 @@ check_range (EnlistFormField  *self,
   min_shown = min != NULL ? enlist_text_neutralize (min, -1) : NULL;
   max_shown = max != NULL ? enlist_text_neutralize (max, -1) : NULL;
   if (min != NULL && max != NULL)
-    *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+    *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                           _("“%s” must be between %s and %s."), min_shown, max_shown);
   else if (below)
-    *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+    *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                           _("“%s” must be at least %s."), min_shown);
   else
-    *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+    *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                           _("“%s” must be at most %s."), max_shown);
   return FALSE;
 }
@@ -1149,7 +1128,7 @@ check_datatype (EnlistFormField  *self,
     case DATATYPE_INTEGER:
       if (is_integer (value))
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a whole number."));
       return FALSE;
 
@@ -1161,7 +1140,7 @@ check_datatype (EnlistFormField  *self,
       if (is_integer (value) && compare_integers (value, min) >= 0 &&
           compare_integers (value, max) <= 0)
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a whole number from %s to %s."), min, max);
       return FALSE;
 
@@ -1169,56 +1148,56 @@ check_datatype (EnlistFormField  *self,
       if (strcmp (value, "true") == 0 || strcmp (value, "false") == 0 ||
           strcmp (value, "1") == 0 || strcmp (value, "0") == 0)
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be “true” or “false”."));
       return FALSE;
 
     case DATATYPE_DATE:
       if (parse_temporal (DATATYPE_DATE, value, &ignored))
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a date such as 2024-12-31."));
       return FALSE;
 
     case DATATYPE_DATETIME:
       if (parse_temporal (DATATYPE_DATETIME, value, &ignored))
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a date and time such as 2024-12-31T23:59:00Z."));
       return FALSE;
 
     case DATATYPE_TIME:
       if (parse_temporal (DATATYPE_TIME, value, &ignored))
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a time such as 23:59:00."));
       return FALSE;
 
     case DATATYPE_ANYURI:
       if (is_any_uri (value))
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a web address or another URI."));
       return FALSE;
 
     case DATATYPE_LANGUAGE:
       if (is_language (value))
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a language code such as “en” or “pt-BR”."));
       return FALSE;
 
     case DATATYPE_DECIMAL:
       if (is_decimal (value))
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a decimal number such as 12.5."));
       return FALSE;
 
     case DATATYPE_DOUBLE:
       if (is_double (value))
         return TRUE;
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be a number such as 12.5 or 1.2E3."));
       return FALSE;
 
@@ -1236,7 +1215,7 @@ check_value (EnlistFormField  *self,
 
   if (!is_xml_safe (value))
     {
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” contains characters that cannot be sent."));
       return FALSE;
     }
@@ -1244,7 +1223,7 @@ check_value (EnlistFormField  *self,
   if (self->type == ENLIST_FIELD_TYPE_BOOLEAN && strcmp (value, "true") != 0 &&
       strcmp (value, "false") != 0 && strcmp (value, "1") != 0 && strcmp (value, "0") != 0)
     {
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be yes or no."));
       return FALSE;
     }
@@ -1252,7 +1231,7 @@ check_value (EnlistFormField  *self,
   if ((self->type == ENLIST_FIELD_TYPE_JID_SINGLE || self->type == ENLIST_FIELD_TYPE_JID_MULTI) &&
       !is_jid (value))
     {
-      *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                             _("“%s” must be an XMPP address such as name@example.org."));
       return FALSE;
     }
@@ -1266,7 +1245,7 @@ check_value (EnlistFormField  *self,
         found = g_strcmp0 (((Option *) g_ptr_array_index (self->options, i))->value, value) == 0;
       if (!found)
         {
-          *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+          *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                                 _("“%s” must be one of the offered choices."));
           return FALSE;
         }
@@ -1293,7 +1272,7 @@ check_value (EnlistFormField  *self,
         }
       else if (!matched)
         {
-          *error = FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+          *error = FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                                 _("“%s” is not in the form the server expects."));
           return FALSE;
         }
@@ -1321,14 +1300,14 @@ enlist_form_field_validate (EnlistFormField  *self,
 
   if (self->required && n_nonempty == 0)
     {
-      g_propagate_error (error, FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_MISSING_REQUIRED,
+      g_propagate_error (error, FIELD_ERROR (self, ENLIST_ERROR_MISSING_REQUIRED,
                                              _("“%s” must be filled in.")));
       return FALSE;
     }
 
   if (!is_multi (self->type) && n_values > 1)
     {
-      g_propagate_error (error, FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+      g_propagate_error (error, FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                                              _("“%s” takes only one value.")));
       return FALSE;
     }
@@ -1338,7 +1317,7 @@ enlist_form_field_validate (EnlistFormField  *self,
       if (self->list_min > 0 && n_nonempty < self->list_min)
         {
           g_propagate_error (error,
-                             FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+                             FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                                           ngettext ("“%s” needs at least %u value.",
                                                     "“%s” needs at least %u values.",
                                                     self->list_min),
@@ -1348,7 +1327,7 @@ enlist_form_field_validate (EnlistFormField  *self,
       if (self->list_max > 0 && n_nonempty > self->list_max)
         {
           g_propagate_error (error,
-                             FIELD_ERROR (self, ENLIST_DATA_FORM_ERROR_INVALID_VALUE,
+                             FIELD_ERROR (self, ENLIST_ERROR_INVALID_VALUE,
                                           ngettext ("“%s” takes at most %u value.",
                                                     "“%s” takes at most %u values.",
                                                     self->list_max),
@@ -1583,7 +1562,7 @@ parse_field (const EnlistXmlNode  *node,
 
   if (field->var == NULL && field->type != ENLIST_FIELD_TYPE_FIXED)
     {
-      g_set_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM,
+      g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_MALFORMED_FORM,
                    _("The server’s form has a field without a name."));
       return NULL;
     }
@@ -1674,7 +1653,7 @@ add_field (EnlistDataForm   *self,
         {
           g_autofree char *shown = enlist_text_neutralize (field->var, -1);
 
-          g_set_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM,
+          g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_MALFORMED_FORM,
                        _("The server’s form has two fields named “%s”."), shown);
           return FALSE;
         }
@@ -1721,7 +1700,7 @@ parse_x (EnlistDataForm       *self,
 
   if (!enlist_xml_node_is (x, "x", ENLIST_NS_DATA_FORM))
     {
-      g_set_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM,
+      g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_MALFORMED_FORM,
                    _("The server sent something other than a data form."));
       return FALSE;
     }
@@ -1735,7 +1714,7 @@ parse_x (EnlistDataForm       *self,
     }
   if (!known)
     {
-      g_set_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM,
+      g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_MALFORMED_FORM,
                    _("The server’s data form has no valid type."));
       return FALSE;
     }
@@ -1873,7 +1852,7 @@ enlist_data_form_new_from_register_query (const EnlistXmlNode  *query,
 
   if (!enlist_xml_node_is (query, "query", ENLIST_NS_REGISTER))
     {
-      g_set_error (error, ENLIST_DATA_FORM_ERROR, ENLIST_DATA_FORM_ERROR_MALFORMED_FORM,
+      g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_MALFORMED_FORM,
                    _("The server’s answer holds no registration form."));
       return NULL;
     }

@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "enlist-enums.h"
+#include "enlist-types.h"
 #include "enlist-xml.h"
 
 G_BEGIN_DECLS
@@ -33,54 +35,6 @@ G_BEGIN_DECLS
 #define ENLIST_DATA_FORM_MAX_BOB           32           /* <data/> elements */
 #define ENLIST_DATA_FORM_MAX_BOB_TOTAL     (2 * 1024 * 1024) /* bytes of base64, all together */
 
-/* Problems with a form or its values. Limits on untrusted input are reported
- * in ENLIST_ERROR (ENLIST_ERROR_LIMIT_EXCEEDED) instead. */
-#define ENLIST_DATA_FORM_ERROR (enlist_data_form_error_quark ())
-
-typedef enum
-{
-  ENLIST_DATA_FORM_ERROR_INVALID_VALUE,    /* a value breaks the field's rules */
-  ENLIST_DATA_FORM_ERROR_MISSING_REQUIRED, /* a required field is empty */
-  ENLIST_DATA_FORM_ERROR_MALFORMED_FORM,   /* the server's form breaks XEP-0004/0077 */
-} EnlistDataFormError;
-
-GQuark enlist_data_form_error_quark (void);
-
-typedef enum
-{
-  ENLIST_FIELD_TYPE_BOOLEAN,
-  ENLIST_FIELD_TYPE_FIXED,
-  ENLIST_FIELD_TYPE_HIDDEN,
-  ENLIST_FIELD_TYPE_JID_MULTI,
-  ENLIST_FIELD_TYPE_JID_SINGLE,
-  ENLIST_FIELD_TYPE_LIST_MULTI,
-  ENLIST_FIELD_TYPE_LIST_SINGLE,
-  ENLIST_FIELD_TYPE_TEXT_MULTI,
-  ENLIST_FIELD_TYPE_TEXT_PRIVATE,
-  ENLIST_FIELD_TYPE_TEXT_SINGLE,
-} EnlistFieldType;
-
-typedef enum
-{
-  ENLIST_FORM_TYPE_FORM,
-  ENLIST_FORM_TYPE_SUBMIT,
-  ENLIST_FORM_TYPE_CANCEL,
-  ENLIST_FORM_TYPE_RESULT,
-} EnlistFormType;
-
-typedef enum
-{
-  ENLIST_FORM_ORIGIN_DATA_FORM,  /* a jabber:x:data form */
-  ENLIST_FORM_ORIGIN_LEGACY,     /* XEP-0077 <username/>, <password/>, … */
-} EnlistFormOrigin;
-
-#define ENLIST_TYPE_FIELD_TYPE  (enlist_field_type_get_type ())
-#define ENLIST_TYPE_FORM_TYPE   (enlist_form_type_get_type ())
-#define ENLIST_TYPE_FORM_ORIGIN (enlist_form_origin_get_type ())
-
-GType            enlist_field_type_get_type   (void) G_GNUC_CONST;
-GType            enlist_form_type_get_type    (void) G_GNUC_CONST;
-GType            enlist_form_origin_get_type  (void) G_GNUC_CONST;
 
 /* The XEP-0004 name ("text-single", …). from_string maps NULL and unknown
  * names to ENLIST_FIELD_TYPE_TEXT_SINGLE, as XEP-0004 says. */
@@ -149,7 +103,7 @@ gboolean             enlist_form_field_validate         (EnlistFormField     *se
 
 /* ---- the form ----------------------------------------------------------- */
 
-/* One validation problem: the field and an ENLIST_DATA_FORM_ERROR. */
+/* One validation problem: the field and an ENLIST_ERROR. */
 typedef struct
 {
   EnlistFormField *field;

@@ -16,6 +16,7 @@ typedef struct
   char                *server_text;
   GTlsCertificate     *certificate;
   GTlsCertificateFlags certificate_flags;
+  char                *field;
 } EnlistErrorPrivate;
 
 static void
@@ -31,6 +32,7 @@ enlist_error_private_copy (const EnlistErrorPrivate *src,
   dest->server_text = g_strdup (src->server_text);
   dest->certificate = src->certificate ? g_object_ref (src->certificate) : NULL;
   dest->certificate_flags = src->certificate_flags;
+  dest->field = g_strdup (src->field);
 }
 
 static void
@@ -39,6 +41,7 @@ enlist_error_private_clear (EnlistErrorPrivate *priv)
   g_clear_pointer (&priv->condition, g_free);
   g_clear_pointer (&priv->server_text, g_free);
   g_clear_object (&priv->certificate);
+  g_clear_pointer (&priv->field, g_free);
 }
 
 G_DEFINE_EXTENDED_ERROR (EnlistError, enlist_error)
@@ -121,6 +124,24 @@ enlist_error_get_certificate_flags (const GError *error)
 {
   EnlistErrorPrivate *priv = get_private (error);
   return priv ? priv->certificate_flags : 0;
+}
+
+const char *
+enlist_error_get_field (const GError *error)
+{
+  EnlistErrorPrivate *priv = get_private (error);
+  return priv ? priv->field : NULL;
+}
+
+void
+enlist_error_set_field (GError     *error,
+                        const char *var)
+{
+  EnlistErrorPrivate *priv = get_private (error);
+
+  g_return_if_fail (priv != NULL);
+  g_free (priv->field);
+  priv->field = g_strdup (var);
 }
 
 const char *

@@ -4,30 +4,13 @@
 
 #include <gio/gio.h>
 
+#include "enlist-enums.h"
+#include "enlist-types.h"
 #include "enlist-xml.h"
 
 G_BEGIN_DECLS
 
 #define ENLIST_ERROR (enlist_error_quark ())
-
-typedef enum
-{
-  ENLIST_ERROR_FAILED,              /* anything not covered below */
-  ENLIST_ERROR_PROTOCOL,            /* the peer broke the XMPP/XML rules */
-  ENLIST_ERROR_LIMIT_EXCEEDED,      /* a size/depth/count limit on untrusted input */
-  ENLIST_ERROR_TIMEOUT,             /* no answer in time */
-  ENLIST_ERROR_CONNECTION_CLOSED,   /* the peer closed the connection unexpectedly */
-  ENLIST_ERROR_DNS,                 /* name resolution failed */
-  ENLIST_ERROR_CONNECT,             /* no candidate endpoint accepted a connection */
-  ENLIST_ERROR_STREAM,              /* the server sent a stream error */
-  ENLIST_ERROR_TLS_UNAVAILABLE,     /* the server offered no STARTTLS or refused it */
-  ENLIST_ERROR_TLS_FAILED,          /* the TLS handshake failed for another reason */
-  ENLIST_ERROR_CERTIFICATE,         /* the certificate is not trusted */
-  ENLIST_ERROR_AUTH_FAILED,         /* wrong user name or password */
-  ENLIST_ERROR_AUTH_UNAVAILABLE,    /* no acceptable SASL mechanism */
-  ENLIST_ERROR_SASL,                /* SASL failed for another reason */
-  ENLIST_ERROR_STANZA,              /* the server answered a request with an error */
-} EnlistError;
 
 GQuark               enlist_error_quark             (void);
 
@@ -49,6 +32,13 @@ const char          *enlist_error_get_condition     (const GError        *error)
 const char          *enlist_error_get_server_text   (const GError        *error);
 GTlsCertificate     *enlist_error_get_certificate   (const GError        *error);
 GTlsCertificateFlags enlist_error_get_certificate_flags (const GError   *error);
+/* The var of the form field an error concerns ("username" for a name that is
+ * taken, the CAPTCHA field for a wrong answer, the field that failed
+ * validation), so that a front end can show the message next to it; NULL
+ * when it concerns no one field. set_field works on any ENLIST_ERROR error. */
+const char          *enlist_error_get_field         (const GError        *error);
+void                 enlist_error_set_field         (GError              *error,
+                                                     const char          *var);
 
 /* From an iq/message/presence of type='error': ENLIST_ERROR_STANZA with the
  * condition, a message for people, and the server's text as detail. */

@@ -35,7 +35,6 @@ struct _EnlistRegistration
 };
 
 G_DEFINE_FINAL_TYPE (EnlistRegistration, enlist_registration, G_TYPE_OBJECT)
-G_DEFINE_QUARK (enlist-registration-error-quark, enlist_registration_error)
 
 enum {
   PROP_0,
@@ -400,8 +399,8 @@ fetch_maybe_complete (GTask *task)
   if (!enlist_connection_has_feature (data->conn, "register", ENLIST_NS_REGISTER_FEATURE))
     {
       close_quietly (data->conn);
-      g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                               ENLIST_REGISTRATION_ERROR_NOT_SUPPORTED, "%s",
+      g_task_return_new_error (task, ENLIST_ERROR,
+                               ENLIST_ERROR_NOT_SUPPORTED, "%s",
                                _("This server does not offer registration."));
       return;
     }
@@ -687,8 +686,8 @@ submit_verify_cb (GObject      *source,
 
   if (!login_check_finish (ENLIST_REGISTRATION (source), result, &error))
     {
-      g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                               ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN,
+      g_task_return_new_error (task, ENLIST_ERROR,
+                               ENLIST_ERROR_OUTCOME_UNKNOWN,
                                _("The server accepted the registration, but logging in with "
                                  "the new account failed: %s"), error->message);
       return;
@@ -775,13 +774,13 @@ submit_refetched_cb (GObject      *source,
     }
 
   if (enlist_data_form_is_captcha (fresh))
-    g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                             ENLIST_REGISTRATION_ERROR_CAPTCHA_RENEWED, "%s",
+    g_task_return_new_error (task, ENLIST_ERROR,
+                             ENLIST_ERROR_CAPTCHA_RENEWED, "%s",
                              _("The connection to the server was lost and the CAPTCHA expired. "
                                "Answer the new one and submit again."));
   else
-    g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                             ENLIST_REGISTRATION_ERROR_FORM_RENEWED, "%s",
+    g_task_return_new_error (task, ENLIST_ERROR,
+                             ENLIST_ERROR_FORM_RENEWED, "%s",
                              _("The connection to the server was lost and the server now asks "
                                "for different details. Check the form and submit again."));
 }
@@ -830,8 +829,8 @@ submit_lost_login_cb (GObject      *source,
     }
   if (!g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED))
     {
-      g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                               ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN,
+      g_task_return_new_error (task, ENLIST_ERROR,
+                               ENLIST_ERROR_OUTCOME_UNKNOWN,
                                _("The connection was lost before the server answered, and "
                                  "whether the account was created could not be checked: %s"),
                                error->message);
@@ -889,8 +888,8 @@ submit_iq_cb (GObject      *source,
       data->error = g_steal_pointer (&error);
       if (data->username == NULL || data->password == NULL)
         {
-          g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                                   ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN,
+          g_task_return_new_error (task, ENLIST_ERROR,
+                                   ENLIST_ERROR_OUTCOME_UNKNOWN,
                                    _("The connection was lost before the server answered: %s"),
                                    data->error->message);
           return;
@@ -964,8 +963,8 @@ enlist_registration_submit_async (EnlistRegistration  *self,
 
   if (enlist_data_form_is_registered (form))
     {
-      g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                               ENLIST_REGISTRATION_ERROR_ALREADY_REGISTERED, "%s",
+      g_task_return_new_error (task, ENLIST_ERROR,
+                               ENLIST_ERROR_ALREADY_REGISTERED, "%s",
                                _("This account is already registered."));
       return;
     }
@@ -974,12 +973,12 @@ enlist_registration_submit_async (EnlistRegistration  *self,
       const char *url = enlist_data_form_get_oob_url (form);
 
       if (url != NULL)
-        g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                                 ENLIST_REGISTRATION_ERROR_WEB_ONLY,
+        g_task_return_new_error (task, ENLIST_ERROR,
+                                 ENLIST_ERROR_WEB_ONLY,
                                  _("This server registers accounts only on its web page: %s"), url);
       else
-        g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                                 ENLIST_REGISTRATION_ERROR_WEB_ONLY, "%s",
+        g_task_return_new_error (task, ENLIST_ERROR,
+                                 ENLIST_ERROR_WEB_ONLY, "%s",
                                  _("This server registers accounts only in a way described in "
                                    "its instructions."));
       return;
@@ -1076,8 +1075,8 @@ password_old_login_cb (GObject      *source,
                              _("The connection was lost before the server answered; the "
                                "password was not changed (%s)."), data->error->message);
   else
-    g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                             ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN,
+    g_task_return_new_error (task, ENLIST_ERROR,
+                             ENLIST_ERROR_OUTCOME_UNKNOWN,
                              _("The connection was lost before the server answered, and neither "
                                "the new nor the old password could be used to log in: %s"),
                              error->message);
@@ -1257,8 +1256,8 @@ delete_confirm_cb (GObject      *source,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  g_task_return_new_error (task, ENLIST_REGISTRATION_ERROR,
-                           ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN,
+  g_task_return_new_error (task, ENLIST_ERROR,
+                           ENLIST_ERROR_OUTCOME_UNKNOWN,
                            _("Whether the account was deleted could not be checked: %s"),
                            error->message);
 }
@@ -1552,7 +1551,7 @@ static gboolean
 invalid_invite (GError    **error,
                 const char *why)
 {
-  g_set_error (error, ENLIST_REGISTRATION_ERROR, ENLIST_REGISTRATION_ERROR_INVALID_INVITE,
+  g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_INVITE,
                _("This is not an invitation to create an account: %s"), why);
   return FALSE;
 }

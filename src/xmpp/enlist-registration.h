@@ -17,23 +17,6 @@ G_BEGIN_DECLS
 #define ENLIST_NS_IBR_TOKEN        "urn:xmpp:ibr-token:0"
 #define ENLIST_NS_INVITE           "urn:xmpp:invite"
 
-/* What the service itself concludes; errors from the server keep their
- * ENLIST_ERROR code and condition. */
-#define ENLIST_REGISTRATION_ERROR (enlist_registration_error_quark ())
-
-typedef enum
-{
-  ENLIST_REGISTRATION_ERROR_NOT_SUPPORTED,      /* no registration on this server */
-  ENLIST_REGISTRATION_ERROR_ALREADY_REGISTERED, /* the form says the account exists */
-  ENLIST_REGISTRATION_ERROR_WEB_ONLY,           /* registration only on a web page */
-  ENLIST_REGISTRATION_ERROR_CAPTCHA_RENEWED,    /* a new CAPTCHA must be answered */
-  ENLIST_REGISTRATION_ERROR_FORM_RENEWED,       /* the server sent a different form */
-  ENLIST_REGISTRATION_ERROR_OUTCOME_UNKNOWN,    /* the result could not be established */
-  ENLIST_REGISTRATION_ERROR_INVALID_INVITE,     /* the invitation URI is malformed */
-} EnlistRegistrationError;
-
-GQuark enlist_registration_error_quark (void);
-
 #define ENLIST_TYPE_REGISTRATION (enlist_registration_get_type ())
 G_DECLARE_FINAL_TYPE (EnlistRegistration, enlist_registration, ENLIST, REGISTRATION, GObject)
 
@@ -85,7 +68,7 @@ EnlistDataForm     *enlist_registration_fetch_form_finish (EnlistRegistration *s
                                                           GAsyncResult        *result,
                                                           GError             **error);
 
-/* Validates form (errors in ENLIST_DATA_FORM_ERROR, nothing sent) and
+/* Validates form (errors in ENLIST_ERROR, nothing sent) and
  * submits it. Returns the new bare JID; *verified tells whether a login
  * with the new account succeeded (always FALSE when verify is off). Server
  * refusals are ENLIST_ERROR_STANZA with the condition and the server's text.
