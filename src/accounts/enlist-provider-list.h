@@ -36,7 +36,7 @@ G_BEGIN_DECLS
 
 #define ENLIST_PROVIDER_LIST_MAX_BYTES         (2 * 1024 * 1024)
 #define ENLIST_PROVIDER_LIST_MAX_PROVIDERS     2000
-/* Arrays and objects inside each other; the format needs 3. */
+/* Arrays and objects inside each other; the format needs 4. */
 #define ENLIST_PROVIDER_LIST_MAX_DEPTH         16
 #define ENLIST_PROVIDER_LIST_MAX_URL_LEN       2048
 /* Languages per localized address, countries per provider. */
