@@ -329,7 +329,8 @@ static const char * const bad_entries[] = {
   "{\"jid\": \"t12.example\", \"inBandRegistration\": true, \"since\": \"2021-02-30\"}",
   "{\"jid\": \"t13.example\", \"inBandRegistration\": true, \"since\": \"21-02-03\"}",
   "{\"jid\": \"t14.example\", \"inBandRegistration\": true, \"latestChange\": \"2021-1-03\"}",
-  "{\"jid\": \"t15.example\", \"inBandRegistration\": true, \"website\": {\"\": \"https://x.example\"}}",
+  "{\"jid\": \"t15.example\", \"inBandRegistration\": true,"
+  " \"website\": {\"\": \"https://x.example\"}}",
   "{\"jid\": \"t16.example\", \"inBandRegistration\": true,"
   " \"website\": {\"<script>\": \"https://x.example\"}}",
   /* addresses */
@@ -339,7 +340,8 @@ static const char * const bad_entries[] = {
   " \"registrationWebPage\": {\"en\": \"JavaScript:alert(document.cookie)\"}}",
   "{\"jid\": \"u3.example\", \"inBandRegistration\": true,"
   " \"passwordReset\": {\"en\": \"data:text/html,<b>hi</b>\"}}",
-  "{\"jid\": \"u4.example\", \"inBandRegistration\": true, \"website\": {\"en\": \"file:///etc/passwd\"}}",
+  "{\"jid\": \"u4.example\", \"inBandRegistration\": true,"
+  " \"website\": {\"en\": \"file:///etc/passwd\"}}",
   "{\"jid\": \"u5.example\", \"inBandRegistration\": true, \"website\": {\"en\": \"https://\"}}",
   "{\"jid\": \"u6.example\", \"inBandRegistration\": true,"
   " \"website\": {\"en\": \"https://u6.example/a b\"}}",
@@ -349,8 +351,11 @@ static const char * const bad_entries[] = {
   " \"website\": {\"en\": \"https://u8.example/\\u202e\"}}",
   "{\"jid\": \"u9.example\", \"inBandRegistration\": true,"
   " \"website\": {\"en\": \"https://u9.example/\\n\"}}",
-  "{\"jid\": \"u10.example\", \"inBandRegistration\": true, \"website\": {\"en\": \"//u10.example\"}}",
-  "{\"jid\": \"u11.example\", \"inBandRegistration\": true, \"website\": {\"en\": \"https://u11.example\", \"de\": \"ftp://u11.example\"}}",
+  "{\"jid\": \"u10.example\", \"inBandRegistration\": true,"
+  " \"website\": {\"en\": \"//u10.example\"}}",
+  /* one bad variant spoils the entry */
+  "{\"jid\": \"u11.example\", \"inBandRegistration\": true,"
+  " \"website\": {\"en\": \"https://u11.example\", \"de\": \"ftp://u11.example\"}}",
   /* no way to register */
   "{\"jid\": \"closed.example\"}",
   "{\"jid\": \"closed2.example\", \"inBandRegistration\": false, \"registrationWebPage\": {}}",
