@@ -16,6 +16,7 @@
 #include "enlist-fake-server.h"
 #include "enlist-media.h"
 #include "enlist-registration.h"
+#include "enlist-registration-private.h"
 #include "enlist-test-utils.h"
 
 #define GUARD_SECONDS 30
@@ -287,17 +288,53 @@ fetch_form (Fixture  *f,
   return enlist_registration_fetch_form_finish (f->registration, result, error);
 }
 
+static EnlistCredentials *
+submit_credentials (Fixture         *f,
+                    EnlistDataForm  *form,
+                    GCancellable    *cancellable,
+                    GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_submit_async (f->registration, form, cancellable, enlist_test_store_result,
+                                    &result);
+  enlist_test_wait_for (&result);
+  g_assert_false (enlist_registration_get_busy (f->registration));
+  return enlist_registration_submit_finish (f->registration, result, error);
+}
+
+/* The address of the new account, and whether it was verified. */
 static char *
 submit (Fixture         *f,
         EnlistDataForm  *form,
         gboolean        *verified,
         GError         **error)
 {
+  g_autoptr(EnlistCredentials) credentials = submit_credentials (f, form, NULL, error);
+
+  if (verified != NULL)
+    *verified = credentials != NULL && enlist_credentials_get_verified (credentials);
+  if (credentials == NULL)
+    return NULL;
+  g_assert_nonnull (enlist_credentials_get_password (credentials));
+  return g_strdup (enlist_credentials_get_address (credentials));
+}
+
+static gboolean
+change_password_full (Fixture         *f,
+                      const char      *old_password,
+                      const char      *new_password,
+                      EnlistDataForm  *form,
+                      GCancellable    *cancellable,
+                      GError         **error)
+{
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_submit_async (f->registration, form, NULL, enlist_test_store_result, &result);
+  enlist_registration_change_password_async (f->registration, "alice", old_password,
+                                             new_password, form, cancellable,
+                                             enlist_test_store_result, &result);
   enlist_test_wait_for (&result);
-  return enlist_registration_submit_finish (f->registration, result, verified, error);
+  return enlist_registration_change_password_finish (f->registration, result, error);
 }
 
 static gboolean
@@ -306,24 +343,27 @@ change_password (Fixture     *f,
                  const char  *new_password,
                  GError     **error)
 {
+  return change_password_full (f, old_password, new_password, NULL, NULL, error);
+}
+
+static gboolean
+delete_account_full (Fixture       *f,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_change_password_async (f->registration, "alice", old_password,
-                                             new_password, NULL, enlist_test_store_result, &result);
+  enlist_registration_delete_account_async (f->registration, "alice", "secret", cancellable,
+                                            enlist_test_store_result, &result);
   enlist_test_wait_for (&result);
-  return enlist_registration_change_password_finish (f->registration, result, error);
+  return enlist_registration_delete_account_finish (f->registration, result, error);
 }
 
 static gboolean
 delete_account (Fixture  *f,
                 GError  **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  enlist_registration_delete_account_async (f->registration, "alice", "secret", NULL,
-                                            enlist_test_store_result, &result);
-  enlist_test_wait_for (&result);
-  return enlist_registration_delete_account_finish (f->registration, result, error);
+  return delete_account_full (f, NULL, error);
 }
 
 static void
@@ -532,8 +572,9 @@ set_alternative (Fixture             *f,
 }
 
 /* The server answers the submission with another form inside the error:
- * it becomes "form" (notified), the error keeps its condition, and the new
- * form is then submitted on the same connection. */
+ * it becomes "form" (notified), the error is FORM_RENEWED with the server's
+ * condition and text, and the new form is then submitted on the same
+ * connection. */
 static void
 test_alternative_form (Fixture       *f,
                        gconstpointer  data)
@@ -551,7 +592,7 @@ test_alternative_form (Fixture       *f,
   f->n_form_notify = 0;
 
   jid = submit (f, form, NULL, &error);
-  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_STANZA);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_FORM_RENEWED);
   g_assert_cmpstr (enlist_error_get_condition (error), ==, "not-acceptable");
   g_assert_cmpstr (enlist_error_get_server_text (error), ==, "An email address is needed.");
   g_assert_null (jid);
@@ -585,27 +626,28 @@ typedef struct
   const char *type;
   const char *text;     /* misleading on purpose */
   const char *message;
+  const char *field;    /* the field the error concerns */
 } ErrorCase;
 
 static const ErrorCase error_cases[] = {
   { "conflict", "cancel", "Too many attempts, wait ten minutes.",
-    "This username is already taken. Choose another one." },
+    "This username is already taken. Choose another one.", "username" },
   { "not-acceptable", "modify", "This username is already taken.",
-    "The server did not accept the details entered. Check them and try again." },
+    "The server did not accept the details entered. Check them and try again.", NULL },
   { "not-allowed", "cancel", "Registration successful!",
-    "The server does not allow this registration." },
+    "The server does not allow this registration.", NULL },
   { "jid-malformed", "modify", "The CAPTCHA answer was wrong.",
-    "This username is not valid on this server. Choose another one." },
+    "This username is not valid on this server. Choose another one.", "username" },
   { "resource-constraint", "wait", "This username is already taken.",
-    "Too many attempts. Wait a while, then try again." },
+    "Too many attempts. Wait a while, then try again.", NULL },
   { "policy-violation", "wait", "Your password is too weak.",
-    "Too many attempts. Wait a while, then try again." },
+    "Too many attempts. Wait a while, then try again.", NULL },
   { "policy-violation", "modify", "Too many attempts, wait ten minutes.",
-    "The server's policy does not allow this registration." },
+    "The server's policy does not allow this registration.", NULL },
   { "forbidden", "auth", "This username is already taken.",
-    "The server refused the registration. The invitation may be invalid or used up." },
+    "The server refused the registration. The invitation may be invalid or used up.", NULL },
   { "feature-not-implemented", "cancel", "Welcome aboard!",
-    "This server does not offer registration." },
+    "This server does not offer registration.", NULL },
 };
 
 static void
@@ -643,6 +685,7 @@ test_submit_error (Fixture       *f,
   g_assert_cmpstr (enlist_error_get_server_text (error), ==, c->text);
   g_assert_cmpstr (error->message, ==, c->message);
   g_assert_null (strstr (error->message, c->text));
+  g_assert_cmpstr (enlist_error_get_field (error), ==, c->field);
 
   /* not a CAPTCHA form: nothing renewed */
   g_assert_cmpuint (f->n_form_notify, ==, 0);
@@ -1037,7 +1080,8 @@ test_captcha_bob_by_iq (Fixture       *f,
   g_assert_true (enlist_data_form_is_captcha (form));
   g_assert_cmpuint (enlist_data_form_get_bob_data (form)->len, ==, 0);
 
-  enlist_media_resolver_set_connection (resolver, enlist_registration_get_connection (f->registration));
+  enlist_media_resolver_set_connection (resolver,
+                                        enlist_registration_get_connection (f->registration));
   image = resolve (resolver, uri, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (f->n_bob_gets, ==, 1);
