@@ -552,17 +552,21 @@ enlist_registration_change_password_async (EnlistRegistration  *self,
 
   if (form != NULL)
     {
-      EnlistFormField *missing = missing_field (form);
+      g_autoptr(GPtrArray) problems = NULL;
+      gboolean valid;
 
-      /* checked before anything is sent (the service's own fields, filled
-       * in on the way, are left out of the check) */
-      if (missing != NULL)
+      /* checked before anything is sent, with the service's own fields
+       * filled in for the check only */
+      fill_own_fields (data, form);
+      valid = enlist_data_form_validate (form, &problems);
+      clear_own_secrets (form);
+      if (!valid)
         {
-          GError *error = g_error_new (ENLIST_ERROR, ENLIST_ERROR_MISSING_REQUIRED,
-                                       _("“%s” must be filled in."),
-                                       enlist_form_field_get_display_name (missing));
+          EnlistDataFormProblem *problem = g_ptr_array_index (problems, 0);
+          GError *error = g_error_copy (problem->error);
 
-          enlist_error_set_field (error, enlist_form_field_get_var (missing));
+          if (enlist_error_get_field (error) == NULL && enlist_form_field_get_var (problem->field))
+            enlist_error_set_field (error, enlist_form_field_get_var (problem->field));
           enlist_registration_return_error (task, error);
           g_object_unref (task);
           return;

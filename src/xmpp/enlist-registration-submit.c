@@ -21,8 +21,9 @@
  *   RENEWED (submit_renewed_cb): fresh form → return CAPTCHA/FORM_RENEWED,
  *        else return the refusal
  *   LOST_LOGIN (submit_lost_login_cb): login works → return credentials
- *        (verified); refused and not resent yet → fetch ▶ REFETCHED;
- *        otherwise return the loss or OUTCOME_UNKNOWN
+ *        (verified); refused: no account, so a cancelled caller gets
+ *        CANCELLED, else (once) fetch ▶ REFETCHED; otherwise return the
+ *        loss or OUTCOME_UNKNOWN
  *   REFETCHED (submit_refetched_cb): same form, no CAPTCHA ▶ SEND (once);
  *        otherwise return CAPTCHA/FORM_RENEWED
  *   VERIFY (submit_verify): no username, verify off or cancelled → return
