@@ -12,10 +12,14 @@
 #include <locale.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
+#include "enlist-certificate.h"
 #include "enlist-error.h"
 #include "enlist-fake-server.h"
 #include "enlist-media.h"
 #include "enlist-registration.h"
+#include "enlist-registration-private.h"
 #include "enlist-test-utils.h"
 
 #define GUARD_SECONDS 30
@@ -29,6 +33,13 @@
   "</instructions><username/><password/></query>"
 
 typedef struct _Fixture Fixture;
+
+typedef enum
+{
+  CANCEL_NEVER,
+  CANCEL_ON_RECEIPT,   /* when a register set arrives, before it is answered */
+  CANCEL_ON_ANSWER,    /* right after the answer to it is sent */
+} CancelWhen;
 
 /* Answers an iq set in jabber:iq:register (already recorded in sets). */
 typedef void (*SetFunc) (Fixture             *f,
@@ -57,6 +68,10 @@ struct _Fixture
   guint               n_bob_gets;
   gboolean            no_sasl_after_register;  /* refuse SASL on a stream that registered */
   int                 register_connection;     /* index of the stream that registered, or -1 */
+
+  /* cancelling the caller's cancellable from the server's side */
+  GCancellable       *cancellable;
+  CancelWhen          cancel_when;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -177,7 +192,11 @@ stanza_cb (EnlistFakeServer    *server,
       g_ptr_array_add (f->sets, enlist_xml_node_copy (stanza));
       f->register_connection = (int) enlist_fake_server_get_current_index (server);
       g_assert_nonnull (f->set_func);
+      if (f->cancel_when == CANCEL_ON_RECEIPT)
+        g_cancellable_cancel (f->cancellable);
       f->set_func (f, stanza);
+      if (f->cancel_when == CANCEL_ON_ANSWER)
+        g_cancellable_cancel (f->cancellable);
     }
 }
 
@@ -220,6 +239,7 @@ fixture_setup (Fixture       *f,
   f->form = LEGACY_FORM;
   f->data = data;
   f->register_connection = -1;
+  f->cancellable = g_cancellable_new ();
   enlist_connection_reset_pipelining_memory ();
 }
 
@@ -272,6 +292,7 @@ fixture_teardown (Fixture       *f,
 
   g_ptr_array_unref (f->sets);
   g_hash_table_unref (f->accounts);
+  g_clear_object (&f->cancellable);
   g_clear_handle_id (&f->guard_id, g_source_remove);
   enlist_connection_reset_pipelining_memory ();
 }
@@ -287,17 +308,53 @@ fetch_form (Fixture  *f,
   return enlist_registration_fetch_form_finish (f->registration, result, error);
 }
 
+static EnlistCredentials *
+submit_credentials (Fixture         *f,
+                    EnlistDataForm  *form,
+                    GCancellable    *cancellable,
+                    GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_submit_async (f->registration, form, cancellable, enlist_test_store_result,
+                                    &result);
+  enlist_test_wait_for (&result);
+  g_assert_false (enlist_registration_get_busy (f->registration));
+  return enlist_registration_submit_finish (f->registration, result, error);
+}
+
+/* The address of the new account, and whether it was verified. */
 static char *
 submit (Fixture         *f,
         EnlistDataForm  *form,
         gboolean        *verified,
         GError         **error)
 {
+  g_autoptr(EnlistCredentials) credentials = submit_credentials (f, form, NULL, error);
+
+  if (verified != NULL)
+    *verified = credentials != NULL && enlist_credentials_get_verified (credentials);
+  if (credentials == NULL)
+    return NULL;
+  g_assert_nonnull (enlist_credentials_get_password (credentials));
+  return g_strdup (enlist_credentials_get_address (credentials));
+}
+
+static gboolean
+change_password_full (Fixture         *f,
+                      const char      *old_password,
+                      const char      *new_password,
+                      EnlistDataForm  *form,
+                      GCancellable    *cancellable,
+                      GError         **error)
+{
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_submit_async (f->registration, form, NULL, enlist_test_store_result, &result);
+  enlist_registration_change_password_async (f->registration, "alice", old_password,
+                                             new_password, form, cancellable,
+                                             enlist_test_store_result, &result);
   enlist_test_wait_for (&result);
-  return enlist_registration_submit_finish (f->registration, result, verified, error);
+  return enlist_registration_change_password_finish (f->registration, result, error);
 }
 
 static gboolean
@@ -306,24 +363,27 @@ change_password (Fixture     *f,
                  const char  *new_password,
                  GError     **error)
 {
+  return change_password_full (f, old_password, new_password, NULL, NULL, error);
+}
+
+static gboolean
+delete_account_full (Fixture       *f,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_change_password_async (f->registration, "alice", old_password,
-                                             new_password, NULL, enlist_test_store_result, &result);
+  enlist_registration_delete_account_async (f->registration, "alice", "secret", cancellable,
+                                            enlist_test_store_result, &result);
   enlist_test_wait_for (&result);
-  return enlist_registration_change_password_finish (f->registration, result, error);
+  return enlist_registration_delete_account_finish (f->registration, result, error);
 }
 
 static gboolean
 delete_account (Fixture  *f,
                 GError  **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  enlist_registration_delete_account_async (f->registration, "alice", "secret", NULL,
-                                            enlist_test_store_result, &result);
-  enlist_test_wait_for (&result);
-  return enlist_registration_delete_account_finish (f->registration, result, error);
+  return delete_account_full (f, NULL, error);
 }
 
 static void
@@ -532,8 +592,9 @@ set_alternative (Fixture             *f,
 }
 
 /* The server answers the submission with another form inside the error:
- * it becomes "form" (notified), the error keeps its condition, and the new
- * form is then submitted on the same connection. */
+ * it becomes "form" (notified), the error is FORM_RENEWED with the server's
+ * condition and text, and the new form is then submitted on the same
+ * connection. */
 static void
 test_alternative_form (Fixture       *f,
                        gconstpointer  data)
@@ -551,7 +612,7 @@ test_alternative_form (Fixture       *f,
   f->n_form_notify = 0;
 
   jid = submit (f, form, NULL, &error);
-  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_STANZA);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_FORM_RENEWED);
   g_assert_cmpstr (enlist_error_get_condition (error), ==, "not-acceptable");
   g_assert_cmpstr (enlist_error_get_server_text (error), ==, "An email address is needed.");
   g_assert_null (jid);
@@ -585,27 +646,28 @@ typedef struct
   const char *type;
   const char *text;     /* misleading on purpose */
   const char *message;
+  const char *field;    /* the field the error concerns */
 } ErrorCase;
 
 static const ErrorCase error_cases[] = {
   { "conflict", "cancel", "Too many attempts, wait ten minutes.",
-    "This username is already taken. Choose another one." },
+    "This username is already taken. Choose another one.", "username" },
   { "not-acceptable", "modify", "This username is already taken.",
-    "The server did not accept the details entered. Check them and try again." },
+    "The server did not accept the details entered. Check them and try again.", NULL },
   { "not-allowed", "cancel", "Registration successful!",
-    "The server does not allow this registration." },
+    "The server does not allow this registration.", NULL },
   { "jid-malformed", "modify", "The CAPTCHA answer was wrong.",
-    "This username is not valid on this server. Choose another one." },
+    "This username is not valid on this server. Choose another one.", "username" },
   { "resource-constraint", "wait", "This username is already taken.",
-    "Too many attempts. Wait a while, then try again." },
+    "Too many attempts. Wait a while, then try again.", NULL },
   { "policy-violation", "wait", "Your password is too weak.",
-    "Too many attempts. Wait a while, then try again." },
+    "Too many attempts. Wait a while, then try again.", NULL },
   { "policy-violation", "modify", "Too many attempts, wait ten minutes.",
-    "The server's policy does not allow this registration." },
+    "The server's policy does not allow this registration.", NULL },
   { "forbidden", "auth", "This username is already taken.",
-    "The server refused the registration. The invitation may be invalid or used up." },
+    "The server refused the registration. The invitation may be invalid or used up.", NULL },
   { "feature-not-implemented", "cancel", "Welcome aboard!",
-    "This server does not offer registration." },
+    "This server does not offer registration.", NULL },
 };
 
 static void
@@ -643,6 +705,7 @@ test_submit_error (Fixture       *f,
   g_assert_cmpstr (enlist_error_get_server_text (error), ==, c->text);
   g_assert_cmpstr (error->message, ==, c->message);
   g_assert_null (strstr (error->message, c->text));
+  g_assert_cmpstr (enlist_error_get_field (error), ==, c->field);
 
   /* not a CAPTCHA form: nothing renewed */
   g_assert_cmpuint (f->n_form_notify, ==, 0);
@@ -1037,7 +1100,8 @@ test_captcha_bob_by_iq (Fixture       *f,
   g_assert_true (enlist_data_form_is_captcha (form));
   g_assert_cmpuint (enlist_data_form_get_bob_data (form)->len, ==, 0);
 
-  enlist_media_resolver_set_connection (resolver, enlist_registration_get_connection (f->registration));
+  enlist_media_resolver_set_connection (resolver,
+                                        enlist_registration_get_connection (f->registration));
   image = resolve (resolver, uri, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (f->n_bob_gets, ==, 1);
@@ -1093,6 +1157,646 @@ test_delete (Fixture       *f,
   g_assert_cmpuint (f->sets->len, ==, 1);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Cancelling once the request may have reached the server                 */
+
+/* The caller cancels while the server creates the account: the account is
+ * reported (without the verifying login, which was called off), never
+ * G_IO_ERROR_CANCELLED. */
+static void
+test_submit_cancel_accepted (Fixture       *f,
+                             gconstpointer  data)
+{
+  CancelWhen when = GPOINTER_TO_INT (data);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->set_func = set_register;
+  f->cancel_when = when;
+  start (f, NULL);
+  form = fetch_filled_form (f);
+
+  enlist_registration_submit_async (f->registration, form, f->cancellable,
+                                    enlist_test_store_result, &result);
+  if (when == CANCEL_NEVER)
+    {
+      /* the form's connection was up: the iq is already written */
+      g_assert_cmpint (enlist_registration_get_stage (f->registration), ==,
+                       ENLIST_REGISTRATION_STAGE_SUBMITTING);
+      g_cancellable_cancel (f->cancellable);
+    }
+  enlist_test_wait_for (&result);
+  credentials = enlist_registration_submit_finish (f->registration, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (credentials);
+  g_assert_cmpstr (enlist_credentials_get_address (credentials), ==, "alice@fake.test");
+  g_assert_cmpstr (enlist_credentials_get_password (credentials), ==, "secret");
+  g_assert_false (enlist_credentials_get_verified (credentials));
+  g_assert_cmpstr (g_hash_table_lookup (f->accounts, "alice"), ==, "secret");
+  g_assert_cmpuint (f->sets->len, ==, 1);
+  g_assert_cmpuint (f->n_logins, ==, 0);
+  g_assert_false (enlist_registration_get_busy (f->registration));
+  g_clear_object (&result);
+}
+
+/* Cancelled before anything was sent: CANCELLED, and nothing reached the server. */
+static void
+test_submit_cancel_before (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->set_func = set_unexpected;
+  start (f, NULL);
+  form = fetch_filled_form (f);
+
+  g_cancellable_cancel (f->cancellable);
+  credentials = submit_credentials (f, form, f->cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (credentials);
+  g_assert_cmpuint (f->sets->len, ==, 0);
+}
+
+static void
+set_password_accept (Fixture             *f,
+                     const EnlistXmlNode *iq)
+{
+  add_account (f, "alice", legacy_value (iq, "password"));
+  answer_result (f, iq);
+}
+
+static void
+test_change_password_cancel (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->set_func = set_password_accept;
+  f->cancel_when = GPOINTER_TO_INT (data);
+  add_account (f, "alice", "secret");
+  start (f, NULL);
+
+  g_assert_true (change_password_full (f, "secret", "n3w-s3cret", NULL, f->cancellable, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_cancellable_is_cancelled (f->cancellable));
+  g_assert_cmpstr (g_hash_table_lookup (f->accounts, "alice"), ==, "n3w-s3cret");
+}
+
+/* Cancelled while the removal is on its way: the outcome is still
+ * confirmed by logging in, whether the server deleted the account or not. */
+static void
+test_delete_cancel (Fixture       *f,
+                    gconstpointer  data)
+{
+  DeleteCase c = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  f->set_func = set_delete;
+  f->cancel_when = CANCEL_ON_RECEIPT;
+  add_account (f, "alice", "secret");
+  start (f, NULL);
+
+  ok = delete_account_full (f, f->cancellable, &error);
+  g_assert_true (g_cancellable_is_cancelled (f->cancellable));
+  if (c == DELETE_RESULT_STREAM_ERROR)
+    {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_assert_cmpuint (f->n_logins, ==, 1);
+    }
+  else
+    {
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_FAILED);
+      g_assert_false (ok);
+      g_assert_cmpuint (f->n_logins, ==, 2);
+    }
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 2);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The address of a new account                                            */
+
+#define PASSWORD_ONLY_FORM \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>" \
+  "<field type='text-private' var='password' label='Password'><required/></field>" \
+  "</x></query>"
+
+static void
+set_server_names (Fixture             *f,
+                  const EnlistXmlNode *iq)
+{
+  gboolean names = GPOINTER_TO_INT (f->data);
+
+  g_assert_cmpstr (submitted_value (iq, "password"), ==, "secret");
+  if (!names)
+    {
+      answer_result (f, iq);
+      return;
+    }
+  add_account (f, "Generated.42", "secret");
+  send_reply (f, iq, "result",
+              "<query xmlns='jabber:iq:register'><username>Generated.42</username></query>");
+}
+
+/* A form without a username: the address is the one the server names in
+ * its answer (then verified by logging in with it), or unknown — never
+ * "(null)@domain". */
+static void
+test_submit_no_username (Fixture       *f,
+                         gconstpointer  data)
+{
+  gboolean names = GPOINTER_TO_INT (data);
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->form = PASSWORD_ONLY_FORM;
+  f->set_func = set_server_names;
+  start (f, NULL);
+  form = fetch_form (f, &error);
+  g_assert_no_error (error);
+  g_assert_null (enlist_data_form_lookup_field (form, "username"));
+  set_value (form, "password", "secret");
+
+  credentials = submit_credentials (f, form, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_credentials_get_password (credentials), ==, "secret");
+  if (names)
+    {
+      g_assert_cmpstr (enlist_credentials_get_address (credentials), ==, "Generated.42@fake.test");
+      g_assert_true (enlist_credentials_get_verified (credentials));
+      g_assert_cmpuint (f->n_logins, ==, 1);
+      g_assert_cmpstr (f->logged_in, ==, "Generated.42");
+    }
+  else
+    {
+      g_assert_null (enlist_credentials_get_address (credentials));
+      g_assert_false (enlist_credentials_get_verified (credentials));
+      g_assert_cmpuint (f->n_logins, ==, 0);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* One operation at a time                                                 */
+
+typedef enum
+{
+  BUSY_FETCH,
+  BUSY_SUBMIT,
+  BUSY_SET_INVITE,
+  BUSY_CLOSE,
+} BusyCase;
+
+/* Starting an operation while one runs is a programming error. */
+static void
+test_busy_guard (Fixture       *f,
+                 gconstpointer  data)
+{
+  BusyCase c = GPOINTER_TO_INT (data);
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(EnlistDataForm) form = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GAsyncResult) second = NULL;
+
+      f->set_func = answer_result;
+      start (f, NULL);
+      if (c == BUSY_SUBMIT)
+        form = fetch_filled_form (f);
+      enlist_registration_fetch_form_async (f->registration, NULL, enlist_test_store_result,
+                                            &result);
+      g_assert_true (enlist_registration_get_busy (f->registration));
+      switch (c)
+        {
+        case BUSY_FETCH:
+          enlist_registration_fetch_form_async (f->registration, NULL, enlist_test_store_result,
+                                                &second);
+          break;
+        case BUSY_SUBMIT:
+          enlist_registration_submit_async (f->registration, form, NULL, enlist_test_store_result,
+                                            &second);
+          break;
+        case BUSY_SET_INVITE:
+          enlist_registration_set_invite (f->registration,
+                                          "xmpp:other.test?register;preauth=t0ken", NULL);
+          break;
+        case BUSY_CLOSE:
+        default:
+          enlist_registration_close_async (f->registration, NULL, enlist_test_store_result,
+                                           &second);
+          break;
+        }
+      g_error ("the second operation was not refused");
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*CRITICAL*!self->busy*");
+}
+
+static void
+count_busy (GObject    *object,
+            GParamSpec *pspec,
+            gpointer    user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+  gboolean      busy_in_callback;
+} BusyProbe;
+
+static void
+busy_callback (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BusyProbe *probe = user_data;
+
+  probe->busy_in_callback = enlist_registration_get_busy (ENLIST_REGISTRATION (source));
+  probe->result = g_object_ref (result);
+}
+
+/* busy is TRUE while an operation runs, and FALSE again by the time its
+ * callback runs, so that the callback may start the next one. */
+static void
+test_busy_property (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  BusyProbe probe = { NULL, TRUE };
+  guint notified = 0;
+
+  f->set_func = answer_result;
+  start (f, NULL);
+  g_signal_connect (f->registration, "notify::busy", G_CALLBACK (count_busy), &notified);
+  g_assert_false (enlist_registration_get_busy (f->registration));
+  enlist_registration_fetch_form_async (f->registration, NULL, busy_callback, &probe);
+  g_assert_true (enlist_registration_get_busy (f->registration));
+  enlist_test_wait_for (&probe.result);
+  g_assert_false (probe.busy_in_callback);
+  form = enlist_registration_fetch_form_finish (f->registration, probe.result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notified, ==, 2);
+  g_clear_object (&probe.result);
+  g_signal_handlers_disconnect_by_func (f->registration, count_busy, &notified);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Stages                                                                  */
+
+static void
+record_stage (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  GArray *stages = user_data;
+  EnlistRegistrationStage stage = enlist_registration_get_stage (ENLIST_REGISTRATION (object));
+
+  g_array_append_val (stages, stage);
+}
+
+static void
+assert_stages (GArray                        *stages,
+               const EnlistRegistrationStage *expected,
+               guint                          n_expected)
+{
+  g_autoptr(GString) seen = g_string_new (NULL);
+
+  for (guint i = 0; i < stages->len; i++)
+    g_string_append_printf (seen, " %d", g_array_index (stages, EnlistRegistrationStage, i));
+  g_test_message ("stages:%s", seen->str);
+  g_assert_cmpuint (stages->len, ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    g_assert_cmpint (g_array_index (stages, EnlistRegistrationStage, i), ==, expected[i]);
+  g_array_set_size (stages, 0);
+}
+
+/* The stages a fetch and a submission go through, each notified once, and
+ * back to IDLE; with text for people for every stage but IDLE. */
+static void
+test_stages (Fixture       *f,
+             gconstpointer  data)
+{
+  static const EnlistRegistrationStage fetch_stages[] = {
+    ENLIST_REGISTRATION_STAGE_CONNECTING, ENLIST_REGISTRATION_STAGE_SECURING,
+    ENLIST_REGISTRATION_STAGE_REQUESTING_FORM, ENLIST_REGISTRATION_STAGE_IDLE,
+  };
+  static const EnlistRegistrationStage submit_stages[] = {
+    ENLIST_REGISTRATION_STAGE_SUBMITTING, ENLIST_REGISTRATION_STAGE_VERIFYING,
+    ENLIST_REGISTRATION_STAGE_IDLE,
+  };
+  static const EnlistRegistrationStage password_stages[] = {
+    ENLIST_REGISTRATION_STAGE_CONNECTING, ENLIST_REGISTRATION_STAGE_SECURING,
+    ENLIST_REGISTRATION_STAGE_LOGGING_IN, ENLIST_REGISTRATION_STAGE_CHANGING_PASSWORD,
+    ENLIST_REGISTRATION_STAGE_IDLE,
+  };
+  g_autoptr(GArray) stages = g_array_new (FALSE, FALSE, sizeof (EnlistRegistrationStage));
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GEnumClass) klass = g_type_class_ref (ENLIST_TYPE_REGISTRATION_STAGE);
+  g_autofree char *jid = NULL;
+
+  for (guint i = 0; i < klass->n_values; i++)
+    {
+      EnlistRegistrationStage stage = klass->values[i].value;
+      const char *text = enlist_registration_stage_describe (stage);
+
+      if (stage == ENLIST_REGISTRATION_STAGE_IDLE)
+        g_assert_null (text);
+      else
+        g_assert_true (text != NULL && g_str_has_suffix (text, "…"));
+    }
+
+  f->set_func = set_register;
+  start (f, NULL);
+  g_assert_cmpint (enlist_registration_get_stage (f->registration), ==,
+                   ENLIST_REGISTRATION_STAGE_IDLE);
+  g_signal_connect (f->registration, "notify::stage", G_CALLBACK (record_stage), stages);
+
+  form = fetch_filled_form (f);
+  assert_stages (stages, fetch_stages, G_N_ELEMENTS (fetch_stages));
+  jid = submit (f, form, NULL, &error);
+  g_assert_no_error (error);
+  assert_stages (stages, submit_stages, G_N_ELEMENTS (submit_stages));
+
+  f->set_func = set_password_accept;
+  g_assert_true (change_password (f, "secret", "n3w-s3cret", &error));
+  g_assert_no_error (error);
+  assert_stages (stages, password_stages, G_N_ELEMENTS (password_stages));
+
+  g_signal_handlers_disconnect_by_func (f->registration, record_stage, stages);
+}
+
+/* ---------------------------------------------------------------------- */
+/* A password-change form that asks for more                               */
+
+#define CHANGE_PASSWORD_FORM_EXTRA \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<title>Password Change</title>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register:changepassword</value>" \
+  "</field>" \
+  "<field type='text-single' var='username' label='Username'><required/></field>" \
+  "<field type='text-private' var='old_password' label='Old Password'><required/></field>" \
+  "<field type='text-private' var='password' label='New Password'><required/></field>" \
+  "<field type='text-single' var='pet' label='Name of your first pet'><required/></field>" \
+  "</x></query>"
+
+static void
+set_change_password_extra (Fixture             *f,
+                           const EnlistXmlNode *iq)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+
+  if (enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM) == NULL)
+    {
+      send_reply (f, iq, "error",
+                  CHANGE_PASSWORD_FORM_EXTRA "<error type='modify'><not-authorized " STANZAS_NS "/>"
+                  "<text " STANZAS_NS ">Answer the security question.</text></error>");
+      return;
+    }
+  g_assert_cmpstr (submitted_value (iq, "username"), ==, "alice");
+  g_assert_cmpstr (submitted_value (iq, "old_password"), ==, "secret");
+  g_assert_cmpstr (submitted_value (iq, "pet"), ==, "Rex");
+  add_account (f, "alice", submitted_value (iq, "password"));
+  answer_result (f, iq);
+}
+
+/* The server's form needs more than the service knows: FORM_RENEWED with
+ * the form in "form" and the field to fill; sent once it is filled in. */
+static void
+test_change_password_form_renewed (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  const EnlistXmlNode *second;
+
+  f->set_func = set_change_password_extra;
+  add_account (f, "alice", "secret");
+  start (f, NULL);
+
+  g_assert_false (change_password (f, "secret", "n3w-s3cret", &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_FORM_RENEWED);
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, "not-authorized");
+  g_assert_cmpstr (enlist_error_get_server_text (error), ==, "Answer the security question.");
+  g_assert_cmpstr (enlist_error_get_field (error), ==, "pet");
+  g_clear_error (&error);
+  g_assert_cmpuint (f->sets->len, ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (f->accounts, "alice"), ==, "secret");
+
+  g_assert_cmpuint (f->n_form_notify, ==, 1);
+  form = g_object_ref (enlist_registration_get_form (f->registration));
+  g_assert_cmpstr (enlist_data_form_get_form_type_namespace (form), ==,
+                   "jabber:iq:register:changepassword");
+  /* no password is kept in it */
+  g_assert_null (enlist_form_field_get_value (enlist_data_form_lookup_field (form, "old_password")));
+  g_assert_null (enlist_form_field_get_value (enlist_data_form_lookup_field (form, "password")));
+
+  /* still missing: refused before anything is sent */
+  g_assert_false (change_password_full (f, "secret", "n3w-s3cret", form, NULL, &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_MISSING_REQUIRED);
+  g_assert_cmpstr (enlist_error_get_field (error), ==, "pet");
+  g_clear_error (&error);
+  g_assert_cmpuint (f->sets->len, ==, 1);
+
+  set_value (form, "pet", "Rex");
+  g_assert_true (change_password_full (f, "secret", "n3w-s3cret", form, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->sets->len, ==, 2);
+  second = g_ptr_array_index (f->sets, 1);
+  g_assert_cmpstr (submitted_value (second, "password"), ==, "n3w-s3cret");
+  g_assert_cmpstr (g_hash_table_lookup (f->accounts, "alice"), ==, "n3w-s3cret");
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (f->server), ==, 2);
+  /* the secrets filled in on the way are gone from the form again */
+  g_assert_null (enlist_form_field_get_value (enlist_data_form_lookup_field (form, "password")));
+}
+
+/* ---------------------------------------------------------------------- */
+/* CAPTCHA images through the service                                      */
+
+static char *
+make_png (gsize *len)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 60, 20);
+  g_autoptr(GError) error = NULL;
+  char *png = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x3465a4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, len, "png", &error, NULL));
+  g_assert_no_error (error);
+  return png;
+}
+
+static EnlistMediaImage *
+load_captcha (Fixture         *f,
+              EnlistDataForm  *form,
+              GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_load_captcha_async (f->registration, form, NULL, enlist_test_store_result,
+                                          &result);
+  enlist_test_wait_for (&result);
+  return enlist_registration_load_captcha_finish (f->registration, result, error);
+}
+
+#define CAPTCHA_FORM_TEMPLATE \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>" \
+  "<field type='text-single' var='username' label='User'><required/></field>" \
+  "<field type='text-private' var='password' label='Password'><required/></field>" \
+  "<field type='hidden' var='challenge'><value>c1</value></field>" \
+  "<field type='text-single' var='ocr' label='Enter the text you see'><required/>" \
+  "<media xmlns='urn:xmpp:media-element'>%s</media></field></x></query>"
+
+/* The service asks the form's own connection for Bits of Binary that did
+ * not come with the form, and gives up on a URI that fails for the next. */
+static void
+test_load_captcha_bob (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(EnlistMediaImage) image = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *sha1 = NULL;
+  g_autofree char *base64 = NULL;
+  g_autofree char *cid = NULL;
+  g_autofree char *uris = NULL;
+  g_autofree char *bob = NULL;
+  g_autofree char *query = NULL;
+  gsize png_len = 0;
+
+  png = make_png (&png_len);
+  sha1 = g_compute_checksum_for_data (G_CHECKSUM_SHA1, (const guchar *) png, png_len);
+  base64 = g_base64_encode ((const guchar *) png, png_len);
+  cid = g_strdup_printf ("sha1+%s@bob.xmpp.org", sha1);
+  uris = g_strdup_printf ("<uri type='image/png'>cid:sha1+%s@bob.xmpp.org</uri>"
+                          "<uri type='image/png'>cid:%s</uri>",
+                          "1111111111111111111111111111111111111111", cid);
+  bob = g_strdup_printf ("<data xmlns='urn:xmpp:bob' cid='%s' type='image/png'>%s</data>", cid,
+                         base64);
+  query = g_strdup_printf (CAPTCHA_FORM_TEMPLATE, uris);
+  f->form = query;
+  f->bob_cid = cid;
+  f->bob_data = bob;
+  f->set_func = answer_result;
+  start (f, NULL);
+
+  form = fetch_form (f, &error);
+  g_assert_no_error (error);
+  image = load_captcha (f, form, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *second = g_strdup_printf ("cid:%s", cid);
+
+    g_assert_cmpstr (enlist_media_image_get_uri (image), ==, second);
+  }
+  g_assert_cmpstr (enlist_media_image_get_mime_type (image), ==, "image/png");
+  g_assert_cmpint (enlist_media_image_get_width (image), ==, 60);
+  g_assert_cmpuint (f->n_bob_gets, ==, 2);
+  g_assert_false (enlist_registration_get_busy (f->registration));
+}
+
+typedef struct
+{
+  char   *png;
+  gsize   png_len;
+  guint   requests;
+} ImageServer;
+
+static void
+image_server_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  ImageServer *images = user_data;
+
+  images->requests++;
+  if (g_str_equal (path, "/captcha.png"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY, images->png,
+                                        images->png_len);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+/* An HTTPS image from a server whose certificate no CA vouches for: trusted
+ * when it is pinned, as the XMPP connection would trust it. */
+static void
+test_load_captcha_https_pinned (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *pem = g_test_build_filename (G_TEST_DIST, "fixtures", "other.pem", NULL);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) http = NULL;
+  g_autoptr(EnlistMediaImage) image = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *uri_element = NULL;
+  g_autofree char *query = NULL;
+  ImageServer images = { NULL, 0, 0 };
+  GSList *uris;
+  guint port = 0;
+
+  images.png = make_png (&images.png_len);
+  certificate = g_tls_certificate_new_from_file (pem, &error);
+  g_assert_no_error (error);
+  fingerprint = enlist_certificate_get_fingerprint (certificate);
+  http = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (http, NULL, image_server_cb, &images, NULL);
+  g_assert_true (soup_server_listen_local (http, 0, SOUP_SERVER_LISTEN_IPV4_ONLY
+                                                    | SOUP_SERVER_LISTEN_HTTPS, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (http);
+  g_assert_nonnull (uris);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  uri_element = g_strdup_printf ("<uri type='image/png'>https://127.0.0.1:%u/captcha.png</uri>", port);
+  query = g_strdup_printf (CAPTCHA_FORM_TEMPLATE, uri_element);
+  f->form = query;
+  f->set_func = answer_result;
+  start (f, NULL);
+  form = fetch_form (f, &error);
+  g_assert_no_error (error);
+
+  /* the CA file trusted for the XMPP server does not vouch for it */
+  image = load_captcha (f, form, &error);
+  g_assert_null (image);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_CERTIFICATE);
+  g_assert_nonnull (enlist_error_get_certificate (error));
+  g_clear_error (&error);
+
+  enlist_registration_add_pinned_fingerprint (f->registration, fingerprint);
+  image = load_captcha (f, form, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_media_image_get_mime_type (image), ==, "image/png");
+  g_assert_cmpint (enlist_media_image_get_height (image), ==, 20);
+  g_assert_cmpuint (images.requests, ==, 1);
+
+  soup_server_disconnect (http);
+  g_free (images.png);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1133,6 +1837,28 @@ main (int   argc,
   ADD ("delete/close-removed", GINT_TO_POINTER (DELETE_CLOSE_REMOVED), test_delete);
   ADD ("delete/close-kept", GINT_TO_POINTER (DELETE_CLOSE_KEPT), test_delete);
   ADD ("delete/result-kept", GINT_TO_POINTER (DELETE_RESULT_KEPT), test_delete);
+  ADD ("cancel/submit-on-answer", GINT_TO_POINTER (CANCEL_ON_ANSWER), test_submit_cancel_accepted);
+  ADD ("cancel/submit-on-receipt", GINT_TO_POINTER (CANCEL_ON_RECEIPT),
+       test_submit_cancel_accepted);
+  ADD ("cancel/submit-after-write", GINT_TO_POINTER (CANCEL_NEVER), test_submit_cancel_accepted);
+  ADD ("cancel/submit-before-send", NULL, test_submit_cancel_before);
+  ADD ("cancel/change-password-on-answer", GINT_TO_POINTER (CANCEL_ON_ANSWER),
+       test_change_password_cancel);
+  ADD ("cancel/change-password-on-receipt", GINT_TO_POINTER (CANCEL_ON_RECEIPT),
+       test_change_password_cancel);
+  ADD ("cancel/delete-removed", GINT_TO_POINTER (DELETE_RESULT_STREAM_ERROR), test_delete_cancel);
+  ADD ("cancel/delete-kept", GINT_TO_POINTER (DELETE_RESULT_KEPT), test_delete_cancel);
+  ADD ("submit/no-username", GINT_TO_POINTER (FALSE), test_submit_no_username);
+  ADD ("submit/no-username-server-names", GINT_TO_POINTER (TRUE), test_submit_no_username);
+  ADD ("busy/fetch", GINT_TO_POINTER (BUSY_FETCH), test_busy_guard);
+  ADD ("busy/submit", GINT_TO_POINTER (BUSY_SUBMIT), test_busy_guard);
+  ADD ("busy/set-invite", GINT_TO_POINTER (BUSY_SET_INVITE), test_busy_guard);
+  ADD ("busy/close", GINT_TO_POINTER (BUSY_CLOSE), test_busy_guard);
+  ADD ("busy/property", NULL, test_busy_property);
+  ADD ("stages", NULL, test_stages);
+  ADD ("change-password/form-renewed", NULL, test_change_password_form_renewed);
+  ADD ("captcha/load-bob", NULL, test_load_captcha_bob);
+  ADD ("captcha/load-https-pinned", NULL, test_load_captcha_https_pinned);
 
 #undef ADD
 

@@ -10,10 +10,12 @@
 
 #include <string.h>
 
+#include "enlist-certificate.h"
 #include "enlist-connection.h"
 #include "enlist-error.h"
 #include "enlist-media.h"
 #include "enlist-registration.h"
+#include "enlist-registration-private.h"
 #include "enlist-test-servers.h"
 #include "enlist-test-utils.h"
 
@@ -83,16 +85,29 @@ fetch_sync (EnlistRegistration *reg,
   return enlist_registration_fetch_form_finish (reg, enlist_test_wait_for (&result), error);
 }
 
+static EnlistCredentials *
+submit_credentials_sync (EnlistRegistration *reg,
+                         EnlistDataForm     *form,
+                         GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_submit_async (reg, form, NULL, enlist_test_store_result, &result);
+  return enlist_registration_submit_finish (reg, enlist_test_wait_for (&result), error);
+}
+
+/* The new account's address, and whether the service logged in with it. */
 static char *
 submit_sync (EnlistRegistration *reg,
              EnlistDataForm     *form,
              gboolean           *verified,
              GError            **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(EnlistCredentials) credentials = submit_credentials_sync (reg, form, error);
 
-  enlist_registration_submit_async (reg, form, NULL, enlist_test_store_result, &result);
-  return enlist_registration_submit_finish (reg, enlist_test_wait_for (&result), verified, error);
+  if (verified != NULL)
+    *verified = credentials != NULL && enlist_credentials_get_verified (credentials);
+  return credentials != NULL ? g_strdup (enlist_credentials_get_address (credentials)) : NULL;
 }
 
 static gboolean
@@ -104,7 +119,7 @@ change_password_sync (EnlistRegistration *reg,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_registration_change_password_async (reg, user, old_password, new_password, NULL,
+  enlist_registration_change_password_async (reg, user, old_password, new_password, NULL, NULL,
                                              enlist_test_store_result, &result);
   return enlist_registration_change_password_finish (reg, enlist_test_wait_for (&result), error);
 }
@@ -209,6 +224,27 @@ assert_condition (const GError *error,
   g_assert_cmpstr (enlist_error_get_condition (error), ==, condition);
 }
 
+static gboolean
+has_captcha (const Target *target)
+{
+  return g_str_equal (target->server, "ejabberd") && target->domain == DOMAIN_MAIN;
+}
+
+/* A refused submission: STANZA, or CAPTCHA_RENEWED where the refusal spent
+ * a CAPTCHA; either way with the server's condition and the field concerned. */
+static void
+assert_refusal (const Target *target,
+                const GError *error,
+                const char   *condition,
+                const char   *field)
+{
+  int code = has_captcha (target) ? ENLIST_ERROR_CAPTCHA_RENEWED : ENLIST_ERROR_STANZA;
+
+  g_assert_error (error, ENLIST_ERROR, code);
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, condition);
+  g_assert_cmpstr (enlist_error_get_field (error), ==, field);
+}
+
 static void
 check_form (const Target   *target,
             EnlistDataForm *form)
@@ -263,7 +299,7 @@ test_register (gconstpointer data)
   none = submit_sync (reg, again, &verified, &error);
   g_assert_null (none);
   g_assert_false (verified);
-  assert_condition (error, "conflict");
+  assert_refusal (target, error, "conflict", "username");
   g_assert_nonnull (enlist_error_get_server_text (error));
 
   g_clear_object (&form);
@@ -310,7 +346,9 @@ test_bad_username (gconstpointer data)
   fill (form, "bad user", "pw for a bad user");
   jid = submit_sync (reg, form, NULL, &error);
   g_assert_null (jid);
-  assert_condition (error, target->bad_username_condition);
+  /* Prosody's not-acceptable does not say which field */
+  assert_refusal (target, error, target->bad_username_condition,
+                  g_str_equal (target->bad_username_condition, "jid-malformed") ? "username" : NULL);
 
   g_clear_object (&form);
   enlist_test_finalize (g_steal_pointer (&reg));
@@ -348,7 +386,12 @@ test_wrong_captcha (gconstpointer data)
   enlist_form_field_set_value (enlist_data_form_get_captcha_field (form), "wrong");
   jid = submit_sync (reg, form, &verified, &error);
   g_assert_null (jid);
-  assert_condition (error, "not-allowed");
+  /* the fresh CAPTCHA is the error's point; the refusal and the field it
+   * concerns come with it */
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_CAPTCHA_RENEWED);
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, "not-allowed");
+  g_assert_cmpstr (enlist_error_get_field (error), ==, "ocr");
+  g_assert_nonnull (enlist_error_get_server_text (error));
   g_clear_error (&error);
 
   /* a fresh CAPTCHA, the typed values carried over, not the answer */
@@ -476,7 +519,8 @@ test_invite_uri (void)
     "xmpp:example.com?register;preauth=",
     "xmpp:?register;preauth=abc",
     "xmpp://example.com?register;preauth=abc",
-    "xmpp:juliet@example.com?register;preauth=abc",
+    "xmpp:juliet@example.com/phone?register;preauth=abc",
+    "xmpp:example.com?register;preauth=a;preauth=b",
   };
   guint notified = 0;
 
@@ -512,6 +556,7 @@ test_invite (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = enlist_test_servers_invite (servers);
   g_autofree char *bad_uri = NULL;
+  g_autofree char *named_uri = NULL;
   g_autofree char *user = random_user ("invited");
   g_autofree char *jid = NULL;
   gboolean verified = FALSE;
@@ -528,11 +573,15 @@ test_invite (void)
   assert_condition (error, "forbidden");
   g_clear_error (&error);
 
-  /* the real one */
-  g_assert_true (enlist_registration_set_invite (reg, uri, &error));
+  /* the real one, for a name chosen by the inviter: the form comes with it */
+  g_assert_true (g_str_has_prefix (uri, "xmpp:"));
+  named_uri = g_strdup_printf ("xmpp:%s@%s", user, uri + strlen ("xmpp:"));
+  g_assert_true (enlist_registration_set_invite (reg, named_uri, &error));
   form = fetch_sync (reg, &error);
   g_assert_no_error (error);
-  fill (form, user, "invited password");
+  g_assert_cmpstr (enlist_form_field_get_value (enlist_data_form_lookup_field (form, "username")),
+                   ==, user);
+  set_value (form, "password", "invited password");
   jid = submit_sync (reg, form, &verified, &error);
   g_assert_no_error (error);
   g_assert_nonnull (jid);
@@ -645,7 +694,6 @@ test_connection_lost_captcha (void)
   enlist_test_finalize (g_steal_pointer (&reg));
 }
 
-/* Several operations at once, each on its own connection. */
 /* Over direct TLS (XEP-0368), with a username in mixed case: the address
  * returned is the server's own spelling of it, from the verifying login's
  * resource binding. */
@@ -681,6 +729,12 @@ test_register_direct_tls (gconstpointer data)
   g_assert_cmpint (g_ascii_strcasecmp (jid, expected), ==, 0);
   if (g_str_equal (target->server, "prosody"))
     g_assert_cmpstr (jid, ==, expected);
+  else
+    {
+      g_autofree char *as_given = g_strdup_printf ("%s@%s", user, target_domain (target));
+
+      g_assert_cmpstr (jid, ==, as_given);
+    }
   g_assert_true (login_sync (target, lower, "direct password", NULL));
 
   g_clear_object (&form);
@@ -739,10 +793,255 @@ test_captcha_media (void)
   enlist_test_finalize (g_steal_pointer (&reg));
 }
 
+
+/* ---------------------------------------------------------------------- */
+/* Probe, login, CAPTCHA image, close                                      */
+
+static EnlistServerInfo *
+probe_sync (EnlistRegistration *reg,
+            EnlistProbeFlags    flags,
+            GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_probe_async (reg, flags, NULL, enlist_test_store_result, &result);
+  return enlist_registration_probe_finish (reg, enlist_test_wait_for (&result), error);
+}
+
+static EnlistServerInfo *
+login_info_sync (EnlistRegistration *reg,
+                 const char         *user,
+                 const char         *password,
+                 GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_login_async (reg, user, password, NULL, enlist_test_store_result, &result);
+  return enlist_registration_login_finish (reg, enlist_test_wait_for (&result), error);
+}
+
+static void
+record_stage (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  GArray *stages = user_data;
+  EnlistRegistrationStage stage = enlist_registration_get_stage (ENLIST_REGISTRATION (object));
+
+  g_array_append_val (stages, stage);
+}
+
+/* What a probe learns, with and without the form in the first flight. */
+static void
+test_probe (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(GArray) stages = g_array_new (FALSE, FALSE, sizeof (EnlistRegistrationStage));
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (reg, "notify::stage", G_CALLBACK (record_stage), stages);
+  for (guint round = 0; round < 2; round++)
+    {
+      gboolean with_form = round == 1;
+      g_autoptr(EnlistServerInfo) info = NULL;
+      const EnlistServerTimings *t;
+      EnlistDataForm *form;
+
+      g_array_set_size (stages, 0);
+      info = probe_sync (reg, with_form ? ENLIST_PROBE_FETCH_FORM : ENLIST_PROBE_NONE, &error);
+      g_assert_no_error (error);
+      g_assert_false (enlist_registration_get_busy (reg));
+
+      g_assert_cmpstr (enlist_server_info_get_domain (info), ==, target_domain (target));
+      g_assert_cmpstr (enlist_server_info_get_host (info), ==, "127.0.0.1");
+      g_assert_cmpuint (enlist_server_info_get_port (info), ==,
+                        enlist_test_servers_get_port (servers, target->server, FALSE));
+      g_assert_false (enlist_server_info_get_direct_tls (info));
+      g_assert_true (enlist_server_info_get_pipelined (info));
+      g_assert_cmpstr (enlist_server_info_get_tls_version (info), ==, "TLS 1.3");
+      g_assert_nonnull (enlist_server_info_get_ciphersuite (info));
+      g_assert_cmpstr (enlist_server_info_get_trust_reason (info), ==, "ca-file");
+      g_assert_nonnull (enlist_server_info_get_certificate (info));
+      g_assert_true (enlist_server_info_get_registration (info));
+      g_assert_cmpint (enlist_server_info_get_ibr_token (info), ==, target->domain == DOMAIN_INVITE);
+      g_assert_cmpint (enlist_server_info_get_invite (info), ==, target->domain == DOMAIN_INVITE);
+      g_assert_true (g_strv_contains (enlist_server_info_get_mechanisms (info), "SCRAM-SHA-1"));
+      g_assert_null (enlist_server_info_get_jid (info));
+      g_assert_null (enlist_server_info_get_mechanism (info));
+
+      t = enlist_server_info_get_timings (info);
+      g_assert_cmpint (t->resolve, ==, 0);   /* an endpoint was given */
+      g_assert_cmpint (t->tcp, >, 0);
+      g_assert_cmpint (t->tls, >, 0);
+      g_assert_cmpint (t->total, >=, t->tcp + t->tls);
+      g_assert_cmpint (t->sasl, ==, 0);
+
+      form = enlist_server_info_get_form (info);
+      g_assert_null (enlist_server_info_get_form_error (info));
+      if (with_form)
+        {
+          g_assert_nonnull (form);
+          g_assert_nonnull (enlist_data_form_lookup_field (form, "username"));
+          g_assert_cmpint (t->form, >, 0);
+          g_assert_cmpint (t->form, >=, t->total);
+        }
+      else
+        {
+          g_assert_null (form);
+          g_assert_cmpint (t->form, ==, 0);
+        }
+
+      /* CONNECTING, SECURING, [REQUESTING_FORM], CLOSING, IDLE */
+      g_assert_cmpuint (stages->len, ==, with_form ? 5 : 4);
+      g_assert_cmpint (g_array_index (stages, EnlistRegistrationStage, 0), ==,
+                       ENLIST_REGISTRATION_STAGE_CONNECTING);
+      g_assert_cmpint (g_array_index (stages, EnlistRegistrationStage, 1), ==,
+                       ENLIST_REGISTRATION_STAGE_SECURING);
+      if (with_form)
+        g_assert_cmpint (g_array_index (stages, EnlistRegistrationStage, 2), ==,
+                         ENLIST_REGISTRATION_STAGE_REQUESTING_FORM);
+      g_assert_cmpint (g_array_index (stages, EnlistRegistrationStage, stages->len - 2), ==,
+                       ENLIST_REGISTRATION_STAGE_CLOSING);
+      g_assert_cmpint (g_array_index (stages, EnlistRegistrationStage, stages->len - 1), ==,
+                       ENLIST_REGISTRATION_STAGE_IDLE);
+    }
+
+  g_signal_handlers_disconnect_by_func (reg, record_stage, stages);
+  enlist_test_finalize (g_steal_pointer (&reg));
+}
+
+/* A certificate that does not verify is CERTIFICATE with the certificate;
+ * pinned by its fingerprint, the same server is trusted. */
+static void
+test_probe_untrusted (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = enlist_registration_new (target_domain (target));
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  enlist_registration_set_endpoint (reg, "127.0.0.1",
+                                    enlist_test_servers_get_port (servers, target->server, TRUE),
+                                    TRUE);
+  enlist_registration_set_pipelining (reg, FALSE);
+  info = probe_sync (reg, ENLIST_PROBE_NONE, &error);
+  g_assert_null (info);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_CERTIFICATE);
+  g_assert_nonnull (enlist_error_get_certificate (error));
+  fingerprint = enlist_certificate_get_fingerprint (enlist_error_get_certificate (error));
+  g_clear_error (&error);
+
+  enlist_registration_add_pinned_fingerprint (reg, fingerprint);
+  info = probe_sync (reg, ENLIST_PROBE_FETCH_FORM, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_server_info_get_trust_reason (info), ==, "pinned");
+  g_assert_true (enlist_server_info_get_direct_tls (info));
+  g_assert_false (enlist_server_info_get_pipelined (info));
+  g_assert_nonnull (enlist_server_info_get_form (info));
+
+  g_clear_object (&info);
+  enlist_test_finalize (g_steal_pointer (&reg));
+}
+
+static void
+test_login (gconstpointer data)
+{
+  const Target *target = data;
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(EnlistServerInfo) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = random_user ("login");
+  g_autofree char *prefix = NULL;
+  const EnlistServerTimings *t;
+
+  enlist_test_servers_make_user (servers, target->server, user, "login password");
+  info = login_info_sync (reg, user, "login password", &error);
+  g_assert_no_error (error);
+  prefix = g_strdup_printf ("%s@%s/", user, target_domain (target));
+  g_assert_true (g_str_has_prefix (enlist_server_info_get_jid (info), prefix));
+  g_assert_cmpstr (enlist_server_info_get_mechanism (info), ==, "SCRAM-SHA-1");
+  t = enlist_server_info_get_timings (info);
+  g_assert_cmpint (t->total, >, 0);
+  g_assert_cmpint (t->sasl, >, 0);
+  g_assert_cmpint (t->bind, >, 0);
+  g_assert_cmpint (enlist_registration_get_stage (reg), ==, ENLIST_REGISTRATION_STAGE_IDLE);
+
+  refused = login_info_sync (reg, user, "not the password", &error);
+  g_assert_null (refused);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+  g_assert_cmpstr (enlist_error_get_condition (error), ==, "not-authorized");
+
+  g_clear_object (&info);
+  enlist_test_finalize (g_steal_pointer (&reg));
+}
+
+/* ejabberd's CAPTCHA image through the service: the PNG that came inline
+ * with the form (ejabberd closes the stream on a BoB iq before login), the
+ * one whose SHA-1 the cid names; then close leaves no connection behind. */
+static void
+test_load_captcha (void)
+{
+  const Target *target = &targets[1];
+  g_autoptr(EnlistRegistration) reg = new_service (target);
+  g_autoptr(GArray) stages = g_array_new (FALSE, FALSE, sizeof (EnlistRegistrationStage));
+  g_autoptr(EnlistMediaImage) image = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) closed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha1 = NULL;
+  EnlistConnection *conn;
+  const char *uri;
+
+  form = fetch_sync (reg, &error);
+  g_assert_no_error (error);
+  g_assert_true (enlist_data_form_is_captcha (form));
+  uri = enlist_form_field_get_media_uri (enlist_data_form_get_captcha_field (form), 0, NULL);
+
+  g_signal_connect (reg, "notify::stage", G_CALLBACK (record_stage), stages);
+  enlist_registration_load_captcha_async (reg, form, NULL, enlist_test_store_result, &result);
+  g_assert_true (enlist_registration_get_busy (reg));
+  image = enlist_registration_load_captcha_finish (reg, enlist_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlist_media_image_get_uri (image), ==, uri);
+  g_assert_cmpstr (enlist_media_image_get_mime_type (image), ==, "image/png");
+  g_assert_cmpint (enlist_media_image_get_width (image), >, 0);
+  sha1 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, enlist_media_image_get_bytes (image));
+  g_assert_nonnull (strstr (uri, sha1));
+  g_assert_cmpuint (stages->len, ==, 2);
+  g_assert_cmpint (g_array_index (stages, EnlistRegistrationStage, 0), ==,
+                   ENLIST_REGISTRATION_STAGE_LOADING_CAPTCHA);
+  g_signal_handlers_disconnect_by_func (reg, record_stage, stages);
+
+  /* the form's connection is still up for submission, until closed */
+  conn = enlist_registration_get_connection (reg);
+  g_assert_nonnull (conn);
+  g_object_ref (conn);
+  g_assert_cmpint (enlist_connection_get_state (conn), ==, ENLIST_CONNECTION_SECURED);
+  enlist_registration_close_async (reg, NULL, enlist_test_store_result, &closed);
+  g_assert_true (enlist_registration_close_finish (reg, enlist_test_wait_for (&closed), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (enlist_connection_get_state (conn), ==, ENLIST_CONNECTION_CLOSED);
+  g_assert_null (enlist_registration_get_connection (reg));
+  g_assert_true (enlist_registration_get_form (reg) == form);
+  g_object_unref (conn);
+
+  /* the results hold the service */
+  g_clear_object (&result);
+  g_clear_object (&closed);
+  enlist_test_finalize (g_steal_pointer (&reg));
+}
+
+/* Several operations at once, each on a service (and connection) of its own. */
 static void
 test_concurrent (void)
 {
-  g_autoptr(EnlistRegistration) reg = new_service (&prosody_target);
+  g_autoptr(EnlistRegistration) reg1 = new_service (&prosody_target);
+  g_autoptr(EnlistRegistration) reg2 = new_service (&prosody_target);
+  g_autoptr(EnlistRegistration) reg3 = new_service (&prosody_target);
   g_autoptr(GAsyncResult) r1 = NULL;
   g_autoptr(GAsyncResult) r2 = NULL;
   g_autoptr(GAsyncResult) r3 = NULL;
@@ -753,14 +1052,18 @@ test_concurrent (void)
 
   enlist_test_servers_make_user (servers, "prosody", a, "a1");
   enlist_test_servers_make_user (servers, "prosody", b, "b1");
-  enlist_registration_change_password_async (reg, a, "a1", "a2", NULL, enlist_test_store_result, &r1);
-  enlist_registration_delete_account_async (reg, b, "b1", NULL, enlist_test_store_result, &r2);
-  enlist_registration_fetch_form_async (reg, NULL, enlist_test_store_result, &r3);
-  g_assert_true (enlist_registration_change_password_finish (reg, enlist_test_wait_for (&r1), &error));
+  enlist_registration_change_password_async (reg1, a, "a1", "a2", NULL, NULL,
+                                             enlist_test_store_result, &r1);
+  enlist_registration_delete_account_async (reg2, b, "b1", NULL, enlist_test_store_result, &r2);
+  enlist_registration_fetch_form_async (reg3, NULL, enlist_test_store_result, &r3);
+  g_assert_true (enlist_registration_get_busy (reg1));
+  g_assert_true (enlist_registration_get_busy (reg2));
+  g_assert_true (enlist_registration_get_busy (reg3));
+  g_assert_true (enlist_registration_change_password_finish (reg1, enlist_test_wait_for (&r1), &error));
   g_assert_no_error (error);
-  g_assert_true (enlist_registration_delete_account_finish (reg, enlist_test_wait_for (&r2), &error));
+  g_assert_true (enlist_registration_delete_account_finish (reg2, enlist_test_wait_for (&r2), &error));
   g_assert_no_error (error);
-  form = enlist_registration_fetch_form_finish (reg, enlist_test_wait_for (&r3), &error);
+  form = enlist_registration_fetch_form_finish (reg3, enlist_test_wait_for (&r3), &error);
   g_assert_no_error (error);
   g_assert_true (login_sync (&prosody_target, a, "a2", NULL));
   g_assert_false (login_sync (&prosody_target, b, "b1", NULL));
@@ -769,7 +1072,9 @@ test_concurrent (void)
   g_clear_object (&r1);
   g_clear_object (&r2);
   g_clear_object (&r3);
-  enlist_test_finalize (g_steal_pointer (&reg));
+  enlist_test_finalize (g_steal_pointer (&reg1));
+  enlist_test_finalize (g_steal_pointer (&reg2));
+  enlist_test_finalize (g_steal_pointer (&reg3));
 }
 
 static void
@@ -813,6 +1118,14 @@ main (int    argc,
   g_test_add_func ("/registration/ejabberd-captcha/connection-lost", test_connection_lost_captcha);
   g_test_add_func ("/registration/prosody/concurrent", test_concurrent);
   g_test_add_func ("/registration/ejabberd-captcha/captcha-media", test_captcha_media);
+  g_test_add_func ("/registration/ejabberd-captcha/load-captcha", test_load_captcha);
+  add_for_targets ("probe", test_probe, FALSE);
+  g_test_add_data_func ("/registration/prosody-invite/probe", &invite_target, test_probe);
+  g_test_add_data_func ("/registration/prosody/probe-untrusted", &prosody_target,
+                        test_probe_untrusted);
+  g_test_add_data_func ("/registration/ejabberd/probe-untrusted", &targets[1],
+                        test_probe_untrusted);
+  add_for_targets ("login", test_login, TRUE);
 
   /* a missing server fails here, loudly: it is never a skip */
   servers = enlist_test_servers_start (TRUE, TRUE);

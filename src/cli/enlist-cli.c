@@ -21,11 +21,9 @@
 
 #include "enlist-certificate.h"
 #include "enlist-cli.h"
-#include "enlist-connection.h"
 #include "enlist-data-form.h"
 #include "enlist-error.h"
 #include "enlist-keyring.h"
-#include "enlist-media.h"
 #include "enlist-registration.h"
 #include "enlist-text.h"
 #include "enlist-trace.h"
@@ -48,23 +46,14 @@ typedef struct
   /* login */
   char      *password_file;
 
-  GMainLoop        *loop;
   GCancellable     *cancellable;
-  EnlistConnection *connection;
   GError           *error;
-  int               exit_code;
-  gint64            started;
   char             *password;
   char             *username;
   /* probe --fetch-form */
   gboolean          fetch_form;
   gboolean          save_pin;
   gboolean          pin_saved;
-  guint             outstanding;
-  GError           *connect_error;
-  EnlistXmlNode    *form_reply;
-  GError           *form_error;
-  gint64            form_usec;
   /* register, passwd, delete */
   char            **fields;
   char             *captcha_image_out;
@@ -84,14 +73,9 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->ca_file, g_free);
   g_clear_pointer (&cli->pins, g_strfreev);
   g_clear_pointer (&cli->password_file, g_free);
-  g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_object (&cli->cancellable);
-  g_clear_object (&cli->connection);
   g_clear_error (&cli->error);
   g_clear_pointer (&cli->username, g_free);
-  g_clear_error (&cli->connect_error);
-  g_clear_error (&cli->form_error);
-  g_clear_pointer (&cli->form_reply, enlist_xml_node_free);
   g_clear_pointer (&cli->fields, g_strfreev);
   g_clear_pointer (&cli->captcha_image_out, g_free);
   g_clear_pointer (&cli->captcha_command, g_free);
@@ -223,6 +207,8 @@ enlist_cli_exit_code_for_error (const GError *error)
       return ENLIST_EXIT_PROTOCOL;
     case ENLIST_ERROR_CAPTCHA_RENEWED:
     case ENLIST_ERROR_FORM_RENEWED:
+      /* with the server's condition: a refusal that came with a fresh form */
+      return enlist_error_get_condition (error) != NULL ? ENLIST_EXIT_REFUSED : ENLIST_EXIT_FAILED;
     case ENLIST_ERROR_OUTCOME_UNKNOWN:
     case ENLIST_ERROR_KEYRING_UNAVAILABLE:
     case ENLIST_ERROR_KEYRING_LOCKED:
@@ -449,86 +435,14 @@ stored_pins (const char *domain)
   return pins;
 }
 
-static gboolean
-setup_connection (Cli         *cli,
-                  const char  *domain,
-                  GError     **error)
-{
-  if (!check_endpoint (cli, error))
-    return FALSE;
-
-  cli->connection = enlist_connection_new (domain);
-  if (cli->host != NULL)
-    enlist_connection_set_endpoint (cli->connection, cli->host, (guint16) cli->port, cli->direct_tls);
-  if (cli->ca_file != NULL
-      && !enlist_connection_set_ca_file (cli->connection, cli->ca_file, error))
-    {
-      g_prefix_error (error, _("Cannot read the CA file %s: "), cli->ca_file);
-      return FALSE;
-    }
-  for (guint i = 0; cli->pins && cli->pins[i]; i++)
-    enlist_connection_add_pinned_fingerprint (cli->connection, cli->pins[i]);
-  {
-    g_auto(GStrv) stored = stored_pins (domain);
-
-    for (guint i = 0; stored && stored[i]; i++)
-      enlist_connection_add_pinned_fingerprint (cli->connection, stored[i]);
-  }
-  if (cli->timeout_s > 0)
-    enlist_connection_set_timeout (cli->connection, (guint) cli->timeout_s * 1000);
-  if (cli->no_pipelining)
-    enlist_connection_set_pipelining (cli->connection, FALSE);
-
-  cli->cancellable = g_cancellable_new ();
-  cli->loop = g_main_loop_new (NULL, FALSE);
-  return TRUE;
-}
-
-static int
-run_loop (Cli *cli)
-{
-  guint sigint = g_unix_signal_add (SIGINT, on_signal, cli);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, cli);
-
-  g_main_loop_run (cli->loop);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
-  return cli->exit_code;
-}
-
-static void
-close_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Cli *cli = user_data;
-
-  enlist_connection_close_finish (ENLIST_CONNECTION (source), result, NULL);
-  g_main_loop_quit (cli->loop);
-}
-
-static void
-finish (Cli *cli)
-{
-  enlist_connection_close_async (cli->connection, NULL, close_cb, cli);
-}
-
-static const char *
-tls_version_name (GTlsProtocolVersion version)
-{
-  switch (version)
-    {
-    case G_TLS_PROTOCOL_VERSION_TLS_1_0: return "TLS 1.0";
-    case G_TLS_PROTOCOL_VERSION_TLS_1_1: return "TLS 1.1";
-    case G_TLS_PROTOCOL_VERSION_TLS_1_2: return "TLS 1.2";
-    case G_TLS_PROTOCOL_VERSION_TLS_1_3: return "TLS 1.3";
-    case G_TLS_PROTOCOL_VERSION_SSL_3_0: return "SSL 3.0";
-    case G_TLS_PROTOCOL_VERSION_DTLS_1_0: return "DTLS 1.0";
-    case G_TLS_PROTOCOL_VERSION_DTLS_1_2: return "DTLS 1.2";
-    case G_TLS_PROTOCOL_VERSION_UNKNOWN:
-    default: return "unknown";
-    }
-}
+static EnlistRegistration *setup_registration (Cli           *cli,
+                                               const char    *domain,
+                                               GError       **error);
+static void                store_result       (GObject       *source,
+                                               GAsyncResult  *result,
+                                               gpointer       user_data);
+static GAsyncResult       *wait_for_result    (Cli           *cli,
+                                               GAsyncResult **slot);
 
 /* ---------------------------------------------------------------------- */
 /* probe                                                                   */
@@ -539,48 +453,36 @@ ms (gint64 usec)
   return usec / 1000.0;
 }
 
-/* What kind of registration form the reply to the request holds, and how many
- * fields: a data form (XEP-0004) wins over the legacy fields beside it. */
+/* What kind of registration form came back, and how many fields: a data
+ * form (XEP-0004) wins over the legacy fields beside it. */
 static const char *
-describe_form (const EnlistXmlNode *reply,
-               guint               *n_fields)
+describe_form (EnlistDataForm *form,
+               guint          *n_fields)
 {
-  const EnlistXmlNode *query = enlist_xml_node_get_child (reply, "query", "jabber:iq:register");
-  const EnlistXmlNode *form = query ? enlist_xml_node_get_child (query, "x", "jabber:x:data") : NULL;
-  static const char * const not_fields[] = { "instructions", "registered", "x", "data", NULL };
-
-  *n_fields = 0;
-  if (query == NULL)
-    return "none";
-  if (enlist_xml_node_get_child (query, "registered", NULL) != NULL)
-    return "already-registered";
-  if (form != NULL)
+  *n_fields = enlist_data_form_get_n_fields (form);
+  if (enlist_data_form_is_registered (form))
     {
-      for (guint i = 0; i < form->children->len; i++)
-        if (enlist_xml_node_is (g_ptr_array_index (form->children, i), "field", "jabber:x:data"))
-          (*n_fields)++;
-      return "data-form";
+      *n_fields = 0;
+      return "already-registered";
     }
-  for (guint i = 0; i < query->children->len; i++)
-    {
-      const EnlistXmlNode *child = g_ptr_array_index (query->children, i);
-      if (g_str_equal (child->ns, "jabber:iq:register") && !g_strv_contains (not_fields, child->name))
-        (*n_fields)++;
-    }
+  if (enlist_data_form_get_origin (form) == ENLIST_FORM_ORIGIN_DATA_FORM)
+    return "data-form";
   return *n_fields > 0 ? "legacy" : "none";
 }
 
 static void
-probe_print (Cli *cli)
+probe_print (Cli              *cli,
+             EnlistServerInfo *info)
 {
-  EnlistConnection *c = cli->connection;
-  const EnlistConnectionTimings *t = enlist_connection_get_timings (c);
-  GTlsCertificate *certificate = enlist_connection_get_peer_certificate (c);
-  g_autofree char *ciphersuite = enlist_connection_dup_tls_ciphersuite (c);
-  const char * const *mechanisms = enlist_connection_get_mechanisms (c);
-  gboolean can_register = enlist_connection_has_feature (c, "register", "http://jabber.org/features/iq-register");
-  gboolean ibr_token = enlist_connection_has_feature (c, "register", "urn:xmpp:ibr-token:0");
-  gboolean invite = enlist_connection_has_feature (c, "register", "urn:xmpp:invite");
+  const EnlistServerTimings *t = enlist_server_info_get_timings (info);
+  GTlsCertificate *certificate = enlist_server_info_get_certificate (info);
+  const char *ciphersuite = enlist_server_info_get_ciphersuite (info);
+  const char * const *mechanisms = enlist_server_info_get_mechanisms (info);
+  gboolean can_register = enlist_server_info_get_registration (info);
+  gboolean ibr_token = enlist_server_info_get_ibr_token (info);
+  gboolean invite = enlist_server_info_get_invite (info);
+  EnlistDataForm *form = enlist_server_info_get_form (info);
+  const GError *form_error = enlist_server_info_get_form_error (info);
   const struct { const char *name; gint64 value; } phases[] = {
     { "resolve", t->resolve }, { "tcp", t->tcp }, { "starttls", t->starttls }, { "tls", t->tls },
     { "features", t->features }, { "total", t->total },
@@ -594,15 +496,15 @@ probe_print (Cli *cli)
       json_builder_set_member_name (b, "ok");
       json_builder_add_boolean_value (b, TRUE);
       json_builder_set_member_name (b, "domain");
-      json_builder_add_string_value (b, enlist_connection_get_domain (c));
+      json_builder_add_string_value (b, enlist_server_info_get_domain (info));
       json_builder_set_member_name (b, "endpoint");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "host");
-      json_builder_add_string_value (b, enlist_connection_get_host (c));
+      json_builder_add_string_value (b, enlist_server_info_get_host (info));
       json_builder_set_member_name (b, "port");
-      json_builder_add_int_value (b, enlist_connection_get_port (c));
+      json_builder_add_int_value (b, enlist_server_info_get_port (info));
       json_builder_set_member_name (b, "direct_tls");
-      json_builder_add_boolean_value (b, enlist_connection_get_direct_tls (c));
+      json_builder_add_boolean_value (b, enlist_server_info_get_direct_tls (info));
       json_builder_end_object (b);
       if (cli->save_pin)
         {
@@ -610,15 +512,15 @@ probe_print (Cli *cli)
           json_builder_add_boolean_value (b, cli->pin_saved);
         }
       json_builder_set_member_name (b, "pipelined");
-      json_builder_add_boolean_value (b, enlist_connection_get_pipelined (c));
+      json_builder_add_boolean_value (b, enlist_server_info_get_pipelined (info));
       json_builder_set_member_name (b, "tls");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "version");
-      json_builder_add_string_value (b, tls_version_name (enlist_connection_get_tls_version (c)));
+      json_builder_add_string_value (b, enlist_server_info_get_tls_version (info));
       json_builder_set_member_name (b, "ciphersuite");
       json_builder_add_string_value (b, ciphersuite);
       json_builder_set_member_name (b, "trusted_by");
-      json_builder_add_string_value (b, enlist_connection_get_trust_reason (c));
+      json_builder_add_string_value (b, enlist_server_info_get_trust_reason (info));
       if (certificate != NULL)
         {
           json_builder_set_member_name (b, "certificate");
@@ -643,16 +545,16 @@ probe_print (Cli *cli)
         {
           json_builder_set_member_name (b, "registration_form");
           json_builder_begin_object (b);
-          if (cli->form_reply != NULL)
+          if (form != NULL)
             {
               guint n_fields;
               json_builder_set_member_name (b, "kind");
-              json_builder_add_string_value (b, describe_form (cli->form_reply, &n_fields));
+              json_builder_add_string_value (b, describe_form (form, &n_fields));
               json_builder_set_member_name (b, "fields");
               json_builder_add_int_value (b, n_fields);
             }
           else
-            add_error_member (b, cli->form_error);
+            add_error_member (b, form_error);
           json_builder_end_object (b);
         }
       json_builder_set_member_name (b, "timings_ms");
@@ -665,7 +567,7 @@ probe_print (Cli *cli)
       if (cli->fetch_form)
         {
           json_builder_set_member_name (b, "form");
-          json_builder_add_double_value (b, ms (cli->form_usec));
+          json_builder_add_double_value (b, ms (t->form));
         }
       json_builder_end_object (b);
       json_builder_end_object (b);
@@ -675,16 +577,16 @@ probe_print (Cli *cli)
 
   {
     g_autofree char *mechs = g_strjoinv (" ", (char **) mechanisms);
-    g_autofree char *endpoint = g_strdup_printf ("%s port %u (%s%s)", enlist_connection_get_host (c),
-                                                 enlist_connection_get_port (c),
-                                                 enlist_connection_get_direct_tls (c) ? "direct TLS" : "STARTTLS",
-                                                 enlist_connection_get_pipelined (c) ? ", pipelined" : "");
+    g_autofree char *endpoint = g_strdup_printf ("%s port %u (%s%s)", enlist_server_info_get_host (info),
+                                                 enlist_server_info_get_port (info),
+                                                 enlist_server_info_get_direct_tls (info) ? "direct TLS" : "STARTTLS",
+                                                 enlist_server_info_get_pipelined (info) ? ", pipelined" : "");
     g_autofree char *tls = g_strdup_printf ("%s, %s (trusted by: %s)",
-                                            tls_version_name (enlist_connection_get_tls_version (c)),
+                                            enlist_server_info_get_tls_version (info),
                                             ciphersuite,
-                                            enlist_connection_get_trust_reason (c));
+                                            enlist_server_info_get_trust_reason (info));
 
-    print_safe (stdout, _("Server:        "), enlist_connection_get_domain (c));
+    print_safe (stdout, _("Server:        "), enlist_server_info_get_domain (info));
     print_safe (stdout, _("Endpoint:      "), endpoint);
     print_safe (stdout, _("TLS:           "), tls);
     if (cli->pin_saved)
@@ -704,20 +606,20 @@ probe_print (Cli *cli)
       printf ("%s%s\n", _("Invitations:   "),
               ibr_token ? _("supported (urn:xmpp:ibr-token:0)") : _("supported (urn:xmpp:invite)"));
     print_safe (stdout, _("SASL:          "), *mechs ? mechs : _("none offered"));
-    if (cli->fetch_form && cli->form_reply != NULL)
+    if (cli->fetch_form && form != NULL)
       {
         guint n_fields;
-        const char *kind = describe_form (cli->form_reply, &n_fields);
+        const char *kind = describe_form (form, &n_fields);
         g_autofree char *line = g_strdup_printf (_("%s, %u fields"), kind, n_fields);
         print_safe (stdout, _("Form:          "), line);
       }
     else if (cli->fetch_form)
-      print_safe (stdout, _("Form:          "), cli->form_error->message);
+      print_safe (stdout, _("Form:          "), form_error->message);
     printf ("%s", _("Timings (ms):  "));
     for (guint i = 0; i < G_N_ELEMENTS (phases); i++)
       printf ("%s%s %.1f", i ? ", " : "", phases[i].name, ms (phases[i].value));
     if (cli->fetch_form)
-      printf (", form %.1f", ms (cli->form_usec));
+      printf (", form %.1f", ms (t->form));
     printf ("\n");
   }
 }
@@ -725,80 +627,25 @@ probe_print (Cli *cli)
 /* --save-pin: the certificate this run accepted because of --pin goes into
  * the trust store for the domain. */
 static gboolean
-save_pin (Cli     *cli,
-          GError **error)
+save_pin (Cli               *cli,
+          EnlistServerInfo  *info,
+          GError           **error)
 {
   g_autoptr(EnlistTrustStore) store = NULL;
   g_autofree char *fingerprint = NULL;
   GTlsCertificate *certificate;
 
-  if (g_strcmp0 (enlist_connection_get_trust_reason (cli->connection), "pinned") != 0)
+  if (g_strcmp0 (enlist_server_info_get_trust_reason (info), "pinned") != 0)
     return TRUE;   /* trusted without a pin: nothing to remember */
 
-  certificate = enlist_connection_get_peer_certificate (cli->connection);
+  certificate = enlist_server_info_get_certificate (info);
   fingerprint = enlist_certificate_get_fingerprint (certificate);
   store = enlist_trust_store_new (NULL);
-  if (!enlist_trust_store_add_pin (store, enlist_connection_get_domain (cli->connection),
-                                   fingerprint, error))
+  if (!enlist_trust_store_add_pin (store, enlist_server_info_get_domain (info), fingerprint, error))
     return FALSE;
   cli->pin_saved = TRUE;
   return TRUE;
 }
-
-static void
-probe_done (Cli *cli)
-{
-  if (--cli->outstanding > 0)
-    return;
-
-  if (cli->connect_error != NULL)
-    {
-      cli->exit_code = report_error (cli, "probe", cli->connect_error);
-      g_main_loop_quit (cli->loop);
-      return;
-    }
-
-  if (cli->save_pin)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!save_pin (cli, &error))
-        {
-          cli->exit_code = report_error (cli, "probe", error);
-          finish (cli);
-          return;
-        }
-    }
-
-  probe_print (cli);
-  cli->exit_code = ENLIST_EXIT_OK;
-  finish (cli);
-}
-
-static void
-probe_connect_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Cli *cli = user_data;
-
-  enlist_connection_connect_finish (ENLIST_CONNECTION (source), result, &cli->connect_error);
-  probe_done (cli);
-}
-
-static void
-probe_form_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Cli *cli = user_data;
-
-  cli->form_reply = enlist_connection_send_iq_finish (ENLIST_CONNECTION (source), result, NULL,
-                                                      &cli->form_error);
-  cli->form_usec = g_get_monotonic_time () - cli->started;
-  probe_done (cli);
-}
-
 
 static int
 cmd_probe (int    argc,
@@ -807,6 +654,9 @@ cmd_probe (int    argc,
   g_auto(Cli) cli = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistRegistration) reg = NULL;
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   const GOptionEntry entries[] = {
     { "fetch-form", 0, 0, G_OPTION_ARG_NONE, &cli.fetch_form,
       N_("Also ask for the registration form and report what came back"), NULL },
@@ -823,24 +673,22 @@ cmd_probe (int    argc,
   if (!parse_verb_options (context, "probe", _("expected one DOMAIN"), &argc, &argv))
     return ENLIST_EXIT_USAGE;
 
-  if (!setup_connection (&cli, argv[1], &error))
+  reg = setup_registration (&cli, argv[1], &error);
+  if (reg == NULL)
     return report_setup_error ("probe", error);
+  if (cli.no_pipelining)
+    enlist_registration_set_pipelining (reg, FALSE);
 
-  cli.started = g_get_monotonic_time ();
-  cli.outstanding = 1;
-  enlist_connection_connect_async (cli.connection, cli.cancellable, probe_connect_cb, &cli);
-  if (cli.fetch_form)
-    {
-      /* queued now, so it travels in the same flight as the secured stream's
-       * header: the engine never sends it before TLS */
-      EnlistXmlNode *iq = enlist_xml_node_new ("iq", ENLIST_NS_CLIENT);
+  enlist_registration_probe_async (reg, cli.fetch_form ? ENLIST_PROBE_FETCH_FORM : ENLIST_PROBE_NONE,
+                                   cli.cancellable, store_result, &result);
+  info = enlist_registration_probe_finish (reg, wait_for_result (&cli, &result), &error);
+  if (info == NULL)
+    return report_error (&cli, "probe", error);
+  if (cli.save_pin && !save_pin (&cli, info, &error))
+    return report_error (&cli, "probe", error);
 
-      enlist_xml_node_set_attr (iq, "type", "get");
-      enlist_xml_node_add_child (iq, "query", "jabber:iq:register");
-      cli.outstanding++;
-      enlist_connection_send_iq_async (cli.connection, iq, 0, cli.cancellable, probe_form_cb, &cli);
-    }
-  return run_loop (&cli);
+  probe_print (&cli, info);
+  return ENLIST_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -967,33 +815,21 @@ read_password_file (const char  *path,
 }
 
 static void
-login_auth_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+login_print (Cli              *cli,
+             EnlistServerInfo *info)
 {
-  Cli *cli = user_data;
-  g_autoptr(GError) error = NULL;
-  EnlistConnection *c = ENLIST_CONNECTION (source);
-
-  if (!enlist_connection_authenticate_finish (c, result, &error))
-    {
-      cli->exit_code = report_error (cli, "login", error);
-      finish (cli);
-      return;
-    }
-
   if (cli->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      const EnlistConnectionTimings *t = enlist_connection_get_timings (c);
+      const EnlistServerTimings *t = enlist_server_info_get_timings (info);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "ok");
       json_builder_add_boolean_value (b, TRUE);
       json_builder_set_member_name (b, "jid");
-      json_builder_add_string_value (b, enlist_connection_get_jid (c));
+      json_builder_add_string_value (b, enlist_server_info_get_jid (info));
       json_builder_set_member_name (b, "mechanism");
-      json_builder_add_string_value (b, enlist_connection_get_mechanism_used (c));
+      json_builder_add_string_value (b, enlist_server_info_get_mechanism (info));
       json_builder_set_member_name (b, "timings_ms");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "connect");
@@ -1009,33 +845,10 @@ login_auth_cb (GObject      *source,
   else
     {
       g_autofree char *line = g_strdup_printf (_("Logged in as %s with %s."),
-                                               enlist_connection_get_jid (c),
-                                               enlist_connection_get_mechanism_used (c));
+                                               enlist_server_info_get_jid (info),
+                                               enlist_server_info_get_mechanism (info));
       print_safe (stdout, "", line);
     }
-  cli->exit_code = ENLIST_EXIT_OK;
-  finish (cli);
-}
-
-static void
-login_connect_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Cli *cli = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!enlist_connection_connect_finish (ENLIST_CONNECTION (source), result, &error))
-    {
-      cli->exit_code = report_error (cli, "login", error);
-      g_main_loop_quit (cli->loop);
-      return;
-    }
-
-  enlist_connection_authenticate_async (cli->connection, cli->username, cli->password,
-                                        cli->cancellable, login_auth_cb, cli);
-  /* the SASL object keeps its own copy, wiped when done */
-  g_clear_pointer (&cli->password, enlist_secret_free);
 }
 
 gboolean
@@ -1066,6 +879,9 @@ cmd_login (int    argc,
   g_auto(Cli) cli = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistRegistration) reg = NULL;
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *domain = NULL;
   const GOptionEntry entries[] = {
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli.password_file,
@@ -1096,11 +912,21 @@ cmd_login (int    argc,
       return ENLIST_EXIT_USAGE;
     }
 
-  if (!setup_connection (&cli, domain, &error))
+  reg = setup_registration (&cli, domain, &error);
+  if (reg == NULL)
     return report_setup_error ("login", error);
+  if (cli.no_pipelining)
+    enlist_registration_set_pipelining (reg, FALSE);
 
-  enlist_connection_connect_async (cli.connection, cli.cancellable, login_connect_cb, &cli);
-  return run_loop (&cli);
+  enlist_registration_login_async (reg, cli.username, cli.password, cli.cancellable,
+                                   store_result, &result);
+  /* the service keeps its own copy while it needs one */
+  g_clear_pointer (&cli.password, enlist_secret_free);
+  info = enlist_registration_login_finish (reg, wait_for_result (&cli, &result), &error);
+  if (info == NULL)
+    return report_error (&cli, "login", error);
+  login_print (&cli, info);
+  return ENLIST_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1172,13 +998,10 @@ static void
 close_registration (Cli                *cli,
                     EnlistRegistration *reg)
 {
-  EnlistConnection *conn = enlist_registration_get_connection (reg);
   g_autoptr(GAsyncResult) result = NULL;
 
-  if (conn == NULL)
-    return;
-  enlist_connection_close_async (conn, NULL, store_result, &result);
-  enlist_connection_close_finish (conn, wait_for_result (cli, &result), NULL);
+  enlist_registration_close_async (reg, NULL, store_result, &result);
+  enlist_registration_close_finish (reg, wait_for_result (cli, &result), NULL);
 }
 
 static EnlistDataForm *
@@ -1786,57 +1609,26 @@ image_extension (const char *mime_type)
   return "png";
 }
 
-/* Fetches the CAPTCHA image (inline Bits of Binary, BoB over the form's
- * connection, or HTTP) and writes it to --captcha-image-out or a temporary
- * file removed on exit; returns the path. */
+/* Fetches the CAPTCHA image (the service loads it: inline Bits of Binary,
+ * BoB over the form's connection, or HTTP) and writes it to
+ * --captcha-image-out or a temporary file removed on exit; returns the path. */
 static char *
 save_captcha_image (Cli                 *cli,
                     EnlistRegistration  *reg,
                     EnlistDataForm      *form,
-                    EnlistFormField     *field,
                     GError             **error)
 {
-  guint n_uris = enlist_form_field_get_n_media_uris (field);
-  GPtrArray *bob = enlist_data_form_get_bob_data (form);
-  EnlistConnection *conn = enlist_registration_get_connection (reg);
-  g_autoptr(EnlistMediaResolver) resolver = NULL;
   g_autoptr(EnlistMediaImage) image = NULL;
-  g_autoptr(GError) first_error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *path;
   GBytes *bytes;
 
-  if (n_uris == 0)
-    {
-      g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_FAILED, "%s",
-                   _("The CAPTCHA comes without an image."));
-      return NULL;
-    }
-
-  resolver = enlist_media_resolver_new ();
-  for (guint i = 0; i < bob->len; i++)
-    enlist_media_resolver_add_bob_data (resolver, g_ptr_array_index (bob, i));
-  if (conn != NULL)
-    enlist_media_resolver_set_connection (resolver, conn);
-  if (cli->ca_file != NULL && !enlist_media_resolver_set_ca_file (resolver, cli->ca_file, error))
-    return NULL;
-  if (cli->timeout_s > 0)
-    enlist_media_resolver_set_timeout (resolver, (guint) cli->timeout_s * 1000);
-
-  for (guint i = 0; i < n_uris && image == NULL; i++)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      enlist_media_resolver_resolve_async (resolver, enlist_form_field_get_media_uri (field, i, NULL),
-                                           cli->cancellable, store_result, &result);
-      image = enlist_media_resolver_resolve_finish (resolver, wait_for_result (cli, &result),
-                                                    &local_error);
-      if (image == NULL && first_error == NULL)
-        first_error = g_steal_pointer (&local_error);
-    }
+  enlist_registration_load_captcha_async (reg, form, cli->cancellable, store_result, &result);
+  image = enlist_registration_load_captcha_finish (reg, wait_for_result (cli, &result), &local_error);
   if (image == NULL)
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&first_error),
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _("Cannot load the CAPTCHA image: "));
       return NULL;
     }
@@ -1920,7 +1712,7 @@ answer_captcha (Cli                 *cli,
 
   if (cli->captcha_command != NULL)
     {
-      path = save_captcha_image (cli, reg, form, field, error);
+      path = save_captcha_image (cli, reg, form, error);
       if (path == NULL)
         return FALSE;
       answer = run_captcha_command (cli, path, error);
@@ -1937,7 +1729,7 @@ answer_captcha (Cli                 *cli,
       print_field_details (stderr, field, "  ");
       if (enlist_form_field_get_n_media_uris (field) > 0)
         {
-          path = save_captcha_image (cli, reg, form, field, &image_error);
+          path = save_captcha_image (cli, reg, form, &image_error);
           if (path != NULL)
             print_safe (stderr, _("The CAPTCHA image is in "), path);
           else
@@ -2077,19 +1869,6 @@ report_missing (Cli          *cli,
   return enlist_cli_exit_code_for_error (error);
 }
 
-/* The field whose value is the account's password. */
-static EnlistFormField *
-password_field (EnlistDataForm *form)
-{
-  EnlistFormField *field = enlist_data_form_lookup_field (form, "password");
-  guint n_fields = enlist_data_form_get_n_fields (form);
-
-  for (guint i = 0; field == NULL && i < n_fields; i++)
-    if (enlist_form_field_is_secret (enlist_data_form_get_field (form, i)))
-      field = enlist_data_form_get_field (form, i);
-  return field;
-}
-
 static gboolean
 keyring_store_sync (Cli            *cli,
                     EnlistKeyring  *keyring,
@@ -2114,8 +1893,9 @@ cmd_register (int    argc,
   g_autoptr(EnlistRegistration) reg = NULL;
   g_autoptr(EnlistDataForm) form = NULL;
   g_auto(GStrv) missing = NULL;
-  g_autofree char *jid = NULL;
-  gboolean verified = FALSE;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  const char *jid;
+  gboolean verified;
   gboolean saved = FALSE;
   gboolean interactive;
   const GOptionEntry entries[] = {
@@ -2167,16 +1947,19 @@ cmd_register (int    argc,
       gboolean renewed;
 
       enlist_registration_submit_async (reg, form, cli.cancellable, store_result, &result);
-      jid = enlist_registration_submit_finish (reg, wait_for_result (&cli, &result), &verified, &error);
-      if (jid != NULL)
+      credentials = enlist_registration_submit_finish (reg, wait_for_result (&cli, &result), &error);
+      if (credentials != NULL)
         break;
 
-      /* a spent CAPTCHA: the service fetched a fresh one */
+      /* a spent CAPTCHA: the service fetched a fresh one; answer it again
+       * when the refusal was about the CAPTCHA (or the connection was lost),
+       * not when, say, the name is taken */
       fresh = enlist_registration_get_form (reg);
-      renewed = (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_CAPTCHA_RENEWED)
-                 || (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_STANZA)
-                     && g_strcmp0 (enlist_error_get_condition (error), "not-allowed") == 0))
-                && fresh != NULL && fresh != form && enlist_data_form_is_captcha (fresh);
+      renewed = g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_CAPTCHA_RENEWED)
+                && fresh != NULL && fresh != form && enlist_data_form_is_captcha (fresh)
+                && (enlist_error_get_condition (error) == NULL
+                    || g_strcmp0 (enlist_error_get_field (error),
+                                  enlist_form_field_get_var (enlist_data_form_get_captcha_field (fresh))) == 0);
       if (!renewed || attempt >= MAX_CAPTCHA_ATTEMPTS || (cli.captcha_command == NULL && !interactive))
         {
           close_registration (&cli, reg);
@@ -2194,16 +1977,21 @@ cmd_register (int    argc,
     }
   close_registration (&cli, reg);
 
+  jid = enlist_credentials_get_address (credentials);
+  verified = enlist_credentials_get_verified (credentials);
   if (cli.save)
     {
-      EnlistFormField *field = password_field (form);
+      const char *password = enlist_credentials_get_password (credentials);
       g_autoptr(EnlistKeyring) keyring = enlist_keyring_new ();
 
-      if (field == NULL || is_empty (field))
+      if (password == NULL || *password == '\0')
         g_set_error (&save_error, ENLIST_ERROR, ENLIST_ERROR_FAILED, "%s",
                      _("The form had no password to save."));
+      else if (jid == NULL)
+        g_set_error (&save_error, ENLIST_ERROR, ENLIST_ERROR_FAILED, "%s",
+                     _("The server did not say the new account’s address."));
       else
-        saved = keyring_store_sync (&cli, keyring, jid, enlist_form_field_get_value (field), &save_error);
+        saved = keyring_store_sync (&cli, keyring, jid, password, &save_error);
       if (save_error != NULL)
         g_prefix_error (&save_error, _("The account was created, but its password could not be "
                                        "saved in the keyring: "));
@@ -2229,7 +2017,8 @@ cmd_register (int    argc,
   else
     {
       g_autofree char *line = g_strdup_printf (verified ? _("Account created: %s (verified by logging in)")
-                                                        : _("Account created: %s (not verified)"), jid);
+                                                        : _("Account created: %s (not verified)"),
+                                               jid != NULL ? jid : _("address not known"));
 
       print_safe (stdout, "", line);
       if (saved)
@@ -2436,7 +2225,7 @@ cmd_passwd (int    argc,
       return ENLIST_EXIT_USAGE;
     }
 
-  enlist_registration_change_password_async (reg, cli.username, old_password, fresh_password,
+  enlist_registration_change_password_async (reg, cli.username, old_password, fresh_password, NULL,
                                              cli.cancellable, store_result, &result);
   wipe_and_free (old_password, MAX_PASSWORD_LENGTH + 1);
   changed = enlist_registration_change_password_finish (reg, wait_for_result (&cli, &result), &error);

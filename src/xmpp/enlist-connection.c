@@ -20,6 +20,7 @@
 
 #include "enlist-certificate.h"
 #include "enlist-connection.h"
+#include "enlist-connection-private.h"
 #include "enlist-connector.h"
 #include "enlist-error.h"
 #include "enlist-sasl.h"
@@ -75,6 +76,7 @@ struct _EnlistConnection
   /* state */
   EnlistConnectionState    state;
   Phase                    phase;
+  int                      step;            /* the EnlistConnectionStep last emitted, or -1 */
   gboolean                 pipelined;       /* this attempt pipelines */
   GPtrArray               *endpoints;
   guint                    endpoint_index;
@@ -122,6 +124,7 @@ G_DEFINE_FINAL_TYPE (EnlistConnection, enlist_connection, G_TYPE_OBJECT)
 enum {
   SIGNAL_CLOSED,
   SIGNAL_STANZA,
+  SIGNAL_STEP,
   N_SIGNALS
 };
 
@@ -472,14 +475,43 @@ phase_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The step of connecting a phase belongs to, for progress; -1 for none. */
+static int
+phase_step (Phase phase)
+{
+  switch (phase)
+    {
+    case PHASE_RESOLVING: return ENLIST_CONNECTION_STEP_LOOKING_UP;
+    case PHASE_TCP: return ENLIST_CONNECTION_STEP_CONNECTING;
+    case PHASE_PLAIN_FEATURES:
+    case PHASE_PROCEED:
+    case PHASE_TLS:
+    case PHASE_FEATURES: return ENLIST_CONNECTION_STEP_SECURING;
+    case PHASE_IDLE:
+    case PHASE_READY:
+    case PHASE_SASL:
+    case PHASE_SASL_FEATURES:
+    case PHASE_BIND:
+    case PHASE_CLOSING:
+    default: return -1;
+    }
+}
+
 static void
 set_phase (EnlistConnection *self,
            Phase             phase)
 {
+  int step = phase_step (phase);
+
   self->phase = phase;
   g_clear_handle_id (&self->phase_timeout_id, g_source_remove);
   if (phase != PHASE_IDLE && phase != PHASE_READY && phase != PHASE_RESOLVING)
     self->phase_timeout_id = g_timeout_add (self->timeout_ms, phase_timeout_cb, self);
+  if (step >= 0 && step != self->step)
+    {
+      self->step = step;
+      g_signal_emit (self, signals[SIGNAL_STEP], 0, (guint) step);
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2105,6 +2137,11 @@ enlist_connection_class_init (EnlistConnectionClass *klass)
   signals[SIGNAL_STANZA] =
     g_signal_new ("stanza", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+  /* EnlistConnection::step: see enlist-connection-private.h */
+  signals[SIGNAL_STEP] =
+    g_signal_new ("step", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -2120,4 +2157,5 @@ enlist_connection_init (EnlistConnection *self)
   self->io_cancellable = g_cancellable_new ();
   self->socket_client = g_socket_client_new ();
   self->state = ENLIST_CONNECTION_DISCONNECTED;
+  self->step = -1;
 }

@@ -12,92 +12,14 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "enlist-certificate.h"
 #include "enlist-error.h"
 #include "enlist-media.h"
+#include "enlist-media-image-private.h"
 
 #define READ_CHUNK_SIZE   (64 * 1024)
 #define WRITE_CHUNK_SIZE  (64 * 1024)
 #define HTTP_IO_TIMEOUT_S 20
-
-/* ---------------------------------------------------------------------- */
-/* EnlistMediaImage                                                        */
-
-struct _EnlistMediaImage
-{
-  GObject     parent_instance;
-
-  char       *uri;
-  GBytes     *bytes;
-  const char *mime_type;   /* static */
-  GdkPixbuf  *pixbuf;
-};
-
-G_DEFINE_FINAL_TYPE (EnlistMediaImage, enlist_media_image, G_TYPE_OBJECT)
-
-static void
-enlist_media_image_finalize (GObject *object)
-{
-  EnlistMediaImage *self = ENLIST_MEDIA_IMAGE (object);
-
-  g_clear_pointer (&self->uri, g_free);
-  g_clear_pointer (&self->bytes, g_bytes_unref);
-  g_clear_object (&self->pixbuf);
-
-  G_OBJECT_CLASS (enlist_media_image_parent_class)->finalize (object);
-}
-
-static void
-enlist_media_image_class_init (EnlistMediaImageClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = enlist_media_image_finalize;
-}
-
-static void
-enlist_media_image_init (EnlistMediaImage *self)
-{
-}
-
-const char *
-enlist_media_image_get_uri (EnlistMediaImage *self)
-{
-  g_return_val_if_fail (ENLIST_IS_MEDIA_IMAGE (self), NULL);
-  return self->uri;
-}
-
-GBytes *
-enlist_media_image_get_bytes (EnlistMediaImage *self)
-{
-  g_return_val_if_fail (ENLIST_IS_MEDIA_IMAGE (self), NULL);
-  return self->bytes;
-}
-
-const char *
-enlist_media_image_get_mime_type (EnlistMediaImage *self)
-{
-  g_return_val_if_fail (ENLIST_IS_MEDIA_IMAGE (self), NULL);
-  return self->mime_type;
-}
-
-GdkPixbuf *
-enlist_media_image_get_pixbuf (EnlistMediaImage *self)
-{
-  g_return_val_if_fail (ENLIST_IS_MEDIA_IMAGE (self), NULL);
-  return self->pixbuf;
-}
-
-int
-enlist_media_image_get_width (EnlistMediaImage *self)
-{
-  g_return_val_if_fail (ENLIST_IS_MEDIA_IMAGE (self), 0);
-  return gdk_pixbuf_get_width (self->pixbuf);
-}
-
-int
-enlist_media_image_get_height (EnlistMediaImage *self)
-{
-  g_return_val_if_fail (ENLIST_IS_MEDIA_IMAGE (self), 0);
-  return gdk_pixbuf_get_height (self->pixbuf);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Image formats                                                           */
@@ -309,7 +231,6 @@ decode_image (DecodeJob  *job,
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(EnlistMediaImage) image = NULL;
   const guint8 *data;
   gsize len;
   ImageFormat format;
@@ -373,12 +294,7 @@ decode_image (DecodeJob  *job,
       return NULL;
     }
 
-  image = g_object_new (ENLIST_TYPE_MEDIA_IMAGE, NULL);
-  image->uri = g_strdup (job->uri);
-  image->bytes = g_bytes_ref (job->bytes);
-  image->mime_type = formats[format].mime_type;
-  image->pixbuf = g_object_ref (pixbuf);
-  return g_steal_pointer (&image);
+  return enlist_media_image_new (job->uri, job->bytes, formats[format].mime_type, pixbuf);
 }
 
 static void
@@ -409,6 +325,7 @@ struct _EnlistMediaResolver
   GDestroyNotify          fetch_destroy;
   SoupSession            *session;       /* created on first HTTP use */
   GTlsDatabase           *ca_database;
+  GPtrArray              *pins;          /* SHA-256 fingerprints trusted for HTTPS */
   gsize                   max_bytes;
   guint                   max_width;
   guint                   max_height;
@@ -450,6 +367,7 @@ enlist_media_resolver_finalize (GObject *object)
   EnlistMediaResolver *self = ENLIST_MEDIA_RESOLVER (object);
 
   g_clear_pointer (&self->bob, g_hash_table_unref);
+  g_clear_pointer (&self->pins, g_ptr_array_unref);
 
   G_OBJECT_CLASS (enlist_media_resolver_parent_class)->finalize (object);
 }
@@ -468,6 +386,7 @@ enlist_media_resolver_init (EnlistMediaResolver *self)
 {
   self->bob = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify) enlist_xml_node_free);
+  self->pins = g_ptr_array_new_with_free_func (g_free);
   self->max_bytes = ENLIST_MEDIA_DEFAULT_MAX_BYTES;
   self->max_width = ENLIST_MEDIA_DEFAULT_MAX_WIDTH;
   self->max_height = ENLIST_MEDIA_DEFAULT_MAX_HEIGHT;
@@ -618,6 +537,16 @@ enlist_media_resolver_set_ca_file (EnlistMediaResolver *self,
 }
 
 void
+enlist_media_resolver_add_pinned_fingerprint (EnlistMediaResolver *self,
+                                              const char          *fingerprint)
+{
+  g_return_if_fail (ENLIST_IS_MEDIA_RESOLVER (self));
+  g_return_if_fail (fingerprint != NULL);
+
+  g_ptr_array_add (self->pins, g_strdup (fingerprint));
+}
+
+void
 enlist_media_resolver_set_max_bytes (EnlistMediaResolver *self,
                                      gsize                max_bytes)
 {
@@ -671,6 +600,7 @@ typedef struct
   GByteArray          *buffer;
   guint                redirects;
   GTlsDatabase        *ca_database;
+  GStrv                pins;
   GTlsCertificate     *rejected_certificate;
   GTlsCertificateFlags rejected_flags;
 
@@ -718,6 +648,7 @@ resolve_data_free (ResolveData *data)
   g_clear_pointer (&data->body, discard_body);
   g_clear_pointer (&data->buffer, g_byte_array_unref);
   g_clear_object (&data->ca_database);
+  g_clear_pointer (&data->pins, g_strfreev);
   g_clear_object (&data->rejected_certificate);
   g_clear_pointer (&data->cid, g_free);
   g_clear_pointer (&data->hash, g_free);
@@ -1060,6 +991,17 @@ accept_certificate_cb (SoupMessage         *message,
 {
   ResolveData *data = user_data;
 
+  /* a certificate the user chose to trust for the XMPP server is trusted
+   * for its CAPTCHA images too, as the connection does */
+  if (data->pins != NULL && data->pins[0] != NULL)
+    {
+      g_autofree char *fingerprint = enlist_certificate_get_fingerprint (certificate);
+
+      for (guint i = 0; fingerprint != NULL && data->pins[i] != NULL; i++)
+        if (enlist_certificate_fingerprint_equal (fingerprint, data->pins[i]))
+          return TRUE;
+    }
+
   if (data->ca_database != NULL)
     {
       GUri *uri = soup_message_get_uri (message);
@@ -1327,6 +1269,9 @@ enlist_media_resolver_resolve_async (EnlistMediaResolver *self,
   data->max_width = self->max_width;
   data->max_height = self->max_height;
   data->ca_database = self->ca_database ? g_object_ref (self->ca_database) : NULL;
+  data->pins = g_new0 (char *, self->pins->len + 1);
+  for (guint i = 0; i < self->pins->len; i++)
+    data->pins[i] = g_strdup (g_ptr_array_index (self->pins, i));
   g_task_set_task_data (task, data, (GDestroyNotify) resolve_data_free);
 
   if (cancellable != NULL)

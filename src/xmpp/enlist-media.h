@@ -8,6 +8,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "enlist-connection.h"
+#include "enlist-media-image.h"
 #include "enlist-xml.h"
 
 G_BEGIN_DECLS
@@ -19,21 +20,6 @@ G_BEGIN_DECLS
 #define ENLIST_MEDIA_DEFAULT_MAX_HEIGHT  4096
 #define ENLIST_MEDIA_DEFAULT_TIMEOUT_MS  30000
 #define ENLIST_MEDIA_MAX_REDIRECTS       5
-
-/* A verified, decoded image. */
-#define ENLIST_TYPE_MEDIA_IMAGE (enlist_media_image_get_type ())
-G_DECLARE_FINAL_TYPE (EnlistMediaImage, enlist_media_image, ENLIST, MEDIA_IMAGE, GObject)
-
-/* The URI that was asked for (not where redirects led). */
-const char *enlist_media_image_get_uri       (EnlistMediaImage *self);
-/* The image file as received. */
-GBytes     *enlist_media_image_get_bytes     (EnlistMediaImage *self);
-/* "image/png", "image/jpeg" or "image/gif", from the data itself, never
- * from what the sender declared. */
-const char *enlist_media_image_get_mime_type (EnlistMediaImage *self);
-GdkPixbuf  *enlist_media_image_get_pixbuf    (EnlistMediaImage *self);
-int         enlist_media_image_get_width     (EnlistMediaImage *self);
-int         enlist_media_image_get_height    (EnlistMediaImage *self);
 
 #define ENLIST_TYPE_MEDIA_RESOLVER (enlist_media_resolver_get_type ())
 G_DECLARE_FINAL_TYPE (EnlistMediaResolver, enlist_media_resolver, ENLIST, MEDIA_RESOLVER, GObject)
@@ -77,6 +63,11 @@ void                 enlist_media_resolver_set_bob_fetcher (EnlistMediaResolver 
 gboolean             enlist_media_resolver_set_ca_file     (EnlistMediaResolver    *self,
                                                             const char             *path,
                                                             GError                **error);
+/* Certificates trusted for HTTPS by SHA-256 fingerprint (pins the user chose
+ * for the XMPP server), besides the system store and the CA file; taken when
+ * a resolve starts. */
+void                 enlist_media_resolver_add_pinned_fingerprint (EnlistMediaResolver *self,
+                                                            const char             *fingerprint);
 /* Limits, taken when a resolve starts. */
 void                 enlist_media_resolver_set_max_bytes   (EnlistMediaResolver    *self,
                                                             gsize                   max_bytes);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* enlist-registration.c: the service behind every front end's sign-up,
- * password change and deletion: it owns the connections, turns server
- * answers into results and errors, renews CAPTCHA forms, recovers from lost
- * connections, and confirms outcomes by logging in rather than by guessing. */
+ * password change and deletion. This part holds the object (settings, the
+ * stage and busy state of the one operation at a time), fetching the form,
+ * probing a server, loading the CAPTCHA image and closing the connection
+ * kept for submission; submitting is in enlist-registration-submit.c, the
+ * operations on an existing account in enlist-registration-account.c. */
 #define G_LOG_DOMAIN "enlist-registration"
 
 #include "config.h"
@@ -10,29 +12,13 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "enlist-connection-private.h"
 #include "enlist-error.h"
-#include "enlist-registration.h"
+#include "enlist-invite.h"
+#include "enlist-media.h"
+#include "enlist-registration-private.h"
+#include "enlist-server-info-private.h"
 #include "enlist-text.h"
-
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-
-struct _EnlistRegistration
-{
-  GObject           parent_instance;
-
-  char             *domain;
-  char             *host;
-  guint16           port;
-  gboolean          direct_tls;
-  char             *ca_file;
-  GPtrArray        *pins;
-  guint             timeout_ms;
-  gboolean          verify;
-  char             *invite_token;
-
-  EnlistDataForm   *form;
-  EnlistConnection *conn;   /* the connection form was fetched on */
-};
 
 G_DEFINE_FINAL_TYPE (EnlistRegistration, enlist_registration, G_TYPE_OBJECT)
 
@@ -41,35 +27,131 @@ enum {
   PROP_DOMAIN,
   PROP_FORM,
   PROP_VERIFY,
+  PROP_STAGE,
+  PROP_BUSY,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 /* ---------------------------------------------------------------------- */
-/* Helpers                                                                 */
+/* Stage and busy                                                          */
 
-/* ejabberd echoes the submitted query, password included, in its errors. */
+const char *
+enlist_registration_stage_describe (EnlistRegistrationStage stage)
+{
+  switch (stage)
+    {
+    case ENLIST_REGISTRATION_STAGE_LOOKING_UP: return _("Looking up server…");
+    case ENLIST_REGISTRATION_STAGE_CONNECTING: return _("Connecting…");
+    case ENLIST_REGISTRATION_STAGE_SECURING: return _("Securing connection…");
+    case ENLIST_REGISTRATION_STAGE_REDEEMING_INVITE: return _("Redeeming invitation…");
+    case ENLIST_REGISTRATION_STAGE_REQUESTING_FORM: return _("Requesting form…");
+    case ENLIST_REGISTRATION_STAGE_LOADING_CAPTCHA: return _("Loading CAPTCHA…");
+    case ENLIST_REGISTRATION_STAGE_SUBMITTING: return _("Creating account…");
+    case ENLIST_REGISTRATION_STAGE_VERIFYING: return _("Checking the new account…");
+    case ENLIST_REGISTRATION_STAGE_LOGGING_IN: return _("Logging in…");
+    case ENLIST_REGISTRATION_STAGE_CHANGING_PASSWORD: return _("Changing password…");
+    case ENLIST_REGISTRATION_STAGE_DELETING: return _("Deleting account…");
+    case ENLIST_REGISTRATION_STAGE_CHECKING_OUTCOME: return _("Checking what the server did…");
+    case ENLIST_REGISTRATION_STAGE_CLOSING: return _("Closing connection…");
+    case ENLIST_REGISTRATION_STAGE_IDLE:
+    default: return NULL;
+    }
+}
+
+void
+enlist_registration_set_stage (EnlistRegistration      *self,
+                               EnlistRegistrationStage  stage)
+{
+  g_assert (ENLIST_IS_REGISTRATION (self));
+
+  if (self->stage == stage)
+    return;
+  self->stage = stage;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+}
+
+void
+enlist_registration_begin (EnlistRegistration      *self,
+                           EnlistRegistrationStage  stage)
+{
+  g_assert (!self->busy);
+
+  self->busy = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  enlist_registration_set_stage (self, stage);
+}
+
+/* Before the result reaches the caller, whose callback may start the next
+ * operation. */
 static void
-xml_node_wipe (EnlistXmlNode *node)
+end_operation (GTask *task)
+{
+  EnlistRegistration *self = g_task_get_source_object (task);
+
+  g_assert (self->busy);
+  enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_IDLE);
+  self->busy = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+void
+enlist_registration_return_error (GTask  *task,
+                                  GError *error)
+{
+  end_operation (task);
+  g_task_return_error (task, error);
+}
+
+void
+enlist_registration_return_pointer (GTask          *task,
+                                    gpointer        result,
+                                    GDestroyNotify  destroy)
+{
+  end_operation (task);
+  g_task_return_pointer (task, result, destroy);
+}
+
+void
+enlist_registration_return_boolean (GTask    *task,
+                                    gboolean  result)
+{
+  end_operation (task);
+  g_task_return_boolean (task, result);
+}
+
+/* The first stage of an operation that opens a connection. */
+static EnlistRegistrationStage
+connecting_stage (EnlistRegistration *self)
+{
+  return self->host != NULL ? ENLIST_REGISTRATION_STAGE_CONNECTING
+                            : ENLIST_REGISTRATION_STAGE_LOOKING_UP;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Helpers shared by the parts                                             */
+
+static void
+wipe_node (EnlistXmlNode *node)
 {
   if (node->text != NULL && node->text->len > 0)
     explicit_bzero (node->text->str, node->text->len);
   for (guint i = 0; node->children != NULL && i < node->children->len; i++)
-    xml_node_wipe (g_ptr_array_index (node->children, i));
+    wipe_node (g_ptr_array_index (node->children, i));
 }
 
-static void
-xml_node_wipe_free (EnlistXmlNode *node)
+void
+enlist_registration_wipe_free_node (EnlistXmlNode *node)
 {
   if (node == NULL)
     return;
-  xml_node_wipe (node);
+  wipe_node (node);
   enlist_xml_node_free (node);
 }
 
-static void
-close_quietly (EnlistConnection *conn)
+void
+enlist_registration_close_quietly (EnlistConnection *conn)
 {
   EnlistConnectionState state;
 
@@ -81,9 +163,8 @@ close_quietly (EnlistConnection *conn)
     enlist_connection_close_async (conn, NULL, NULL, NULL);
 }
 
-/* Errors after which a request may or may not have reached the server. */
-static gboolean
-is_connection_loss (const GError *error)
+gboolean
+enlist_registration_is_connection_loss (const GError *error)
 {
   return error->domain == ENLIST_ERROR
          && (error->code == ENLIST_ERROR_CONNECTION_CLOSED
@@ -91,9 +172,32 @@ is_connection_loss (const GError *error)
              || error->code == ENLIST_ERROR_TIMEOUT);
 }
 
-static EnlistConnection *
-new_connection (EnlistRegistration *self,
-                GError            **error)
+static void
+connection_step_cb (EnlistConnection   *conn,
+                    guint               step,
+                    EnlistRegistration *self)
+{
+  if (!self->busy)
+    return;
+  switch ((EnlistConnectionStep) step)
+    {
+    case ENLIST_CONNECTION_STEP_LOOKING_UP:
+      enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_LOOKING_UP);
+      break;
+    case ENLIST_CONNECTION_STEP_CONNECTING:
+      enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_CONNECTING);
+      break;
+    case ENLIST_CONNECTION_STEP_SECURING:
+    default:
+      enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_SECURING);
+      break;
+    }
+}
+
+EnlistConnection *
+enlist_registration_new_connection (EnlistRegistration  *self,
+                                    gboolean             show_steps,
+                                    GError             **error)
 {
   g_autoptr(EnlistConnection) conn = enlist_connection_new (self->domain);
 
@@ -105,12 +209,15 @@ new_connection (EnlistRegistration *self,
     enlist_connection_add_pinned_fingerprint (conn, g_ptr_array_index (self->pins, i));
   if (self->timeout_ms > 0)
     enlist_connection_set_timeout (conn, self->timeout_ms);
+  enlist_connection_set_pipelining (conn, self->pipelining);
+  if (show_steps)
+    g_signal_connect_object (conn, "step", G_CALLBACK (connection_step_cb), self, 0);
   return g_steal_pointer (&conn);
 }
 
-static EnlistXmlNode *
-new_iq (const char *type,
-        const char *to)
+EnlistXmlNode *
+enlist_registration_new_iq (const char *type,
+                            const char *to)
 {
   EnlistXmlNode *iq = enlist_xml_node_new ("iq", ENLIST_NS_CLIENT);
 
@@ -118,6 +225,34 @@ new_iq (const char *type,
   if (to != NULL)
     enlist_xml_node_set_attr (iq, "to", to);
   return iq;
+}
+
+EnlistFormField *
+enlist_registration_username_field (EnlistDataForm *form)
+{
+  /* XEP-0077's name, and the ones seen on servers with forms of their own */
+  static const char * const vars[] = { "username", "user", "login" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      EnlistFormField *field = enlist_data_form_lookup_field (form, vars[i]);
+
+      if (field != NULL)
+        return field;
+    }
+  return NULL;
+}
+
+EnlistFormField *
+enlist_registration_password_field (EnlistDataForm *form)
+{
+  EnlistFormField *field = enlist_data_form_lookup_field (form, "password");
+  guint n_fields = enlist_data_form_get_n_fields (form);
+
+  for (guint i = 0; field == NULL && i < n_fields; i++)
+    if (enlist_form_field_is_secret (enlist_data_form_get_field (form, i)))
+      field = enlist_data_form_get_field (form, i);
+  return field;
 }
 
 /* The error type ('wait', 'cancel', …) of an error reply, or NULL. */
@@ -132,29 +267,39 @@ error_type (const EnlistXmlNode *error_reply)
   return element != NULL ? enlist_xml_node_get_attr (element, "type") : NULL;
 }
 
-/* A stanza error answered to a registration request, with a message for
- * people chosen by condition only; the server's text stays as detail. */
-static GError *
-registration_error (const GError        *error,
-                    const EnlistXmlNode *error_reply,
-                    gboolean             captcha)
+GError *
+enlist_registration_error (const GError        *error,
+                           const EnlistXmlNode *error_reply,
+                           EnlistDataForm      *form)
 {
   const char *condition = enlist_error_get_condition (error);
   const char *server_text = enlist_error_get_server_text (error);
+  gboolean captcha = form != NULL && enlist_data_form_is_captcha (form);
+  EnlistFormField *field = NULL;
   const char *message = NULL;
+  GError *mapped;
 
   if (!g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_STANZA) || condition == NULL)
     return g_error_copy (error);
 
   if (g_str_equal (condition, "conflict"))
-    message = _("This username is already taken. Choose another one.");
+    {
+      message = _("This username is already taken. Choose another one.");
+      field = form != NULL ? enlist_registration_username_field (form) : NULL;
+    }
   else if (g_str_equal (condition, "jid-malformed"))
-    message = _("This username is not valid on this server. Choose another one.");
+    {
+      message = _("This username is not valid on this server. Choose another one.");
+      field = form != NULL ? enlist_registration_username_field (form) : NULL;
+    }
   else if (g_str_equal (condition, "not-acceptable"))
     message = _("The server did not accept the details entered. Check them and try again.");
   else if (g_str_equal (condition, "not-allowed"))
-    message = captcha ? _("The answer to the CAPTCHA was wrong. Answer the new one and try again.")
-                      : _("The server does not allow this registration.");
+    {
+      message = captcha ? _("The answer to the CAPTCHA was wrong. Answer the new one and try again.")
+                        : _("The server does not allow this registration.");
+      field = captcha ? enlist_data_form_get_captcha_field (form) : NULL;
+    }
   else if ((g_str_equal (condition, "resource-constraint")
             || g_str_equal (condition, "policy-violation"))
            && g_strcmp0 (error_type (error_reply), "wait") == 0)
@@ -168,14 +313,16 @@ registration_error (const GError        *error,
     message = _("This server does not offer registration.");
 
   if (message == NULL)
-    return g_error_copy (error);
-  return enlist_error_new_xmpp (ENLIST_ERROR_STANZA, condition, server_text, "%s", message);
+    mapped = g_error_copy (error);
+  else
+    mapped = enlist_error_new_xmpp (ENLIST_ERROR_STANZA, condition, server_text, "%s", message);
+  if (field != NULL)
+    enlist_error_set_field (mapped, enlist_form_field_get_var (field));
+  return mapped;
 }
 
-/* The data form the server asks for instead, in an error reply: a <query/>
- * with an <x type='form'/> (ejabberd's echo of a submitted form does not count). */
-static const EnlistXmlNode *
-alternative_form_query (const EnlistXmlNode *error_reply)
+const EnlistXmlNode *
+enlist_registration_alternative_form_query (const EnlistXmlNode *error_reply)
 {
   const EnlistXmlNode *query, *x;
 
@@ -184,176 +331,27 @@ alternative_form_query (const EnlistXmlNode *error_reply)
   query = enlist_xml_node_get_child (error_reply, "query", ENLIST_NS_REGISTER);
   if (query == NULL)
     return NULL;
+  /* ejabberd's echo of a submitted form does not count */
   x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
   if (x == NULL || g_strcmp0 (enlist_xml_node_get_attr (x, "type"), "form") != 0)
     return NULL;
   return query;
 }
 
-static char *
-dup_field_value (EnlistDataForm *form,
-                 const char     *var)
-{
-  EnlistFormField *field = enlist_data_form_lookup_field (form, var);
-
-  return field != NULL ? g_strdup (enlist_form_field_get_value (field)) : NULL;
-}
-
-/* Makes form (fetched on conn) the current one. */
-static void
-install_form (EnlistRegistration *self,
-              EnlistDataForm     *form,
-              EnlistConnection   *conn)
+void
+enlist_registration_install_form (EnlistRegistration *self,
+                                  EnlistDataForm     *form,
+                                  EnlistConnection   *conn)
 {
   if (conn != self->conn)
     {
       g_autoptr(EnlistConnection) old = g_steal_pointer (&self->conn);
 
-      close_quietly (old);
+      enlist_registration_close_quietly (old);
       self->conn = conn != NULL ? g_object_ref (conn) : NULL;
     }
   if (g_set_object (&self->form, form))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORM]);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Sessions: a connection logged in as someone                             */
-
-typedef struct
-{
-  EnlistConnection *conn;
-  char             *username;
-  char             *password;
-} SessionData;
-
-static void
-session_data_free (SessionData *data)
-{
-  g_clear_object (&data->conn);
-  g_free (data->username);
-  enlist_secret_free (data->password);
-  g_free (data);
-}
-
-static void
-session_auth_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SessionData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!enlist_connection_authenticate_finish (data->conn, result, &error))
-    {
-      close_quietly (data->conn);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, g_object_ref (data->conn), g_object_unref);
-}
-
-static void
-session_connect_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SessionData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!enlist_connection_connect_finish (data->conn, result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  enlist_connection_authenticate_async (data->conn, data->username, data->password,
-                                        g_task_get_cancellable (task), session_auth_cb,
-                                        g_object_ref (task));
-  /* the connection keeps its own copy while it needs one */
-  g_clear_pointer (&data->password, enlist_secret_free);
-}
-
-static void
-session_async (EnlistRegistration *self,
-               const char         *username,
-               const char         *password,
-               GCancellable       *cancellable,
-               GAsyncReadyCallback callback,
-               gpointer            user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  SessionData *data;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, session_async);
-  data = g_new0 (SessionData, 1);
-  data->username = g_strdup (username);
-  data->password = g_strdup (password);
-  g_task_set_task_data (task, data, (GDestroyNotify) session_data_free);
-
-  data->conn = new_connection (self, &error);
-  if (data->conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  enlist_connection_connect_async (data->conn, cancellable, session_connect_cb,
-                                   g_steal_pointer (&task));
-}
-
-static EnlistConnection *
-session_finish (EnlistRegistration *self,
-                GAsyncResult       *result,
-                GError            **error)
-{
-  g_assert (g_task_is_valid (result, self));
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Logs in and out again: TRUE, or the error (ENLIST_ERROR_AUTH_FAILED when
- * the credentials are refused). */
-static void
-login_check_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(EnlistConnection) conn = NULL;
-  g_autoptr(GError) error = NULL;
-
-  conn = session_finish (ENLIST_REGISTRATION (source), result, &error);
-  if (conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  close_quietly (conn);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-login_check_async (EnlistRegistration *self,
-                   const char         *username,
-                   const char         *password,
-                   GCancellable       *cancellable,
-                   GAsyncReadyCallback callback,
-                   gpointer            user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, login_check_async);
-  session_async (self, username, password, cancellable, login_check_cb, task);
-}
-
-static gboolean
-login_check_finish (EnlistRegistration *self,
-                    GAsyncResult       *result,
-                    GError            **error)
-{
-  g_assert (g_task_is_valid (result, self));
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -363,6 +361,7 @@ typedef struct
 {
   EnlistConnection *conn;
   char             *invite_token;
+  char             *invite_username;
   guint             waiting;
   GError           *connect_error;
   GError           *iq_error;
@@ -373,7 +372,8 @@ static void
 fetch_data_free (FetchData *data)
 {
   g_clear_object (&data->conn);
-  g_free (data->invite_token);
+  enlist_secret_free (data->invite_token);
+  g_free (data->invite_username);
   g_clear_error (&data->connect_error);
   g_clear_error (&data->iq_error);
   g_clear_pointer (&data->reply, enlist_xml_node_free);
@@ -386,6 +386,7 @@ fetch_maybe_complete (GTask *task)
   FetchData *data = g_task_get_task_data (task);
   const EnlistXmlNode *query;
   EnlistDataForm *form;
+  EnlistFormField *username;
   GError *error = NULL;
 
   if (data->waiting > 0)
@@ -398,15 +399,14 @@ fetch_maybe_complete (GTask *task)
     }
   if (!enlist_connection_has_feature (data->conn, "register", ENLIST_NS_REGISTER_FEATURE))
     {
-      close_quietly (data->conn);
-      g_task_return_new_error (task, ENLIST_ERROR,
-                               ENLIST_ERROR_NOT_SUPPORTED, "%s",
+      enlist_registration_close_quietly (data->conn);
+      g_task_return_new_error (task, ENLIST_ERROR, ENLIST_ERROR_NOT_SUPPORTED, "%s",
                                _("This server does not offer registration."));
       return;
     }
   if (data->iq_error != NULL)
     {
-      close_quietly (data->conn);
+      enlist_registration_close_quietly (data->conn);
       g_task_return_error (task, g_steal_pointer (&data->iq_error));
       return;
     }
@@ -414,7 +414,7 @@ fetch_maybe_complete (GTask *task)
   query = enlist_xml_node_get_child (data->reply, "query", ENLIST_NS_REGISTER);
   if (query == NULL)
     {
-      close_quietly (data->conn);
+      enlist_registration_close_quietly (data->conn);
       g_task_return_new_error (task, ENLIST_ERROR, ENLIST_ERROR_PROTOCOL, "%s",
                                _("The server answered the request for the registration form "
                                  "without a form."));
@@ -423,10 +423,16 @@ fetch_maybe_complete (GTask *task)
   form = enlist_data_form_new_from_register_query (query, &error);
   if (form == NULL)
     {
-      close_quietly (data->conn);
+      enlist_registration_close_quietly (data->conn);
       g_task_return_error (task, error);
       return;
     }
+
+  /* an invitation for a name the inviter chose */
+  username = enlist_registration_username_field (form);
+  if (data->invite_username != NULL && username != NULL
+      && enlist_form_field_get_value (username) == NULL)
+    enlist_form_field_set_value (username, data->invite_username);
   g_task_return_pointer (task, form, g_object_unref);
 }
 
@@ -443,8 +449,8 @@ fetch_iq_cb (GObject      *source,
   data->reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
   if (data->reply == NULL)
     {
-      data->iq_error = registration_error (error, error_reply, FALSE);
-      xml_node_wipe_free (error_reply);
+      data->iq_error = enlist_registration_error (error, error_reply, NULL);
+      enlist_registration_wipe_free_node (error_reply);
     }
   data->waiting--;
   fetch_maybe_complete (task);
@@ -454,7 +460,7 @@ static void
 fetch_send_get (GTask *task)
 {
   FetchData *data = g_task_get_task_data (task);
-  EnlistXmlNode *iq = new_iq ("get", NULL);
+  EnlistXmlNode *iq = enlist_registration_new_iq ("get", NULL);
 
   enlist_xml_node_add_child (iq, "query", ENLIST_NS_REGISTER);
   enlist_connection_send_iq_async (data->conn, iq, 0, g_task_get_cancellable (task),
@@ -481,12 +487,14 @@ fetch_preauth_cb (GObject      *source,
                                                 _("The invitation is not valid: it may have "
                                                   "expired or been used already."));
       else
-        data->iq_error = registration_error (error, error_reply, FALSE);
-      xml_node_wipe_free (error_reply);
+        data->iq_error = enlist_registration_error (error, error_reply, NULL);
+      enlist_registration_wipe_free_node (error_reply);
       data->waiting--;
       fetch_maybe_complete (task);
       return;
     }
+  enlist_registration_set_stage (g_task_get_source_object (task),
+                                 ENLIST_REGISTRATION_STAGE_REQUESTING_FORM);
   fetch_send_get (task);
 }
 
@@ -496,6 +504,7 @@ fetch_connect_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  EnlistRegistration *self = g_task_get_source_object (task);
   FetchData *data = g_task_get_task_data (task);
 
   data->waiting--;
@@ -513,36 +522,41 @@ fetch_connect_cb (GObject      *source,
       if (enlist_connection_has_feature (data->conn, "register", ENLIST_NS_IBR_TOKEN)
           || enlist_connection_has_feature (data->conn, "register", ENLIST_NS_INVITE))
         {
-          EnlistXmlNode *iq = new_iq ("set", NULL);
+          EnlistXmlNode *iq = enlist_registration_new_iq ("set", NULL);
           EnlistXmlNode *preauth = enlist_xml_node_add_child (iq, "preauth", ENLIST_NS_PARS);
 
           enlist_xml_node_set_attr (preauth, "token", data->invite_token);
+          enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_REDEEMING_INVITE);
           enlist_connection_send_iq_async (data->conn, iq, 0, g_task_get_cancellable (task),
                                            fetch_preauth_cb, g_object_ref (task));
         }
       else
-        fetch_send_get (task);
+        {
+          enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_REQUESTING_FORM);
+          fetch_send_get (task);
+        }
     }
+  else if (data->waiting > 0)
+    enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_REQUESTING_FORM);
   fetch_maybe_complete (task);
 }
 
-/* Fetches a form, on the current connection when reuse is set and it is
- * still up, else on a new one; the connection is in the task data. */
-static void
-fetch_internal_async (EnlistRegistration *self,
-                      gboolean            reuse,
-                      GCancellable       *cancellable,
-                      GAsyncReadyCallback callback,
-                      gpointer            user_data)
+void
+enlist_registration_fetch_internal_async (EnlistRegistration  *self,
+                                          gboolean             reuse,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   FetchData *data;
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fetch_internal_async);
+  g_task_set_source_tag (task, enlist_registration_fetch_internal_async);
   data = g_new0 (FetchData, 1);
   data->invite_token = g_strdup (self->invite_token);
+  data->invite_username = g_strdup (self->invite_username);
   g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
 
   if (reuse && self->conn != NULL
@@ -550,11 +564,12 @@ fetch_internal_async (EnlistRegistration *self,
     {
       data->conn = g_object_ref (self->conn);
       data->waiting = 1;
+      enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_REQUESTING_FORM);
       fetch_send_get (task);
       return;
     }
 
-  data->conn = new_connection (self, &error);
+  data->conn = enlist_registration_new_connection (self, TRUE, &error);
   if (data->conn == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -571,11 +586,11 @@ fetch_internal_async (EnlistRegistration *self,
     }
 }
 
-static EnlistDataForm *
-fetch_internal_finish (EnlistRegistration *self,
-                       GAsyncResult       *result,
-                       EnlistConnection  **conn,
-                       GError            **error)
+EnlistDataForm *
+enlist_registration_fetch_internal_finish (EnlistRegistration *self,
+                                           GAsyncResult       *result,
+                                           EnlistConnection  **conn,
+                                           GError            **error)
 {
   EnlistDataForm *form;
 
@@ -601,14 +616,14 @@ fetch_form_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   EnlistDataForm *form;
 
-  form = fetch_internal_finish (self, result, &conn, &error);
+  form = enlist_registration_fetch_internal_finish (self, result, &conn, &error);
   if (form == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      enlist_registration_return_error (task, g_steal_pointer (&error));
       return;
     }
-  install_form (self, form, conn);
-  g_task_return_pointer (task, form, g_object_unref);
+  enlist_registration_install_form (self, form, conn);
+  enlist_registration_return_pointer (task, form, g_object_unref);
 }
 
 void
@@ -621,10 +636,12 @@ enlist_registration_fetch_form_async (EnlistRegistration  *self,
 
   g_return_if_fail (ENLIST_IS_REGISTRATION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (!self->busy);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, enlist_registration_fetch_form_async);
-  fetch_internal_async (self, FALSE, cancellable, fetch_form_cb, task);
+  enlist_registration_begin (self, connecting_stage (self));
+  enlist_registration_fetch_internal_async (self, FALSE, cancellable, fetch_form_cb, task);
 }
 
 EnlistDataForm *
@@ -638,815 +655,366 @@ enlist_registration_fetch_form_finish (EnlistRegistration *self,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Submitting                                                              */
-
-typedef struct
-{
-  EnlistDataForm   *form;
-  EnlistConnection *conn;
-  char             *username;
-  char             *password;
-  char             *domain;
-  GError           *error;      /* to return once the form is renewed */
-  gboolean          captcha;
-  gboolean          resent;     /* already sent again after a lost connection */
-  gboolean          verified;
-} SubmitData;
-
-static void
-submit_data_free (SubmitData *data)
-{
-  g_clear_object (&data->form);
-  g_clear_object (&data->conn);
-  g_free (data->username);
-  enlist_secret_free (data->password);
-  g_free (data->domain);
-  g_clear_error (&data->error);
-  g_free (data);
-}
-
-static void submit_send (GTask *task, EnlistConnection *conn);
-
-static void
-submit_return_jid (GTask *task)
-{
-  SubmitData *data = g_task_get_task_data (task);
-
-  g_task_return_pointer (task, g_strdup_printf ("%s@%s", data->username, data->domain), g_free);
-}
-
-static void
-submit_verify_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SubmitData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!login_check_finish (ENLIST_REGISTRATION (source), result, &error))
-    {
-      g_task_return_new_error (task, ENLIST_ERROR,
-                               ENLIST_ERROR_OUTCOME_UNKNOWN,
-                               _("The server accepted the registration, but logging in with "
-                                 "the new account failed: %s"), error->message);
-      return;
-    }
-  data->verified = TRUE;
-  submit_return_jid (task);
-}
-
-/* Logging in on the stream the registration came over saves a connection;
- * a server that does not take SASL there gets a fresh connection instead,
- * whose verdict is the one that counts. */
-static void
-submit_same_stream_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = g_task_get_source_object (task);
-  SubmitData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (enlist_connection_authenticate_finish (ENLIST_CONNECTION (source), result, &error))
-    {
-      const char *bound = enlist_connection_get_jid (ENLIST_CONNECTION (source));
-      const char *at = bound != NULL ? strchr (bound, '@') : NULL;
-
-      /* the server's spelling of the new address (it may have normalised
-       * the username, e.g. lower-cased it) */
-      if (at != NULL && at != bound)
-        {
-          g_free (data->username);
-          data->username = g_strndup (bound, at - bound);
-        }
-      close_quietly (data->conn);
-      data->verified = TRUE;
-      submit_return_jid (task);
-      return;
-    }
-
-  close_quietly (data->conn);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_debug ("logging in on the registration stream failed (%s); trying a fresh connection",
-           error->message);
-  login_check_async (self, data->username, data->password, g_task_get_cancellable (task),
-                     submit_verify_cb, g_object_ref (task));
-}
-
-/* A fresh form after a lost connection: send it again if nothing changed
- * and there is no CAPTCHA to answer, else hand it to the user. */
-static void
-submit_refetched_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = ENLIST_REGISTRATION (source);
-  SubmitData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistConnection) conn = NULL;
-  g_autoptr(EnlistDataForm) fresh = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean same;
-
-  fresh = fetch_internal_finish (self, result, &conn, &error);
-  if (fresh == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  same = enlist_data_form_copy_values_from (fresh, data->form, TRUE);
-  install_form (self, fresh, conn);
-  if (same && !enlist_data_form_is_captcha (fresh) && !enlist_data_form_is_registered (fresh))
-    {
-      g_debug ("reconnected to %s; sending the form again", data->domain);
-      data->resent = TRUE;
-      g_set_object (&data->form, fresh);
-      data->captcha = FALSE;
-      submit_send (g_steal_pointer (&task), conn);
-      return;
-    }
-
-  if (enlist_data_form_is_captcha (fresh))
-    g_task_return_new_error (task, ENLIST_ERROR,
-                             ENLIST_ERROR_CAPTCHA_RENEWED, "%s",
-                             _("The connection to the server was lost and the CAPTCHA expired. "
-                               "Answer the new one and submit again."));
-  else
-    g_task_return_new_error (task, ENLIST_ERROR,
-                             ENLIST_ERROR_FORM_RENEWED, "%s",
-                             _("The connection to the server was lost and the server now asks "
-                               "for different details. Check the form and submit again."));
-}
-
-/* After a failed CAPTCHA: the fresh form replaces the spent one. */
-static void
-submit_renewed_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = ENLIST_REGISTRATION (source);
-  SubmitData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistConnection) conn = NULL;
-  g_autoptr(EnlistDataForm) fresh = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fresh = fetch_internal_finish (self, result, &conn, &error);
-  if (fresh != NULL)
-    {
-      enlist_data_form_copy_values_from (fresh, data->form, TRUE);
-      install_form (self, fresh, conn);
-    }
-  else
-    g_debug ("could not renew the form: %s", error->message);
-  g_task_return_error (task, g_steal_pointer (&data->error));
-}
-
-/* The connection went while the form was on its way: whether the account
- * exists is learnt by logging in with it. */
-static void
-submit_lost_login_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = ENLIST_REGISTRATION (source);
-  SubmitData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (login_check_finish (self, result, &error))
-    {
-      data->verified = TRUE;
-      submit_return_jid (task);
-      return;
-    }
-  if (!g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED))
-    {
-      g_task_return_new_error (task, ENLIST_ERROR,
-                               ENLIST_ERROR_OUTCOME_UNKNOWN,
-                               _("The connection was lost before the server answered, and "
-                                 "whether the account was created could not be checked: %s"),
-                               error->message);
-      return;
-    }
-  if (data->resent)
-    {
-      g_task_return_error (task, g_steal_pointer (&data->error));
-      return;
-    }
-  fetch_internal_async (self, FALSE, g_task_get_cancellable (task), submit_refetched_cb,
-                        g_object_ref (task));
-}
-
-static void
-submit_iq_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = g_task_get_source_object (task);
-  SubmitData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistXmlNode) reply = NULL;
-  EnlistXmlNode *error_reply = NULL;
-  g_autoptr(GError) error = NULL;
-  const EnlistXmlNode *alternative;
-
-  reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
-  if (reply != NULL)
-    {
-      /* the connection has served its purpose; a CAPTCHA on it is spent */
-      if (self->conn == data->conn)
-        g_clear_object (&self->conn);
-      if (self->verify && data->username != NULL && data->password != NULL)
-        {
-          enlist_connection_authenticate_async (data->conn, data->username, data->password,
-                                                g_task_get_cancellable (task),
-                                                submit_same_stream_cb, g_object_ref (task));
-          return;
-        }
-      close_quietly (data->conn);
-      submit_return_jid (task);
-      return;
-    }
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (is_connection_loss (error))
-    {
-      g_clear_error (&data->error);
-      data->error = g_steal_pointer (&error);
-      if (data->username == NULL || data->password == NULL)
-        {
-          g_task_return_new_error (task, ENLIST_ERROR,
-                                   ENLIST_ERROR_OUTCOME_UNKNOWN,
-                                   _("The connection was lost before the server answered: %s"),
-                                   data->error->message);
-          return;
-        }
-      login_check_async (self, data->username, data->password, g_task_get_cancellable (task),
-                         submit_lost_login_cb, g_object_ref (task));
-      return;
-    }
-
-  g_clear_error (&data->error);
-  data->error = registration_error (error, error_reply, data->captcha);
-  alternative = alternative_form_query (error_reply);
-  if (alternative != NULL)
-    {
-      g_autoptr(EnlistDataForm) fresh = enlist_data_form_new_from_register_query (alternative, NULL);
-
-      if (fresh != NULL)
-        {
-          enlist_data_form_copy_values_from (fresh, data->form, TRUE);
-          install_form (self, fresh, data->conn);
-          xml_node_wipe_free (error_reply);
-          g_task_return_error (task, g_steal_pointer (&data->error));
-          return;
-        }
-    }
-  xml_node_wipe_free (error_reply);
-
-  if (data->captcha)
-    {
-      fetch_internal_async (self, TRUE, g_task_get_cancellable (task), submit_renewed_cb,
-                            g_object_ref (task));
-      return;
-    }
-  g_task_return_error (task, g_steal_pointer (&data->error));
-}
-
-static void
-submit_send (GTask            *task,
-             EnlistConnection *conn)
-{
-  SubmitData *data = g_task_get_task_data (task);
-  EnlistXmlNode *iq = new_iq ("set", NULL);
-
-  g_set_object (&data->conn, conn);
-  enlist_xml_node_append (iq, enlist_data_form_build_register_query (data->form));
-  enlist_connection_send_iq_async (conn, iq, 0, g_task_get_cancellable (task), submit_iq_cb, task);
-}
-
-void
-enlist_registration_submit_async (EnlistRegistration  *self,
-                                  EnlistDataForm      *form,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GPtrArray) problems = NULL;
-  SubmitData *data;
-
-  g_return_if_fail (ENLIST_IS_REGISTRATION (self));
-  g_return_if_fail (ENLIST_IS_DATA_FORM (form));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, enlist_registration_submit_async);
-  data = g_new0 (SubmitData, 1);
-  data->form = g_object_ref (form);
-  data->domain = g_strdup (self->domain);
-  data->captcha = enlist_data_form_is_captcha (form);
-  g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
-
-  if (enlist_data_form_is_registered (form))
-    {
-      g_task_return_new_error (task, ENLIST_ERROR,
-                               ENLIST_ERROR_ALREADY_REGISTERED, "%s",
-                               _("This account is already registered."));
-      return;
-    }
-  if (enlist_data_form_get_n_fields (form) == 0)
-    {
-      const char *url = enlist_data_form_get_oob_url (form);
-
-      if (url != NULL)
-        g_task_return_new_error (task, ENLIST_ERROR,
-                                 ENLIST_ERROR_WEB_ONLY,
-                                 _("This server registers accounts only on its web page: %s"), url);
-      else
-        g_task_return_new_error (task, ENLIST_ERROR,
-                                 ENLIST_ERROR_WEB_ONLY, "%s",
-                                 _("This server registers accounts only in a way described in "
-                                   "its instructions."));
-      return;
-    }
-  if (!enlist_data_form_validate (form, &problems))
-    {
-      EnlistDataFormProblem *problem = g_ptr_array_index (problems, 0);
-
-      g_task_return_error (task, g_error_copy (problem->error));
-      return;
-    }
-
-  data->username = dup_field_value (form, "username");
-  data->password = dup_field_value (form, "password");
-
-  if (form == self->form && self->conn != NULL
-      && enlist_connection_get_state (self->conn) == ENLIST_CONNECTION_SECURED)
-    {
-      submit_send (g_steal_pointer (&task), self->conn);
-      return;
-    }
-
-  /* the connection is gone (or the form never had one): start afresh */
-  fetch_internal_async (self, FALSE, cancellable, submit_refetched_cb, g_steal_pointer (&task));
-}
-
-char *
-enlist_registration_submit_finish (EnlistRegistration *self,
-                                   GAsyncResult       *result,
-                                   gboolean           *verified,
-                                   GError            **error)
-{
-  SubmitData *data;
-  char *jid;
-
-  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  data = g_task_get_task_data (G_TASK (result));
-  jid = g_task_propagate_pointer (G_TASK (result), error);
-  if (verified != NULL)
-    *verified = jid != NULL && data->verified;
-  return jid;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Changing the password                                                   */
+/* Probing                                                                 */
 
 typedef struct
 {
   EnlistConnection *conn;
-  char             *username;
-  char             *old_password;
-  char             *new_password;
-  GError           *error;
-  gboolean          form_sent;
-} AccountData;
+  EnlistServerInfo *info;
+  gint64            started;
+  guint             waiting;
+  GError           *connect_error;
+  EnlistXmlNode    *form_reply;
+  GError           *form_error;
+  gint64            form_usec;
+} ProbeData;
 
 static void
-account_data_free (AccountData *data)
+probe_data_free (ProbeData *data)
 {
   g_clear_object (&data->conn);
-  g_free (data->username);
-  enlist_secret_free (data->old_password);
-  enlist_secret_free (data->new_password);
-  g_clear_error (&data->error);
+  g_clear_object (&data->info);
+  g_clear_error (&data->connect_error);
+  g_clear_pointer (&data->form_reply, enlist_xml_node_free);
+  g_clear_error (&data->form_error);
   g_free (data);
 }
 
-static AccountData *
-account_data_new (const char *username,
-                  const char *old_password,
-                  const char *new_password)
-{
-  AccountData *data = g_new0 (AccountData, 1);
-
-  data->username = g_strdup (username);
-  data->old_password = g_strdup (old_password);
-  data->new_password = g_strdup (new_password);
-  return data;
-}
-
 static void
-password_old_login_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (login_check_finish (ENLIST_REGISTRATION (source), result, &error))
-    g_task_return_new_error (task, data->error->domain, data->error->code,
-                             _("The connection was lost before the server answered; the "
-                               "password was not changed (%s)."), data->error->message);
-  else
-    g_task_return_new_error (task, ENLIST_ERROR,
-                             ENLIST_ERROR_OUTCOME_UNKNOWN,
-                             _("The connection was lost before the server answered, and neither "
-                               "the new nor the old password could be used to log in: %s"),
-                             error->message);
-}
-
-static void
-password_new_login_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = ENLIST_REGISTRATION (source);
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (login_check_finish (self, result, &error))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  login_check_async (self, data->username, data->old_password, g_task_get_cancellable (task),
-                     password_old_login_cb, g_object_ref (task));
-}
-
-static void password_send (GTask *task, EnlistXmlNode *query);
-
-static void
-password_iq_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = g_task_get_source_object (task);
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistXmlNode) reply = NULL;
-  EnlistXmlNode *error_reply = NULL;
-  g_autoptr(GError) error = NULL;
-  const EnlistXmlNode *alternative;
-
-  reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
-  if (reply != NULL)
-    {
-      close_quietly (data->conn);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (is_connection_loss (error))
-    {
-      close_quietly (data->conn);
-      data->error = g_steal_pointer (&error);
-      login_check_async (self, data->username, data->new_password, g_task_get_cancellable (task),
-                         password_new_login_cb, g_object_ref (task));
-      return;
-    }
-
-  /* the server wants a form (say, with the old password) */
-  alternative = alternative_form_query (error_reply);
-  if (alternative != NULL && !data->form_sent)
-    {
-      g_autoptr(EnlistDataForm) form = enlist_data_form_new_from_register_query (alternative, NULL);
-
-      if (form != NULL)
-        {
-          static const char * const vars[] = { "username", "old_password", "password" };
-          const char *values[] = { data->username, data->old_password, data->new_password };
-
-          for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
-            {
-              EnlistFormField *field = enlist_data_form_lookup_field (form, vars[i]);
-
-              if (field != NULL)
-                enlist_form_field_set_value (field, values[i]);
-            }
-          xml_node_wipe_free (error_reply);
-          data->form_sent = TRUE;
-          password_send (g_steal_pointer (&task), enlist_data_form_build_register_query (form));
-          return;
-        }
-    }
-  xml_node_wipe_free (error_reply);
-  close_quietly (data->conn);
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void
-password_send (GTask         *task,
-               EnlistXmlNode *query)
-{
-  AccountData *data = g_task_get_task_data (task);
-  EnlistXmlNode *iq = new_iq ("set", NULL);
-
-  enlist_xml_node_append (iq, query);
-  enlist_connection_send_iq_async (data->conn, iq, 0, g_task_get_cancellable (task),
-                                   password_iq_cb, task);
-}
-
-static void
-password_session_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  EnlistXmlNode *query;
-
-  data->conn = session_finish (ENLIST_REGISTRATION (source), result, &error);
-  if (data->conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  query = enlist_xml_node_new ("query", ENLIST_NS_REGISTER);
-  enlist_xml_node_set_text (enlist_xml_node_add_child (query, "username", NULL), data->username);
-  enlist_xml_node_set_text (enlist_xml_node_add_child (query, "password", NULL),
-                            data->new_password);
-  password_send (g_steal_pointer (&task), query);
-}
-
-void
-enlist_registration_change_password_async (EnlistRegistration  *self,
-                                           const char          *username,
-                                           const char          *old_password,
-                                           const char          *new_password,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (ENLIST_IS_REGISTRATION (self));
-  g_return_if_fail (username != NULL && old_password != NULL && new_password != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, enlist_registration_change_password_async);
-  g_task_set_task_data (task, account_data_new (username, old_password, new_password),
-                        (GDestroyNotify) account_data_free);
-  session_async (self, username, old_password, cancellable, password_session_cb, task);
-}
-
-gboolean
-enlist_registration_change_password_finish (EnlistRegistration *self,
-                                            GAsyncResult       *result,
-                                            GError            **error)
-{
-  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Deleting the account                                                    */
-
-static void
-delete_confirm_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (login_check_finish (ENLIST_REGISTRATION (source), result, &error))
-    {
-      if (data->error != NULL)
-        g_task_return_error (task, g_steal_pointer (&data->error));
-      else
-        g_task_return_new_error (task, ENLIST_ERROR, ENLIST_ERROR_FAILED, "%s",
-                                 _("The server said it deleted the account, but the account "
-                                   "still accepts its password."));
-      return;
-    }
-  if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  g_task_return_new_error (task, ENLIST_ERROR,
-                           ENLIST_ERROR_OUTCOME_UNKNOWN,
-                           _("Whether the account was deleted could not be checked: %s"),
-                           error->message);
-}
-
-static void
-delete_iq_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = g_task_get_source_object (task);
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistXmlNode) reply = NULL;
-  EnlistXmlNode *error_reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
-  xml_node_wipe_free (error_reply);
-  close_quietly (data->conn);
-
-  if (reply == NULL)
-    {
-      const char *condition = enlist_error_get_condition (error);
-
-      /* Prosody ends the stream with not-authorized, ejabberd with conflict,
-       * possibly before the result is read */
-      if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_STREAM)
-          && (g_strcmp0 (condition, "not-authorized") == 0 || g_strcmp0 (condition, "conflict") == 0))
-        g_debug ("the stream ended with %s after the removal request", condition);
-      else if (is_connection_loss (error))
-        data->error = g_steal_pointer (&error);
-      else
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-
-  login_check_async (self, data->username, data->old_password, g_task_get_cancellable (task),
-                     delete_confirm_cb, g_object_ref (task));
-}
-
-static void
-delete_session_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  EnlistXmlNode *iq;
-
-  data->conn = session_finish (ENLIST_REGISTRATION (source), result, &error);
-  if (data->conn == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  iq = new_iq ("set", NULL);
-  enlist_xml_node_add_child (enlist_xml_node_add_child (iq, "query", ENLIST_NS_REGISTER),
-                             "remove", NULL);
-  enlist_connection_send_iq_async (data->conn, iq, 0, g_task_get_cancellable (task),
-                                   delete_iq_cb, g_object_ref (task));
-}
-
-void
-enlist_registration_delete_account_async (EnlistRegistration  *self,
-                                          const char          *username,
-                                          const char          *password,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (ENLIST_IS_REGISTRATION (self));
-  g_return_if_fail (username != NULL && password != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, enlist_registration_delete_account_async);
-  g_task_set_task_data (task, account_data_new (username, password, NULL),
-                        (GDestroyNotify) account_data_free);
-  session_async (self, username, password, cancellable, delete_session_cb, task);
-}
-
-gboolean
-enlist_registration_delete_account_finish (EnlistRegistration *self,
-                                           GAsyncResult       *result,
-                                           GError            **error)
-{
-  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---------------------------------------------------------------------- */
-/* disco#info                                                              */
-
-static void
-supported_iq_cb (GObject      *source,
+probe_closed_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistXmlNode) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  const EnlistXmlNode *query;
-  gboolean supported = FALSE;
+  ProbeData *data = g_task_get_task_data (task);
 
-  reply = enlist_connection_send_iq_finish (data->conn, result, NULL, &error);
-  close_quietly (data->conn);
-  if (reply == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  query = enlist_xml_node_get_child (reply, "query", NS_DISCO_INFO);
-  for (guint i = 0; query != NULL && i < query->children->len; i++)
-    {
-      const EnlistXmlNode *child = g_ptr_array_index (query->children, i);
-
-      if (enlist_xml_node_is (child, "feature", NS_DISCO_INFO)
-          && g_strcmp0 (enlist_xml_node_get_attr (child, "var"), ENLIST_NS_REGISTER) == 0)
-        supported = TRUE;
-    }
-  g_task_return_int (task, supported);
+  /* what the server offered is known; how the goodbye went does not matter */
+  enlist_connection_close_finish (data->conn, result, NULL);
+  enlist_registration_return_pointer (task, g_steal_pointer (&data->info), g_object_unref);
 }
 
 static void
-supported_session_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+probe_describe_form (ProbeData *data)
 {
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = ENLIST_REGISTRATION (source);
-  AccountData *data = g_task_get_task_data (task);
+  const EnlistXmlNode *query;
+  g_autoptr(EnlistDataForm) form = NULL;
   g_autoptr(GError) error = NULL;
-  EnlistXmlNode *iq;
 
-  data->conn = session_finish (self, result, &error);
-  if (data->conn == NULL)
+  if (data->form_reply == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      enlist_server_info_set_form (data->info, NULL, data->form_error, data->form_usec);
       return;
     }
-  iq = new_iq ("get", enlist_connection_get_domain (data->conn));
-  enlist_xml_node_add_child (iq, "query", NS_DISCO_INFO);
-  enlist_connection_send_iq_async (data->conn, iq, 0, g_task_get_cancellable (task),
-                                   supported_iq_cb, g_object_ref (task));
+  query = enlist_xml_node_get_child (data->form_reply, "query", ENLIST_NS_REGISTER);
+  if (query == NULL)
+    error = g_error_new (ENLIST_ERROR, ENLIST_ERROR_PROTOCOL, "%s",
+                         _("The server answered the request for the registration form "
+                           "without a form."));
+  else
+    form = enlist_data_form_new_from_register_query (query, &error);
+  enlist_server_info_set_form (data->info, form, error, data->form_usec);
+}
+
+/* The last of the outstanding callbacks owns the task and ends it. */
+static void
+probe_maybe_complete (GTask *task)
+{
+  EnlistRegistration *self = g_task_get_source_object (task);
+  ProbeData *data = g_task_get_task_data (task);
+
+  if (--data->waiting > 0)
+    return;
+
+  if (data->connect_error != NULL)
+    {
+      enlist_registration_close_quietly (data->conn);
+      enlist_registration_return_error (task, g_steal_pointer (&data->connect_error));
+      g_object_unref (task);
+      return;
+    }
+
+  data->info = enlist_server_info_new_from_connection (data->conn);
+  if (data->form_reply != NULL || data->form_error != NULL)
+    probe_describe_form (data);
+
+  enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_CLOSING);
+  enlist_connection_close_async (data->conn, NULL, probe_closed_cb, g_steal_pointer (&task));
+}
+
+static void
+probe_connect_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  EnlistRegistration *self = g_task_get_source_object (task);
+  ProbeData *data = g_task_get_task_data (task);
+
+  if (enlist_connection_connect_finish (data->conn, result, &data->connect_error)
+      && data->waiting > 1)
+    enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_REQUESTING_FORM);
+  probe_maybe_complete (task);
+}
+
+static void
+probe_form_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  ProbeData *data = g_task_get_task_data (task);
+
+  data->form_reply = enlist_connection_send_iq_finish (data->conn, result, NULL,
+                                                       &data->form_error);
+  data->form_usec = g_get_monotonic_time () - data->started;
+  probe_maybe_complete (task);
 }
 
 void
-enlist_registration_supported_async (EnlistRegistration  *self,
-                                     const char          *username,
-                                     const char          *password,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+enlist_registration_probe_async (EnlistRegistration  *self,
+                                 EnlistProbeFlags     flags,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
   GTask *task;
+  g_autoptr(GError) error = NULL;
+  ProbeData *data;
 
   g_return_if_fail (ENLIST_IS_REGISTRATION (self));
-  g_return_if_fail (username != NULL && password != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (!self->busy);
+
+  /* the task is held by the outstanding callbacks, the last one ends it */
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, enlist_registration_probe_async);
+  data = g_new0 (ProbeData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) probe_data_free);
+  enlist_registration_begin (self, connecting_stage (self));
+
+  data->conn = enlist_registration_new_connection (self, TRUE, &error);
+  if (data->conn == NULL)
+    {
+      enlist_registration_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  data->started = g_get_monotonic_time ();
+  data->waiting = 1;
+  if (flags & ENLIST_PROBE_FETCH_FORM)
+    data->waiting++;
+  enlist_connection_connect_async (data->conn, cancellable, probe_connect_cb, task);
+  if (flags & ENLIST_PROBE_FETCH_FORM)
+    {
+      /* queued now, so that it travels in the same flight as the secured
+       * stream's header: the connection never sends it before TLS */
+      EnlistXmlNode *iq = enlist_registration_new_iq ("get", NULL);
+
+      enlist_xml_node_add_child (iq, "query", ENLIST_NS_REGISTER);
+      enlist_connection_send_iq_async (data->conn, iq, 0, cancellable, probe_form_cb, task);
+    }
+}
+
+EnlistServerInfo *
+enlist_registration_probe_finish (EnlistRegistration *self,
+                                  GAsyncResult       *result,
+                                  GError            **error)
+{
+  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The CAPTCHA image                                                       */
+
+typedef struct
+{
+  EnlistMediaResolver *resolver;
+  EnlistFormField     *field;
+  guint                next_uri;
+  GError              *first_error;
+} CaptchaData;
+
+static void
+captcha_data_free (CaptchaData *data)
+{
+  g_clear_object (&data->resolver);
+  g_clear_object (&data->field);
+  g_clear_error (&data->first_error);
+  g_free (data);
+}
+
+static void captcha_try_next (GTask *task);
+
+static void
+captcha_resolved_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CaptchaData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  EnlistMediaImage *image;
+
+  image = enlist_media_resolver_resolve_finish (data->resolver, result, &error);
+  if (image != NULL)
+    {
+      enlist_registration_return_pointer (task, image, g_object_unref);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      enlist_registration_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_debug ("CAPTCHA image %u not loaded: %s", data->next_uri - 1, error->message);
+  if (data->first_error == NULL)
+    data->first_error = g_steal_pointer (&error);
+  captcha_try_next (g_steal_pointer (&task));
+}
+
+static void
+captcha_try_next (GTask *task)
+{
+  CaptchaData *data = g_task_get_task_data (task);
+  const char *uri;
+
+  if (data->next_uri >= enlist_form_field_get_n_media_uris (data->field))
+    {
+      enlist_registration_return_error (task, g_steal_pointer (&data->first_error));
+      g_object_unref (task);
+      return;
+    }
+  uri = enlist_form_field_get_media_uri (data->field, data->next_uri++, NULL);
+  enlist_media_resolver_resolve_async (data->resolver, uri, g_task_get_cancellable (task),
+                                       captcha_resolved_cb, task);
+}
+
+void
+enlist_registration_load_captcha_async (EnlistRegistration  *self,
+                                        EnlistDataForm      *form,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  EnlistFormField *field;
+  CaptchaData *data;
+  GPtrArray *bob;
+
+  g_return_if_fail (ENLIST_IS_REGISTRATION (self));
+  g_return_if_fail (ENLIST_IS_DATA_FORM (form));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (!self->busy);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, enlist_registration_supported_async);
-  g_task_set_task_data (task, account_data_new (username, NULL, NULL),
-                        (GDestroyNotify) account_data_free);
-  session_async (self, username, password, cancellable, supported_session_cb, task);
+  g_task_set_source_tag (task, enlist_registration_load_captcha_async);
+  enlist_registration_begin (self, ENLIST_REGISTRATION_STAGE_LOADING_CAPTCHA);
+
+  field = enlist_data_form_get_captcha_field (form);
+  if (field == NULL || enlist_form_field_get_n_media_uris (field) == 0)
+    {
+      enlist_registration_return_error (task, g_error_new (ENLIST_ERROR, ENLIST_ERROR_FAILED, "%s",
+                                                           field == NULL
+                                                           ? _("The form has no CAPTCHA.")
+                                                           : _("The CAPTCHA comes without an image.")));
+      return;
+    }
+
+  data = g_new0 (CaptchaData, 1);
+  data->field = g_object_ref (field);
+  data->resolver = enlist_media_resolver_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify) captcha_data_free);
+
+  bob = enlist_data_form_get_bob_data (form);
+  for (guint i = 0; i < bob->len; i++)
+    enlist_media_resolver_add_bob_data (data->resolver, g_ptr_array_index (bob, i));
+  /* XEP-0231 asks the sender of the form: only its own connection can */
+  if (form == self->form && self->conn != NULL
+      && enlist_connection_get_state (self->conn) == ENLIST_CONNECTION_SECURED)
+    enlist_media_resolver_set_connection (data->resolver, self->conn);
+  if (self->ca_file != NULL && !enlist_media_resolver_set_ca_file (data->resolver, self->ca_file,
+                                                                    &error))
+    {
+      enlist_registration_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < self->pins->len; i++)
+    enlist_media_resolver_add_pinned_fingerprint (data->resolver, g_ptr_array_index (self->pins, i));
+  if (self->timeout_ms > 0)
+    enlist_media_resolver_set_timeout (data->resolver, self->timeout_ms);
+
+  captcha_try_next (g_steal_pointer (&task));
+}
+
+EnlistMediaImage *
+enlist_registration_load_captcha_finish (EnlistRegistration *self,
+                                         GAsyncResult       *result,
+                                         GError            **error)
+{
+  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Closing                                                                 */
+
+static void
+close_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!enlist_connection_close_finish (ENLIST_CONNECTION (source), result, &error))
+    enlist_registration_return_error (task, g_steal_pointer (&error));
+  else
+    enlist_registration_return_boolean (task, TRUE);
+}
+
+void
+enlist_registration_close_async (EnlistRegistration  *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(EnlistConnection) conn = NULL;
+  EnlistConnectionState state;
+
+  g_return_if_fail (ENLIST_IS_REGISTRATION (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (!self->busy);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, enlist_registration_close_async);
+  enlist_registration_begin (self, ENLIST_REGISTRATION_STAGE_CLOSING);
+
+  /* the form stays: submitting it later reconnects */
+  conn = g_steal_pointer (&self->conn);
+  state = conn != NULL ? enlist_connection_get_state (conn) : ENLIST_CONNECTION_CLOSED;
+  if (state == ENLIST_CONNECTION_CLOSED || state == ENLIST_CONNECTION_DISCONNECTED
+      || state == ENLIST_CONNECTION_CLOSING)
+    {
+      enlist_registration_return_boolean (task, TRUE);
+      return;
+    }
+  enlist_connection_close_async (conn, cancellable, close_cb, g_steal_pointer (&task));
 }
 
 gboolean
-enlist_registration_supported_finish (EnlistRegistration *self,
-                                      GAsyncResult       *result,
-                                      gboolean           *supported,
-                                      GError            **error)
+enlist_registration_close_finish (EnlistRegistration *self,
+                                  GAsyncResult       *result,
+                                  GError            **error)
 {
-  gssize value;
-
   g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  value = g_task_propagate_int (G_TASK (result), error);
-  if (supported != NULL)
-    *supported = value > 0;
-  return value >= 0;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1472,6 +1040,20 @@ enlist_registration_get_form (EnlistRegistration *self)
 {
   g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), NULL);
   return self->form;
+}
+
+EnlistRegistrationStage
+enlist_registration_get_stage (EnlistRegistration *self)
+{
+  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), ENLIST_REGISTRATION_STAGE_IDLE);
+  return self->stage;
+}
+
+gboolean
+enlist_registration_get_busy (EnlistRegistration *self)
+{
+  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), FALSE);
+  return self->busy;
 }
 
 gboolean
@@ -1506,6 +1088,27 @@ enlist_registration_set_endpoint (EnlistRegistration *self,
   self->host = g_strdup (host);
   self->port = port;
   self->direct_tls = direct_tls;
+}
+
+const char *
+enlist_registration_get_host (EnlistRegistration *self)
+{
+  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), NULL);
+  return self->host;
+}
+
+guint16
+enlist_registration_get_port (EnlistRegistration *self)
+{
+  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), 0);
+  return self->port;
+}
+
+gboolean
+enlist_registration_get_direct_tls (EnlistRegistration *self)
+{
+  g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), FALSE);
+  return self->direct_tls;
 }
 
 gboolean
@@ -1547,13 +1150,12 @@ enlist_registration_set_timeout (EnlistRegistration *self,
   self->timeout_ms = timeout_ms;
 }
 
-static gboolean
-invalid_invite (GError    **error,
-                const char *why)
+void
+enlist_registration_set_pipelining (EnlistRegistration *self,
+                                    gboolean            pipelining)
 {
-  g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_INVITE,
-               _("This is not an invitation to create an account: %s"), why);
-  return FALSE;
+  g_return_if_fail (ENLIST_IS_REGISTRATION (self));
+  self->pipelining = !!pipelining;
 }
 
 gboolean
@@ -1561,51 +1163,32 @@ enlist_registration_set_invite (EnlistRegistration *self,
                                 const char         *uri,
                                 GError            **error)
 {
-  g_autofree char *path = NULL;
-  g_autofree char *domain = NULL;
-  g_autofree char *token = NULL;
-  g_auto(GStrv) params = NULL;
-  const char *query;
+  g_autoptr(EnlistInvite) invite = NULL;
 
   g_return_val_if_fail (ENLIST_IS_REGISTRATION (self), FALSE);
+  /* a new domain closes the connection a running fetch is using */
+  g_return_val_if_fail (!self->busy, FALSE);
 
   if (uri == NULL)
     {
       g_clear_pointer (&self->invite_token, enlist_secret_free);
+      g_clear_pointer (&self->invite_username, g_free);
       return TRUE;
     }
 
-  if (g_ascii_strncasecmp (uri, "xmpp:", 5) != 0)
-    return invalid_invite (error, _("it is not an xmpp: link."));
-  uri += 5;
-  query = strchr (uri, '?');
-  if (query == NULL)
-    return invalid_invite (error, _("it has no action."));
-  path = g_strndup (uri, query - uri);
-  domain = g_uri_unescape_string (path, NULL);
-  if (domain == NULL || *domain == '\0' || g_str_has_prefix (path, "//")
-      || strpbrk (domain, "@/ ") != NULL)
-    return invalid_invite (error, _("it does not name a server."));
-
-  params = g_strsplit (query + 1, ";", -1);
-  if (params[0] == NULL || g_strcmp0 (params[0], "register") != 0)
-    return invalid_invite (error, _("its action is not “register”."));
-  for (guint i = 1; params[i] != NULL; i++)
-    if (g_str_has_prefix (params[i], "preauth="))
-      {
-        g_free (token);
-        token = g_uri_unescape_string (params[i] + strlen ("preauth="), NULL);
-      }
-  if (token == NULL || *token == '\0')
-    return invalid_invite (error, _("it carries no invitation token."));
+  invite = enlist_invite_parse (uri, error);
+  if (invite == NULL)
+    return FALSE;
 
   g_clear_pointer (&self->invite_token, enlist_secret_free);
-  self->invite_token = g_steal_pointer (&token);
-  if (g_strcmp0 (self->domain, domain) != 0)
+  self->invite_token = g_steal_pointer (&invite->token);
+  g_free (self->invite_username);
+  self->invite_username = g_steal_pointer (&invite->username);
+  if (g_strcmp0 (self->domain, invite->domain) != 0)
     {
       g_free (self->domain);
-      self->domain = g_steal_pointer (&domain);
-      install_form (self, NULL, NULL);
+      self->domain = g_steal_pointer (&invite->domain);
+      enlist_registration_install_form (self, NULL, NULL);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOMAIN]);
     }
   return TRUE;
@@ -1633,7 +1216,7 @@ enlist_registration_dispose (GObject *object)
 {
   EnlistRegistration *self = ENLIST_REGISTRATION (object);
 
-  close_quietly (self->conn);
+  enlist_registration_close_quietly (self->conn);
   g_clear_object (&self->conn);
   g_clear_object (&self->form);
 
@@ -1650,6 +1233,7 @@ enlist_registration_finalize (GObject *object)
   g_free (self->ca_file);
   g_ptr_array_unref (self->pins);
   g_clear_pointer (&self->invite_token, enlist_secret_free);
+  g_free (self->invite_username);
 
   G_OBJECT_CLASS (enlist_registration_parent_class)->finalize (object);
 }
@@ -1672,6 +1256,12 @@ enlist_registration_get_property (GObject    *object,
       break;
     case PROP_VERIFY:
       g_value_set_boolean (value, self->verify);
+      break;
+    case PROP_STAGE:
+      g_value_set_enum (value, self->stage);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1720,6 +1310,13 @@ enlist_registration_class_init (EnlistRegistrationClass *klass)
   properties[PROP_VERIFY] =
     g_param_spec_boolean ("verify", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STAGE] =
+    g_param_spec_enum ("stage", NULL, NULL, ENLIST_TYPE_REGISTRATION_STAGE,
+                       ENLIST_REGISTRATION_STAGE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1728,5 +1325,6 @@ static void
 enlist_registration_init (EnlistRegistration *self)
 {
   self->verify = TRUE;
+  self->pipelining = TRUE;
   self->pins = g_ptr_array_new_with_free_func (g_free);
 }
