@@ -378,24 +378,34 @@ resolve_sync (EnlistAccountManager *manager,
 
 /* Logs in from outside the manager, on a registration of its own. */
 static gboolean
+login_at (const char *domain,
+          guint16     port,
+          const char *ca_file,
+          const char *user,
+          const char *password,
+          GError    **error)
+{
+  g_autoptr(EnlistRegistration) registration = enlist_registration_new (domain);
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_registration_set_endpoint (registration, "127.0.0.1", port, FALSE);
+  g_assert_true (enlist_registration_set_ca_file (registration, ca_file, NULL));
+  enlist_registration_login_async (registration, user, password, NULL, enlist_test_store_result,
+                                   &result);
+  info = enlist_registration_login_finish (registration, enlist_test_wait_for (&result), error);
+  return info != NULL;
+}
+
+static gboolean
 login_fresh (const char *domain,
              const char *server,
              const char *user,
              const char *password,
              GError    **error)
 {
-  g_autoptr(EnlistRegistration) registration = enlist_registration_new (domain);
-  g_autoptr(EnlistServerInfo) info = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  enlist_registration_set_endpoint (registration, "127.0.0.1",
-                                    enlist_test_servers_get_port (servers, server, FALSE), FALSE);
-  g_assert_true (enlist_registration_set_ca_file (registration,
-                                                  enlist_test_servers_get_ca_file (servers), NULL));
-  enlist_registration_login_async (registration, user, password, NULL, enlist_test_store_result,
-                                   &result);
-  info = enlist_registration_login_finish (registration, enlist_test_wait_for (&result), error);
-  return info != NULL;
+  return login_at (domain, enlist_test_servers_get_port (servers, server, FALSE),
+                   enlist_test_servers_get_ca_file (servers), user, password, error);
 }
 
 static void
@@ -528,11 +538,13 @@ test_register (gconstpointer data)
   g_autoptr(EnlistCredentials) credentials = NULL;
   g_autoptr(EnlistAccount) account = NULL;
   g_autoptr(GError) error = NULL;
-  /* Mixed case: both servers give the address back in lower case. */
+  /* Mixed case: Prosody gives the address back in lower case (the
+   * account is re-keyed to it), ejabberd 23.01 as it was given. */
   g_autofree char *user = random_user ("Reg");
   g_autofree char *lower = g_ascii_strdown (user, -1);
+  const char *spelled_user = g_str_equal (target->server, "prosody") ? lower : user;
   g_autofree char *typed = g_strdup_printf ("%s@%s", user, domain);
-  g_autofree char *spelled = g_strdup_printf ("%s@%s", lower, domain);
+  g_autofree char *spelled = g_strdup_printf ("%s@%s", spelled_user, domain);
   g_autofree char *pending = NULL;
   g_autofree char *record = NULL;
   g_autofree char *expected = NULL;
@@ -576,17 +588,21 @@ test_register (gconstpointer data)
   {
     g_autofree char *username = enlist_account_dup_username (account);
 
-    g_assert_cmpstr (username, ==, lower);
+    g_assert_cmpstr (username, ==, spelled_user);
   }
-  assert_keyring (typed, "");
+  if (strcmp (typed, spelled) != 0)
+    assert_keyring (typed, "");
   assert_keyring (spelled, "-=first password");
   g_clear_pointer (&expected, g_free);
   expected = expected_record (spelled, domain, target_port (target), "ready");
   record = record_of (dir, spelled);
   g_assert_cmpstr (record, ==, expected);
   g_clear_pointer (&record, g_free);
-  record = record_of (dir, typed);
-  g_assert_null (record);
+  if (strcmp (typed, spelled) != 0)
+    {
+      record = record_of (dir, typed);
+      g_assert_null (record);
+    }
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
   g_assert_true (model_item (manager, 0) == account);
@@ -606,7 +622,7 @@ test_register (gconstpointer data)
   g_clear_pointer (&credentials, enlist_credentials_unref);
   g_clear_object (&account);
   form = fetch_form (registration);
-  fill (form, lower, "second password");
+  fill (form, spelled_user, "second password");
   snapshot.jid = spelled;
   credentials = register_sync (manager, registration, form, &saved, &account, &error);
   g_assert_null (credentials);
@@ -888,7 +904,7 @@ test_keyring_unavailable (void)
   record = record_of (dir, address);
   g_assert_cmpstr (record, ==, expected);
   g_clear_pointer (&record, g_free);
-  g_assert_true (login_fresh (domain, "prosody", user, "shown once", &error));
+  g_assert_true (login_at (domain, port, ca, user, "shown once", &error));
   g_assert_no_error (error);
 
   /* Nothing to read it back from. */
@@ -905,7 +921,7 @@ test_keyring_unavailable (void)
   g_assert_no_error (error);
   g_assert_false (saved);
   g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_PASSWORD_NOT_SAVED);
-  g_assert_true (login_fresh (domain, "prosody", user, "shown twice", &error));
+  g_assert_true (login_at (domain, port, ca, user, "shown twice", &error));
   g_assert_no_error (error);
 
   /* The next start lists it from the file, as recorded. */
@@ -1355,6 +1371,7 @@ test_trust_certificate (void)
   g_assert_cmpstr (enlist_server_info_get_trust_reason (info), ==, "pinned");
 
   g_clear_object (&info);
+  g_clear_object (&result);
   enlist_test_finalize (g_steal_pointer (&registration));
   enlist_test_finalize (manager);
   remove_tree (dir);
