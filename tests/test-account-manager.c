@@ -19,6 +19,7 @@
 #include "enlist-account-file.h"
 #include "enlist-account-manager.h"
 #include "enlist-certificate.h"
+#include "enlist-fake-server.h"
 #include "enlist-test-servers.h"
 #include "enlist-text.h"
 #include "enlist-test-utils.h"
@@ -1251,6 +1252,252 @@ test_pending_password (gconstpointer data)
   remove_tree (dir);
 }
 
+/* ---- answers that never came (fake server) ------------------------------ */
+
+/* Real servers always answer; for a request whose answer is lost and
+ * whose outcome cannot be learnt, the fake server drops the connection on
+ * the request and then refuses every login with a temporary failure,
+ * until told otherwise. It does SASL PLAIN against a table of accounts. */
+typedef struct
+{
+  EnlistFakeServer *server;
+  GHashTable       *accounts;       /* username → password */
+  char             *logged_in;
+  int               authenticated;  /* the connection that logged in, or -1 */
+  gboolean          drop_sets;      /* close instead of answering a register set */
+  gboolean          sasl_down;      /* temporary-auth-failure for every login */
+  guint             n_sets;
+} Fake;
+
+static void
+fake_reply (Fake                *fake,
+            const EnlistXmlNode *iq,
+            const char          *payload)
+{
+  g_autoptr(GString) out = g_string_new ("<iq type='result' id='");
+
+  enlist_xml_escape_attr (out, enlist_xml_node_get_attr (iq, "id"));
+  g_string_append_printf (out, "'>%s</iq>", payload != NULL ? payload : "");
+  enlist_fake_server_send (fake->server, out->str);
+}
+
+static const char *
+fake_value (const EnlistXmlNode *query,
+            const char          *name)
+{
+  const EnlistXmlNode *child = enlist_xml_node_get_child (query, name, ENLIST_NS_REGISTER);
+
+  return child != NULL ? enlist_xml_node_get_text (child) : NULL;
+}
+
+static void
+fake_auth (Fake                *fake,
+           const EnlistXmlNode *auth)
+{
+  g_autofree guchar *decoded = NULL;
+  g_auto(GStrv) parts = NULL;
+  const char *valid;
+  gsize len = 0;
+
+  if (fake->sasl_down)
+    {
+      enlist_fake_server_send (fake->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                             "<temporary-auth-failure/></failure>");
+      return;
+    }
+
+  /* PLAIN: authzid NUL authcid NUL password */
+  decoded = g_base64_decode (enlist_xml_node_get_text (auth), &len);
+  decoded = g_realloc (decoded, len + 1);
+  decoded[len] = '\0';
+  for (gsize i = 0; i < len; i++)
+    if (decoded[i] == '\0')
+      decoded[i] = '\n';
+  parts = g_strsplit ((char *) decoded, "\n", 3);
+  g_assert_cmpuint (g_strv_length (parts), ==, 3);
+
+  valid = g_hash_table_lookup (fake->accounts, parts[1]);
+  if (valid != NULL && strcmp (valid, parts[2]) == 0)
+    {
+      g_free (fake->logged_in);
+      fake->logged_in = g_strdup (parts[1]);
+      fake->authenticated = (int) enlist_fake_server_get_current_index (fake->server);
+      enlist_fake_server_send (fake->server, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+      enlist_fake_server_restart_stream (fake->server);
+    }
+  else
+    enlist_fake_server_send (fake->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                           "<not-authorized/></failure>");
+}
+
+static void
+fake_stanza (EnlistFakeServer    *server,
+             const EnlistXmlNode *stanza,
+             gpointer             user_data)
+{
+  Fake *fake = user_data;
+  const EnlistXmlNode *query;
+
+  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    {
+      fake_auth (fake, stanza);
+      return;
+    }
+  if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
+    return;
+
+  query = enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER);
+  if (enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) != NULL)
+    {
+      g_autofree char *bound = g_strdup_printf ("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                                                "<jid>%s@fake.test/fake</jid></bind>",
+                                                fake->logged_in);
+      fake_reply (fake, stanza, bound);
+    }
+  else if (query == NULL)
+    fake_reply (fake, stanza, NULL);
+  else if (g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "get") == 0)
+    fake_reply (fake, stanza, "<query xmlns='jabber:iq:register'><username/><password/></query>");
+  else
+    {
+      fake->n_sets++;
+      if (fake->drop_sets)
+        {
+          /* The request is lost, and so is every way of learning its fate. */
+          fake->sasl_down = TRUE;
+          enlist_fake_server_close (server);
+          return;
+        }
+      if (enlist_xml_node_get_child (query, "remove", ENLIST_NS_REGISTER) != NULL)
+        g_hash_table_remove (fake->accounts, fake->logged_in);
+      else
+        g_hash_table_replace (fake->accounts, g_strdup (fake_value (query, "username")),
+                              g_strdup (fake_value (query, "password")));
+      fake_reply (fake, stanza, NULL);
+    }
+}
+
+/* Both requests of the flows left without an answer: everything stays
+ * pending (the registration's password, the new password beside the old),
+ * until a login can tell — then settled. */
+static void
+test_outcome_unknown (void)
+{
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
+  g_autofree char *dir = make_data_dir ();
+  g_autofree char *record = NULL;
+  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, 0 };
+  EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
+  EnlistAccountManager *manager = NULL;
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) none = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *address = "alice@fake.test";
+  EnlistAccount *account;
+  Resolved resolved;
+  gboolean saved = TRUE;
+
+  fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fake.server = enlist_fake_server_new (&options);
+
+  manager = enlist_account_manager_new (dir, NULL, NULL);
+  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
+  g_assert_no_error (error);
+  enlist_account_manager_set_timeout (manager, 5000);
+  g_assert_true (load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_init (&resolved, manager);
+
+  /* A registration whose answer is lost. */
+  registration = enlist_account_manager_create_registration (manager, "fake.test", "127.0.0.1",
+                                                             enlist_fake_server_get_port (fake.server),
+                                                             FALSE);
+  form = fetch_form (registration);
+  fill (form, "alice", "secret");
+  fake.drop_sets = TRUE;
+  credentials = register_sync (manager, registration, form, &saved, &none, &error);
+  g_assert_null (credentials);
+  g_assert_null (none);
+  g_assert_false (saved);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  g_assert_cmpuint (fake.n_sets, ==, 1);
+
+  assert_keyring (address, "pending-registration=secret");
+  record = record_of (dir, address);
+  g_assert_nonnull (strstr (record, "state=registration-pending\n"));
+  g_clear_pointer (&record, g_free);
+  account = enlist_account_manager_lookup (manager, address);
+  g_assert_nonnull (account);
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING);
+  g_assert_false (enlist_account_get_resolving (account));
+
+  /* The server still cannot say: kept. */
+  g_assert_true (resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (resolved_outcome (&resolved, address, "could not be checked"), ==,
+                   ENLIST_PENDING_OUTCOME_UNRESOLVED);
+  assert_keyring (address, "pending-registration=secret");
+
+  /* It went through after all, and the server can say so now. */
+  fake.drop_sets = FALSE;
+  fake.sasl_down = FALSE;
+  g_hash_table_replace (fake.accounts, g_strdup ("alice"), g_strdup ("secret"));
+  g_assert_true (resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 2);
+  g_assert_cmpint (g_array_index (resolved.outcomes, EnlistPendingOutcome, 1), ==,
+                   ENLIST_PENDING_OUTCOME_REGISTERED);
+  assert_keyring (address, "-=secret");
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+  record = record_of (dir, address);
+  g_assert_nonnull (strstr (record, "state=ready\n"));
+  g_clear_pointer (&record, g_free);
+
+  /* A password change whose answer is lost: both passwords kept. */
+  g_clear_object (&registration);
+  registration = enlist_account_manager_registration_for_account (manager, account);
+  fake.drop_sets = TRUE;
+  g_assert_false (change_password_sync (manager, registration, account, NULL, "n3w", &saved,
+                                        &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  g_assert_false (saved);
+  assert_keyring (address, "-=secret pending-password=n3w");
+  g_assert_cmpint (enlist_account_get_state (account), ==,
+                   ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING);
+  record = record_of (dir, address);
+  g_assert_nonnull (strstr (record, "state=password-change-pending\n"));
+  g_clear_pointer (&record, g_free);
+
+  /* It went through: the new password is swapped in. */
+  fake.drop_sets = FALSE;
+  fake.sasl_down = FALSE;
+  g_hash_table_replace (fake.accounts, g_strdup ("alice"), g_strdup ("n3w"));
+  g_assert_true (resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 3);
+  g_assert_cmpint (g_array_index (resolved.outcomes, EnlistPendingOutcome, 2), ==,
+                   ENLIST_PENDING_OUTCOME_NEW_PASSWORD);
+  assert_keyring (address, "-=n3w");
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+
+  forget_all (manager);
+  resolved_clear (&resolved);
+  g_clear_object (&form);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (manager);
+
+  g_clear_object (&fake.server);
+  while (enlist_fake_server_get_n_live () > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_hash_table_unref (fake.accounts);
+  g_free (fake.logged_in);
+  remove_tree (dir);
+}
+
 /* ---- what the keyring alone knows, and a damaged file ------------------ */
 
 static void
@@ -1409,6 +1656,7 @@ main (int    argc,
   g_test_add_func ("/account-manager/keyring-only-and-damaged-file",
                    test_keyring_only_and_damaged_file);
   g_test_add_func ("/account-manager/trust-certificate", test_trust_certificate);
+  g_test_add_func ("/account-manager/fake/outcome-unknown", test_outcome_unknown);
 
   /* A subprocess is given the servers' coordinates by its parent. A missing
    * server fails here, loudly: it is never a skip. */
