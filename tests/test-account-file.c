@@ -561,7 +561,8 @@ test_quick_changes (Fixture       *fixture,
   for (guint i = 1; i <= 100; i++)
     {
       record->port = i;
-      record->state = i % 2 ? ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING : ENLIST_ACCOUNT_STATE_READY;
+      record->state = i % 2 ? ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING
+                            : ENLIST_ACCOUNT_STATE_READY;
       enlist_account_file_put_async (file, record, on_counted, &counter);
       enlist_account_file_put_async (file, gone, on_counted, &counter);
       enlist_account_file_remove_async (file, "erin@example.org", on_counted, &counter);

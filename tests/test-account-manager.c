@@ -279,7 +279,8 @@ fetch_form (EnlistRegistration *registration)
   EnlistDataForm *form;
 
   enlist_registration_fetch_form_async (registration, NULL, enlist_test_store_result, &result);
-  form = enlist_registration_fetch_form_finish (registration, enlist_test_wait_for (&result), &error);
+  form = enlist_registration_fetch_form_finish (registration, enlist_test_wait_for (&result),
+                                                &error);
   g_assert_no_error (error);
   g_assert_false (enlist_data_form_is_captcha (form));
   return form;
@@ -1045,6 +1046,14 @@ raw_record (const char *address,
                           address, address, at + 1, port, state);
 }
 
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           guint      *count)
+{
+  (*count)++;
+}
+
 /* A registration whose answer never came, for an account the server has
  * (it went through), one it does not have, and one on a server that does
  * not answer: settled at load, in the background. */
@@ -1070,6 +1079,7 @@ test_pending_registration (gconstpointer data)
   g_autoptr(GError) error = NULL;
   EnlistAccountManager *manager;
   Resolved resolved;
+  guint n_state = 0, n_resolving = 0, n_status = 0;
 
   enlist_test_servers_make_user (servers, target->server, exists_user, "it went through");
   store_raw (exists, "pending-registration", "it went through");
@@ -1095,8 +1105,20 @@ test_pending_registration (gconstpointer data)
                        "Checking whether the registration went through…");
     }
 
+  {
+    EnlistAccount *account = enlist_account_manager_lookup (manager, exists);
+
+    g_signal_connect (account, "notify::state", G_CALLBACK (on_notify), &n_state);
+    g_signal_connect (account, "notify::resolving", G_CALLBACK (on_notify), &n_resolving);
+    g_signal_connect (account, "notify::status", G_CALLBACK (on_notify), &n_status);
+  }
+
   resolved_wait (&resolved, 3);
   g_assert_cmpuint (resolved.still_listed, ==, 0);
+  /* Front ends follow the account's properties. */
+  g_assert_cmpuint (n_state, ==, 1);
+  g_assert_cmpuint (n_resolving, ==, 1);
+  g_assert_cmpuint (n_status, ==, 2);
 
   g_assert_cmpint (resolved_outcome (&resolved, exists, "exists"), ==,
                    ENLIST_PENDING_OUTCOME_REGISTERED);
@@ -1398,9 +1420,11 @@ test_outcome_unknown (void)
   EnlistAccount *account;
   Resolved resolved;
   gboolean saved = TRUE;
+  guint16 fake_port;
 
   fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   fake.server = enlist_fake_server_new (&options);
+  fake_port = enlist_fake_server_get_port (fake.server);
 
   manager = enlist_account_manager_new (dir, NULL, NULL);
   g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
@@ -1412,8 +1436,7 @@ test_outcome_unknown (void)
 
   /* A registration whose answer is lost. */
   registration = enlist_account_manager_create_registration (manager, "fake.test", "127.0.0.1",
-                                                             enlist_fake_server_get_port (fake.server),
-                                                             FALSE);
+                                                             fake_port, FALSE);
   form = fetch_form (registration);
   fill (form, "alice", "secret");
   fake.drop_sets = TRUE;
@@ -1431,7 +1454,8 @@ test_outcome_unknown (void)
   g_clear_pointer (&record, g_free);
   account = enlist_account_manager_lookup (manager, address);
   g_assert_nonnull (account);
-  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING);
+  g_assert_cmpint (enlist_account_get_state (account), ==,
+                   ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING);
   g_assert_false (enlist_account_get_resolving (account));
 
   /* The server still cannot say: kept. */

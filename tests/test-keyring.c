@@ -95,7 +95,8 @@ lookup_pending (EnlistKeyring      *keyring,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  enlist_keyring_lookup_pending_async (keyring, jid, state, NULL, enlist_test_store_result, &result);
+  enlist_keyring_lookup_pending_async (keyring, jid, state, NULL, enlist_test_store_result,
+                                       &result);
   return enlist_keyring_lookup_pending_finish (keyring, enlist_test_wait_for (&result), error);
 }
 
@@ -530,7 +531,8 @@ test_pending_registration (void)
   g_assert_no_error (error);
   assert_raw (jid, "pending-registration=kim's 2");
 
-  g_assert_true (confirm (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION, spelled, &error));
+  g_assert_true (confirm (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION, spelled,
+                          &error));
   g_assert_no_error (error);
   assert_raw (jid, "");
   assert_raw (spelled, "-=kim's 2");
@@ -541,7 +543,8 @@ test_pending_registration (void)
   g_assert_true (listed (keyring, spelled));
 
   /* Nothing left to confirm. */
-  g_assert_false (confirm (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION, spelled, &error));
+  g_assert_false (confirm (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION, spelled,
+                           &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND);
   g_clear_error (&error);
   assert_password (keyring, spelled, "kim's 2");

@@ -336,9 +336,10 @@ records_from_key_file (GKeyFile    *key_file,
                        const char  *path,
                        GError     **error)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_account_record_free);
+  g_autoptr(GPtrArray) records = NULL;
   g_auto(GStrv) groups = g_key_file_get_groups (key_file, NULL);
 
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_account_record_free);
   for (guint i = 0; groups[i] != NULL; i++)
     {
       g_autofree char *problem = NULL;

@@ -130,7 +130,8 @@ register_record_success (GTask *task)
         {
           g_autoptr(EnlistAccountRecord) record = NULL;
 
-          record = enlist_account_record_new (address, enlist_registration_get_domain (data->registration));
+          record = enlist_account_record_new (address,
+                                              enlist_registration_get_domain (data->registration));
           record->host = g_strdup (enlist_registration_get_host (data->registration));
           record->port = enlist_registration_get_port (data->registration);
           record->direct_tls = enlist_registration_get_direct_tls (data->registration);
@@ -143,7 +144,8 @@ register_record_success (GTask *task)
 
   if (strcmp (enlist_account_get_address (data->account), address) != 0)
     {
-      g_autofree char *folded_old = g_utf8_casefold (enlist_account_get_address (data->account), -1);
+      const char *old = enlist_account_get_address (data->account);
+      g_autofree char *folded_old = g_utf8_casefold (old, -1);
       g_autofree char *folded_new = g_utf8_casefold (address, -1);
 
       /* Another spelling replaces the record by itself; another address
@@ -663,10 +665,10 @@ on_change_old_found (GObject      *source,
                      gpointer      user_data)
 {
   GTask *task = user_data;
+  EnlistAccountManager *self = ENLIST_ACCOUNT_MANAGER (source);
   ChangeData *data = g_task_get_task_data (task);
 
-  data->old_password = enlist_account_manager_lookup_password_finish (ENLIST_ACCOUNT_MANAGER (source),
-                                                                      result, &data->error);
+  data->old_password = enlist_account_manager_lookup_password_finish (self, result, &data->error);
   if (data->old_password == NULL)
     {
       change_return (task);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* enlist-account-manager-private.h: what the manager's three source files
- * share: enlist-account-manager.c (the model, loading, the local
- * operations), enlist-account-flows.c (register, change password, delete)
- * and enlist-account-settle.c (settling pending accounts). */
+/* enlist-account-manager-private.h: what the manager's source files share:
+ * enlist-account-manager.c (the model, the local operations),
+ * enlist-account-load.c (listing what the file and the keyring hold),
+ * enlist-account-flows.c (register, change password, delete) and
+ * enlist-account-settle.c (settling pending accounts). */
 #pragma once
 
 #include "enlist-account-file.h"
@@ -39,8 +40,13 @@ struct _EnlistAccountManager
   gboolean           file_damaged;
 };
 
-/* The model. add inserts in order, remove takes the account out, resort
+/* The model. items_changed emits GListModel's signal (and notifies
+ * "n-items" when the count changed); add inserts in order, remove takes the account out, resort
  * moves it after its address changed; each emits items-changed. */
+void           enlist_account_manager_items_changed (EnlistAccountManager *self,
+                                                     guint                 position,
+                                                     guint                 removed,
+                                                     guint                 added);
 void           enlist_account_manager_add          (EnlistAccountManager *self,
                                                     EnlistAccount        *account);
 void           enlist_account_manager_remove       (EnlistAccountManager *self,

@@ -263,7 +263,8 @@ settle_keyring (Settle               *settle,
     }
 
   settle->outcome = outcome;
-  if (outcome == ENLIST_PENDING_OUTCOME_REGISTERED || outcome == ENLIST_PENDING_OUTCOME_NEW_PASSWORD)
+  if (outcome == ENLIST_PENDING_OUTCOME_REGISTERED ||
+      outcome == ENLIST_PENDING_OUTCOME_NEW_PASSWORD)
     enlist_keyring_confirm_async (settle->keyring, settle->address, pending_state (settle), NULL,
                                   NULL, on_settle_keyring_done, settle);
   else

@@ -34,8 +34,8 @@ typedef enum
 typedef enum
 {
   ENLIST_KEYRING_STATE_CONFIRMED,             /* the account's password */
-  ENLIST_KEYRING_STATE_PENDING_REGISTRATION,  /* sent with a registration whose answer is not known */
-  ENLIST_KEYRING_STATE_PENDING_PASSWORD,      /* the new one of a change whose answer is not known */
+  ENLIST_KEYRING_STATE_PENDING_REGISTRATION,  /* sent with a registration, answer unknown */
+  ENLIST_KEYRING_STATE_PENDING_PASSWORD,      /* the new one of a change, answer unknown */
 } EnlistKeyringState;
 
 G_END_DECLS

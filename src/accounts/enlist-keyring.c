@@ -165,7 +165,8 @@ item_attributes (const char         *jid,
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   const char *value = state_to_attribute (state);
 
-  g_hash_table_insert (attributes, (char *) "schema-version", g_strdup_printf ("%d", SCHEMA_VERSION));
+  g_hash_table_insert (attributes, (char *) "schema-version",
+                       g_strdup_printf ("%d", SCHEMA_VERSION));
   if (value == NULL)
     g_hash_table_insert (attributes, (char *) "jid", g_strdup (jid));
   else
@@ -876,9 +877,10 @@ compare_entries (gconstpointer a,
 static GPtrArray *
 entries_from_items (GList *items)
 {
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_keyring_entry_free);
+  g_autoptr(GPtrArray) all = NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_keyring_entry_free);
 
+  all = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_keyring_entry_free);
   for (GList *l = items; l != NULL; l = l->next)
     {
       g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
