@@ -12,9 +12,6 @@
 #include <locale.h>
 #include <string.h>
 
-#include <libsoup/soup.h>
-
-#include "enlist-certificate.h"
 #include "enlist-error.h"
 #include "enlist-fake-server.h"
 #include "enlist-media.h"
@@ -1711,92 +1708,6 @@ test_load_captcha_bob (Fixture       *f,
   g_assert_false (enlist_registration_get_busy (f->registration));
 }
 
-typedef struct
-{
-  char   *png;
-  gsize   png_len;
-  guint   requests;
-} ImageServer;
-
-static void
-image_server_cb (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
-{
-  ImageServer *images = user_data;
-
-  images->requests++;
-  if (g_str_equal (path, "/captcha.png"))
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY, images->png,
-                                        images->png_len);
-      return;
-    }
-  soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-}
-
-/* An HTTPS image from a server whose certificate no CA vouches for: trusted
- * when it is pinned, as the XMPP connection would trust it. */
-static void
-test_load_captcha_https_pinned (Fixture       *f,
-                                gconstpointer  data)
-{
-  g_autofree char *pem = g_test_build_filename (G_TEST_DIST, "fixtures", "other.pem", NULL);
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(SoupServer) http = NULL;
-  g_autoptr(EnlistMediaImage) image = NULL;
-  g_autoptr(EnlistDataForm) form = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *fingerprint = NULL;
-  g_autofree char *uri_element = NULL;
-  g_autofree char *query = NULL;
-  ImageServer images = { NULL, 0, 0 };
-  GSList *uris;
-  guint port = 0;
-
-  images.png = make_png (&images.png_len);
-  certificate = g_tls_certificate_new_from_file (pem, &error);
-  g_assert_no_error (error);
-  fingerprint = enlist_certificate_get_fingerprint (certificate);
-  http = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_handler (http, NULL, image_server_cb, &images, NULL);
-  g_assert_true (soup_server_listen_local (http, 0, SOUP_SERVER_LISTEN_IPV4_ONLY
-                                                    | SOUP_SERVER_LISTEN_HTTPS, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (http);
-  g_assert_nonnull (uris);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  uri_element = g_strdup_printf ("<uri type='image/png'>https://127.0.0.1:%u/captcha.png</uri>", port);
-  query = g_strdup_printf (CAPTCHA_FORM_TEMPLATE, uri_element);
-  f->form = query;
-  f->set_func = answer_result;
-  start (f, NULL);
-  form = fetch_form (f, &error);
-  g_assert_no_error (error);
-
-  /* the CA file trusted for the XMPP server does not vouch for it */
-  image = load_captcha (f, form, &error);
-  g_assert_null (image);
-  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_CERTIFICATE);
-  g_assert_nonnull (enlist_error_get_certificate (error));
-  g_clear_error (&error);
-
-  enlist_registration_add_pinned_fingerprint (f->registration, fingerprint);
-  image = load_captcha (f, form, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (enlist_media_image_get_mime_type (image), ==, "image/png");
-  g_assert_cmpint (enlist_media_image_get_height (image), ==, 20);
-  g_assert_cmpuint (images.requests, ==, 1);
-
-  soup_server_disconnect (http);
-  g_free (images.png);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1858,7 +1769,6 @@ main (int   argc,
   ADD ("stages", NULL, test_stages);
   ADD ("change-password/form-renewed", NULL, test_change_password_form_renewed);
   ADD ("captcha/load-bob", NULL, test_load_captcha_bob);
-  ADD ("captcha/load-https-pinned", NULL, test_load_captcha_https_pinned);
 
 #undef ADD
 

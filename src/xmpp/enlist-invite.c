@@ -48,7 +48,7 @@ hex_value (char c)
 }
 
 /* Percent-decodes len bytes of text; NULL for a broken escape, an encoded
- * NUL, invalid UTF-8 or a control character in the result. The result is
+ * NUL, invalid UTF-8, or a control or format character in the result. The result is
  * wiped and freed by the caller (it may be the token). */
 static char *
 decode (const char *text,
@@ -88,7 +88,9 @@ decode (const char *text,
     {
       gunichar u = g_utf8_get_char (p);
 
-      if (g_unichar_iscntrl (u) || u == 0x2028 || u == 0x2029)
+      /* controls, and the format characters that reorder or hide text */
+      if (g_unichar_iscntrl (u) || g_unichar_type (u) == G_UNICODE_FORMAT
+          || u == 0x2028 || u == 0x2029)
         {
           enlist_secret_free (out);
           return NULL;
@@ -233,12 +235,6 @@ enlist_invite_parse (const char  *uri,
     }
 
   invite = g_new0 (EnlistInvite, 1);
-  path = decode (rest, mark - rest);
-  if (path == NULL)
-    {
-      refuse (error, _("its address is not valid text."));
-      return NULL;
-    }
   {
     g_autofree char *query_text = g_strndup (mark + 1, end - mark - 1);
     gboolean ok = parse_query (query_text, &query, error);
@@ -248,14 +244,28 @@ enlist_invite_parse (const char  *uri,
       return NULL;
   }
 
+  /* split first, then decode: an escaped @ is part of a name, never a separator */
+  path = g_strndup (rest, mark - rest);
   at = strrchr (path, '@');
   if (at != NULL)
     {
-      invite->domain = g_strdup (at + 1);
-      invite->username = g_strndup (path, at - path);
+      invite->username = decode (path, at - path);
+      invite->domain = decode (at + 1, strlen (at + 1));
+      if (invite->username == NULL || invite->domain == NULL)
+        {
+          refuse (error, _("its address is not valid text."));
+          return NULL;
+        }
     }
   else
-    invite->domain = g_strdup (path);
+    {
+      invite->domain = decode (path, strlen (path));
+      if (invite->domain == NULL)
+        {
+          refuse (error, _("its address is not valid text."));
+          return NULL;
+        }
+    }
   if (!valid_part (invite->domain, DOMAIN_FORBIDDEN))
     {
       refuse (error, _("it does not name a server."));

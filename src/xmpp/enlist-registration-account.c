@@ -216,8 +216,7 @@ enlist_registration_login_async (EnlistRegistration  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, enlist_registration_login_async);
-  enlist_registration_begin (self, self->host != NULL ? ENLIST_REGISTRATION_STAGE_CONNECTING
-                                                      : ENLIST_REGISTRATION_STAGE_LOOKING_UP);
+  enlist_registration_begin (self, enlist_registration_connecting_stage (self));
   session_async (self, username, password, TRUE, cancellable, login_session_cb, task);
 }
 
@@ -268,13 +267,6 @@ account_data_new (const char *username,
   data->old_password = g_strdup (old_password);
   data->new_password = g_strdup (new_password);
   return data;
-}
-
-static EnlistRegistrationStage
-first_stage (EnlistRegistration *self)
-{
-  return self->host != NULL ? ENLIST_REGISTRATION_STAGE_CONNECTING
-                            : ENLIST_REGISTRATION_STAGE_LOOKING_UP;
 }
 
 /* The fields of a password-change form the service fills in itself. */
@@ -556,21 +548,25 @@ enlist_registration_change_password_async (EnlistRegistration  *self,
   data = account_data_new (username, old_password, new_password);
   data->form = form != NULL ? g_object_ref (form) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) account_data_free);
-  enlist_registration_begin (self, first_stage (self));
+  enlist_registration_begin (self, enlist_registration_connecting_stage (self));
 
   if (form != NULL)
     {
-      EnlistFormField *missing = missing_field (form);
+      g_autoptr(GPtrArray) problems = NULL;
+      gboolean valid;
 
-      /* checked before anything is sent (the service's own fields, filled
-       * in on the way, are left out of the check) */
-      if (missing != NULL)
+      /* checked before anything is sent, with the service's own fields
+       * filled in for the check only */
+      fill_own_fields (data, form);
+      valid = enlist_data_form_validate (form, &problems);
+      clear_own_secrets (form);
+      if (!valid)
         {
-          GError *error = g_error_new (ENLIST_ERROR, ENLIST_ERROR_MISSING_REQUIRED,
-                                       _("“%s” must be filled in."),
-                                       enlist_form_field_get_display_name (missing));
+          EnlistDataFormProblem *problem = g_ptr_array_index (problems, 0);
+          GError *error = g_error_copy (problem->error);
 
-          enlist_error_set_field (error, enlist_form_field_get_var (missing));
+          if (enlist_error_get_field (error) == NULL && enlist_form_field_get_var (problem->field))
+            enlist_error_set_field (error, enlist_form_field_get_var (problem->field));
           enlist_registration_return_error (task, error);
           g_object_unref (task);
           return;
@@ -720,7 +716,7 @@ enlist_registration_delete_account_async (EnlistRegistration  *self,
   g_task_set_source_tag (task, enlist_registration_delete_account_async);
   g_task_set_task_data (task, account_data_new (username, password, NULL),
                         (GDestroyNotify) account_data_free);
-  enlist_registration_begin (self, first_stage (self));
+  enlist_registration_begin (self, enlist_registration_connecting_stage (self));
   session_async (self, username, password, TRUE, cancellable, delete_session_cb, task);
 }
 
@@ -810,7 +806,7 @@ enlist_registration_supported_async (EnlistRegistration  *self,
   g_task_set_source_tag (task, enlist_registration_supported_async);
   g_task_set_task_data (task, account_data_new (username, NULL, NULL),
                         (GDestroyNotify) account_data_free);
-  enlist_registration_begin (self, first_stage (self));
+  enlist_registration_begin (self, enlist_registration_connecting_stage (self));
   session_async (self, username, password, TRUE, cancellable, supported_session_cb, task);
 }
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* enlist-registration-private.h: what the parts of the registration service
- * share (enlist-registration.c: the object, fetching, probing, CAPTCHA
- * images; enlist-registration-submit.c: submission; enlist-registration-
- * account.c: logins, password change, deletion), and the one thing tests
- * may look at: the connection the current form was fetched on. */
+ * share (enlist-registration.c: the object and fetching; -probe.c: probing
+ * and CAPTCHA images; -submit.c: submission; -account.c: logins, password
+ * change, deletion), and the one thing tests may look at: the connection
+ * the current form was fetched on. */
 #pragma once
 
 #include "enlist-connection.h"
@@ -50,6 +50,8 @@ void              enlist_registration_begin          (EnlistRegistration      *s
                                                       EnlistRegistrationStage  stage);
 void              enlist_registration_set_stage      (EnlistRegistration      *self,
                                                       EnlistRegistrationStage  stage);
+/* The first stage of an operation that opens a connection. */
+EnlistRegistrationStage enlist_registration_connecting_stage (EnlistRegistration *self);
 /* Ends the operation of task (not busy, IDLE), then completes task; every
  * public operation ends through one of these. */
 void              enlist_registration_return_error   (GTask                   *task,
@@ -84,7 +86,8 @@ void              enlist_registration_wipe_free_node (EnlistXmlNode           *n
 void              enlist_registration_install_form  (EnlistRegistration      *self,
                                                       EnlistDataForm          *form,
                                                       EnlistConnection        *conn);
-/* The field of form that holds the account's name, or its password. */
+/* (enlist-registration-submit.c) The field of form that holds the
+ * account's name, or its password. */
 EnlistFormField  *enlist_registration_username_field (EnlistDataForm          *form);
 EnlistFormField  *enlist_registration_password_field (EnlistDataForm          *form);
 /* A stanza error answered to a registration request, with a message for

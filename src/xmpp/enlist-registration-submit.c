@@ -21,8 +21,9 @@
  *   RENEWED (submit_renewed_cb): fresh form → return CAPTCHA/FORM_RENEWED,
  *        else return the refusal
  *   LOST_LOGIN (submit_lost_login_cb): login works → return credentials
- *        (verified); refused and not resent yet → fetch ▶ REFETCHED;
- *        otherwise return the loss or OUTCOME_UNKNOWN
+ *        (verified); refused: no account, so a cancelled caller gets
+ *        CANCELLED, else (once) fetch ▶ REFETCHED; otherwise return the
+ *        loss or OUTCOME_UNKNOWN
  *   REFETCHED (submit_refetched_cb): same form, no CAPTCHA ▶ SEND (once);
  *        otherwise return CAPTCHA/FORM_RENEWED
  *   VERIFY (submit_verify): no username, verify off or cancelled → return
@@ -132,6 +133,119 @@ renewed_error (const GError   *refusal,
   if (enlist_error_get_field (refusal) != NULL)
     enlist_error_set_field (error, enlist_error_get_field (refusal));
   return error;
+}
+
+/* ---- forms and refusals ------------------------------------------------ */
+
+EnlistFormField *
+enlist_registration_username_field (EnlistDataForm *form)
+{
+  /* XEP-0077's name, and the ones seen on servers with forms of their own */
+  static const char * const vars[] = { "username", "user", "login" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      EnlistFormField *field = enlist_data_form_lookup_field (form, vars[i]);
+
+      if (field != NULL)
+        return field;
+    }
+  return NULL;
+}
+
+EnlistFormField *
+enlist_registration_password_field (EnlistDataForm *form)
+{
+  EnlistFormField *field = enlist_data_form_lookup_field (form, "password");
+  guint n_fields = enlist_data_form_get_n_fields (form);
+
+  for (guint i = 0; field == NULL && i < n_fields; i++)
+    if (enlist_form_field_is_secret (enlist_data_form_get_field (form, i)))
+      field = enlist_data_form_get_field (form, i);
+  return field;
+}
+
+/* The error type ('wait', 'cancel', …) of an error reply, or NULL. */
+static const char *
+error_type (const EnlistXmlNode *error_reply)
+{
+  const EnlistXmlNode *element;
+
+  if (error_reply == NULL)
+    return NULL;
+  element = enlist_xml_node_get_child (error_reply, "error", NULL);
+  return element != NULL ? enlist_xml_node_get_attr (element, "type") : NULL;
+}
+
+GError *
+enlist_registration_error (const GError        *error,
+                           const EnlistXmlNode *error_reply,
+                           EnlistDataForm      *form)
+{
+  const char *condition = enlist_error_get_condition (error);
+  const char *server_text = enlist_error_get_server_text (error);
+  gboolean captcha = form != NULL && enlist_data_form_is_captcha (form);
+  EnlistFormField *field = NULL;
+  const char *message = NULL;
+  GError *mapped;
+
+  if (!g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_STANZA) || condition == NULL)
+    return g_error_copy (error);
+
+  if (g_str_equal (condition, "conflict"))
+    {
+      message = _("This username is already taken. Choose another one.");
+      field = form != NULL ? enlist_registration_username_field (form) : NULL;
+    }
+  else if (g_str_equal (condition, "jid-malformed"))
+    {
+      message = _("This username is not valid on this server. Choose another one.");
+      field = form != NULL ? enlist_registration_username_field (form) : NULL;
+    }
+  else if (g_str_equal (condition, "not-acceptable"))
+    message = _("The server did not accept the details entered. Check them and try again.");
+  else if (g_str_equal (condition, "not-allowed"))
+    {
+      message = captcha ? _("The answer to the CAPTCHA was wrong. Answer the new one and try again.")
+                        : _("The server does not allow this registration.");
+      field = captcha ? enlist_data_form_get_captcha_field (form) : NULL;
+    }
+  else if ((g_str_equal (condition, "resource-constraint")
+            || g_str_equal (condition, "policy-violation"))
+           && g_strcmp0 (error_type (error_reply), "wait") == 0)
+    message = _("Too many attempts. Wait a while, then try again.");
+  else if (g_str_equal (condition, "policy-violation"))
+    message = _("The server's policy does not allow this registration.");
+  else if (g_str_equal (condition, "forbidden"))
+    message = _("The server refused the registration. The invitation may be invalid or used up.");
+  else if (g_str_equal (condition, "feature-not-implemented")
+           || g_str_equal (condition, "service-unavailable"))
+    message = _("This server does not offer registration.");
+
+  if (message == NULL)
+    mapped = g_error_copy (error);
+  else
+    mapped = enlist_error_new_xmpp (ENLIST_ERROR_STANZA, condition, server_text, "%s", message);
+  if (field != NULL)
+    enlist_error_set_field (mapped, enlist_form_field_get_var (field));
+  return mapped;
+}
+
+const EnlistXmlNode *
+enlist_registration_alternative_form_query (const EnlistXmlNode *error_reply)
+{
+  const EnlistXmlNode *query, *x;
+
+  if (error_reply == NULL)
+    return NULL;
+  query = enlist_xml_node_get_child (error_reply, "query", ENLIST_NS_REGISTER);
+  if (query == NULL)
+    return NULL;
+  /* ejabberd's echo of a submitted form does not count */
+  x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
+  if (x == NULL || g_strcmp0 (enlist_xml_node_get_attr (x, "type"), "form") != 0)
+    return NULL;
+  return query;
 }
 
 /* ---- verification ------------------------------------------------------- */
@@ -501,6 +615,7 @@ enlist_registration_submit_async (EnlistRegistration  *self,
   g_autoptr(GPtrArray) problems = NULL;
   EnlistFormField *field;
   SubmitData *data;
+  gboolean ready;
 
   g_return_if_fail (ENLIST_IS_REGISTRATION (self));
   g_return_if_fail (ENLIST_IS_DATA_FORM (form));
@@ -514,7 +629,10 @@ enlist_registration_submit_async (EnlistRegistration  *self,
   data->domain = g_strdup (self->domain);
   data->captcha = enlist_data_form_is_captcha (form);
   g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
-  enlist_registration_begin (self, ENLIST_REGISTRATION_STAGE_SUBMITTING);
+  ready = form == self->form && self->conn != NULL
+          && enlist_connection_get_state (self->conn) == ENLIST_CONNECTION_SECURED;
+  enlist_registration_begin (self, ready ? ENLIST_REGISTRATION_STAGE_SUBMITTING
+                                         : enlist_registration_connecting_stage (self));
 
   if (enlist_data_form_is_registered (form))
     {
@@ -555,16 +673,13 @@ enlist_registration_submit_async (EnlistRegistration  *self,
   if (field != NULL && enlist_form_field_get_value (field) != NULL)
     data->password = g_strdup (enlist_form_field_get_value (field));
 
-  if (form == self->form && self->conn != NULL
-      && enlist_connection_get_state (self->conn) == ENLIST_CONNECTION_SECURED)
+  if (ready)
     {
       submit_send (g_steal_pointer (&task), self->conn);
       return;
     }
 
   /* the connection is gone (or the form never had one): start afresh */
-  enlist_registration_set_stage (self, self->host != NULL ? ENLIST_REGISTRATION_STAGE_CONNECTING
-                                                          : ENLIST_REGISTRATION_STAGE_LOOKING_UP);
   enlist_registration_fetch_internal_async (self, FALSE, cancellable, submit_refetched_cb,
                                             g_steal_pointer (&task));
 }
