@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "enlist-account-enums.h"
 #include "enlist-keyring.h"
 #include "enlist-test-utils.h"
 
@@ -70,6 +71,129 @@ list (EnlistKeyring *keyring,
 
   enlist_keyring_list_async (keyring, NULL, enlist_test_store_result, &result);
   return enlist_keyring_list_finish (keyring, enlist_test_wait_for (&result), error);
+}
+
+static gboolean
+store_pending (EnlistKeyring      *keyring,
+               const char         *jid,
+               const char         *password,
+               EnlistKeyringState  state,
+               GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_keyring_store_pending_async (keyring, jid, password, state, NULL,
+                                      enlist_test_store_result, &result);
+  return enlist_keyring_store_pending_finish (keyring, enlist_test_wait_for (&result), error);
+}
+
+static char *
+lookup_pending (EnlistKeyring      *keyring,
+                const char         *jid,
+                EnlistKeyringState  state,
+                GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_keyring_lookup_pending_async (keyring, jid, state, NULL, enlist_test_store_result,
+                                       &result);
+  return enlist_keyring_lookup_pending_finish (keyring, enlist_test_wait_for (&result), error);
+}
+
+static gboolean
+confirm (EnlistKeyring      *keyring,
+         const char         *jid,
+         EnlistKeyringState  state,
+         const char         *address,
+         GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_keyring_confirm_async (keyring, jid, state, address, NULL, enlist_test_store_result,
+                                &result);
+  return enlist_keyring_confirm_finish (keyring, enlist_test_wait_for (&result), error);
+}
+
+static gboolean
+discard_pending (EnlistKeyring      *keyring,
+                 const char         *jid,
+                 EnlistKeyringState  state,
+                 GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  enlist_keyring_discard_pending_async (keyring, jid, state, NULL, enlist_test_store_result,
+                                        &result);
+  return enlist_keyring_discard_pending_finish (keyring, enlist_test_wait_for (&result), error);
+}
+
+/* The entries of jid, as "state-nick" strings in order, joined by spaces
+ * ("" when none). */
+static char *
+entries_of (EnlistKeyring *keyring,
+            const char    *jid)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GString) out = g_string_new ("");
+  g_autoptr(GEnumClass) klass = g_type_class_ref (ENLIST_TYPE_KEYRING_STATE);
+
+  enlist_keyring_list_entries_async (keyring, NULL, enlist_test_store_result, &result);
+  entries = enlist_keyring_list_entries_finish (keyring, enlist_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      EnlistKeyringEntry *entry = g_ptr_array_index (entries, i);
+
+      if (i > 0)
+        {
+          EnlistKeyringEntry *previous = g_ptr_array_index (entries, i - 1);
+          int cmp = strcmp (previous->jid, entry->jid);
+
+          /* Sorted, no duplicates. */
+          g_assert_true (cmp < 0 || (cmp == 0 && previous->state < entry->state));
+        }
+      if (strcmp (entry->jid, jid) != 0)
+        continue;
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, g_enum_get_value (klass, entry->state)->value_nick);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+assert_entries (EnlistKeyring *keyring,
+                const char    *jid,
+                const char    *expected)
+{
+  g_autofree char *entries = entries_of (keyring, jid);
+
+  g_assert_cmpstr (entries, ==, expected);
+}
+
+static void
+assert_pending (EnlistKeyring      *keyring,
+                const char         *jid,
+                EnlistKeyringState  state,
+                const char         *expected)
+{
+  g_autoptr(GError) error = NULL;
+  char *password = lookup_pending (keyring, jid, state, &error);
+
+  if (expected == NULL)
+    {
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND);
+      g_assert_null (password);
+      g_assert_nonnull (strstr (error->message, jid));
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, expected);
+  enlist_keyring_password_free (password);
 }
 
 static void
@@ -223,8 +347,9 @@ test_unusual_characters (void)
 /* The Secret Service items of jid under the schema name, read with the
  * service API (the unit itself must use secret_password_* only). */
 static GList *
-find_items (const char *schema_name,
-            const char *jid)
+find_items_by (const char *schema_name,
+               const char *key,
+               const char *jid)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SecretService) service = NULL;
@@ -237,10 +362,17 @@ find_items (const char *schema_name,
   g_assert_no_error (error);
 
   g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) schema_name);
-  g_hash_table_insert (attributes, (char *) "jid", (char *) jid);
+  g_hash_table_insert (attributes, (char *) key, (char *) jid);
   items = secret_service_search_sync (service, NULL, attributes, SECRET_SEARCH_ALL, NULL, &error);
   g_assert_no_error (error);
   return items;
+}
+
+static GList *
+find_items (const char *schema_name,
+            const char *jid)
+{
+  return find_items_by (schema_name, "jid", jid);
 }
 
 static void
@@ -304,6 +436,232 @@ test_other_schema_untouched (void)
 
   g_assert_true (secret_password_clear_sync (&other_schema, NULL, &error, "jid", jid, NULL));
   g_assert_no_error (error);
+  g_assert_finalize_object (keyring);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The secrets and "state" attributes of jid's items, as "state=secret"
+ * sorted and joined by spaces ("-" for no state), read with the service
+ * API: what is really in the keyring. */
+static char *
+raw_items (const char *jid)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  GList *items = g_list_concat (find_items (APP_ID, jid),
+                                find_items_by (APP_ID, "pending-jid", jid));
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GHashTable) attributes = secret_item_get_attributes (l->data);
+      g_autoptr(SecretValue) value = NULL;
+      const char *state = g_hash_table_lookup (attributes, "state");
+
+      g_assert_true (secret_item_load_secret_sync (l->data, NULL, &error));
+      g_assert_no_error (error);
+      value = secret_item_get_secret (l->data);
+      g_ptr_array_add (parts, g_strdup_printf ("%s=%s", state != NULL ? state : "-",
+                                               secret_value_get_text (value)));
+    }
+  g_list_free_full (items, g_object_unref);
+
+  g_ptr_array_sort (parts, compare_strings);
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" ", (char **) parts->pdata);
+}
+
+static void
+assert_raw (const char *jid,
+            const char *expected)
+{
+  g_autofree char *raw = raw_items (jid);
+
+  g_assert_cmpstr (raw, ==, expected);
+}
+
+/* A registration's password: pending before the request, under its own
+ * label; not the account's password (lookup, list) until confirmed, then
+ * re-keyed to the address as the server spells it. */
+static void
+test_pending_registration (void)
+{
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  const char *jid = "Kim@example.org";
+  const char *spelled = "kim@example.org";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  GList *items;
+
+  g_assert_true (store_pending (keyring, jid, "kim's", ENLIST_KEYRING_STATE_PENDING_REGISTRATION,
+                                &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "pending-registration=kim's");
+  /* Not found by "jid": nothing that looks for confirmed passwords sees it. */
+  g_assert_null (find_items (APP_ID, jid));
+  items = find_items_by (APP_ID, "pending-jid", jid);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  label = secret_item_get_label (items->data);
+  g_assert_cmpstr (label, ==, "XMPP account Kim@example.org (registration not confirmed)");
+  {
+    g_autoptr(GHashTable) attributes = secret_item_get_attributes (items->data);
+
+    g_assert_cmpstr (g_hash_table_lookup (attributes, "state"), ==, "pending-registration");
+    g_assert_cmpstr (g_hash_table_lookup (attributes, "schema-version"), ==, "1");
+    g_assert_cmpuint (g_hash_table_size (attributes), ==, 4);
+  }
+  g_list_free_full (items, g_object_unref);
+
+  assert_not_found (keyring, jid);
+  g_assert_false (listed (keyring, jid));
+  assert_entries (keyring, jid, "pending-registration");
+  assert_pending (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION, "kim's");
+  assert_pending (keyring, jid, ENLIST_KEYRING_STATE_PENDING_PASSWORD, NULL);
+  /* Nothing in memory: a pending password is the caller's to keep. */
+  g_assert_false (enlist_keyring_has_unsaved (keyring));
+
+  /* Again: replaced, not added. */
+  g_assert_true (store_pending (keyring, jid, "kim's 2", ENLIST_KEYRING_STATE_PENDING_REGISTRATION,
+                                &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "pending-registration=kim's 2");
+
+  g_assert_true (confirm (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION, spelled,
+                          &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "");
+  assert_raw (spelled, "-=kim's 2");
+  assert_password (keyring, spelled, "kim's 2");
+  assert_pending (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION, NULL);
+  assert_entries (keyring, jid, "");
+  assert_entries (keyring, spelled, "confirmed");
+  g_assert_true (listed (keyring, spelled));
+
+  /* Nothing left to confirm. */
+  g_assert_false (confirm (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION, spelled,
+                           &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  assert_password (keyring, spelled, "kim's 2");
+
+  /* Confirmed under the same address: the confirmed item is stored while
+   * the pending one is still there, and must not replace it. */
+  g_assert_true (store_pending (keyring, "pat@example.org", "pat's",
+                                ENLIST_KEYRING_STATE_PENDING_REGISTRATION, &error));
+  g_assert_no_error (error);
+  g_assert_true (confirm (keyring, "pat@example.org", ENLIST_KEYRING_STATE_PENDING_REGISTRATION,
+                          NULL, &error));
+  g_assert_no_error (error);
+  assert_raw ("pat@example.org", "-=pat's");
+  g_assert_true (clear (keyring, "pat@example.org", &error));
+  g_assert_no_error (error);
+
+  /* A refused registration: discarded. */
+  g_assert_true (store_pending (keyring, "lee@example.org", "lee's",
+                                ENLIST_KEYRING_STATE_PENDING_REGISTRATION, &error));
+  g_assert_no_error (error);
+  g_assert_true (discard_pending (keyring, "lee@example.org",
+                                  ENLIST_KEYRING_STATE_PENDING_REGISTRATION, &error));
+  g_assert_no_error (error);
+  assert_raw ("lee@example.org", "");
+  assert_entries (keyring, "lee@example.org", "");
+
+  g_assert_true (clear (keyring, spelled, &error));
+  g_assert_no_error (error);
+  assert_raw (spelled, "");
+  g_assert_finalize_object (keyring);
+}
+
+/* A password change: the new password is a second item beside the
+ * confirmed one; a refusal discards it, leaving the old; a confirmation
+ * swaps it in. */
+static void
+test_pending_password (void)
+{
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  const char *jid = "mia@example.org";
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (store (keyring, jid, "old", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (store_pending (keyring, jid, "new", ENLIST_KEYRING_STATE_PENDING_PASSWORD,
+                                &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "-=old pending-password=new");
+  assert_password (keyring, jid, "old");
+  assert_pending (keyring, jid, ENLIST_KEYRING_STATE_PENDING_PASSWORD, "new");
+  assert_entries (keyring, jid, "confirmed pending-password");
+  g_assert_true (listed (keyring, jid));
+
+  /* Storing the confirmed password leaves the pending one alone (and the
+   * other way round), whichever is found first. */
+  g_assert_true (store (keyring, jid, "old again", NULL, &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "-=old again pending-password=new");
+
+  g_assert_true (discard_pending (keyring, jid, ENLIST_KEYRING_STATE_PENDING_PASSWORD, &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "-=old again");
+  assert_password (keyring, jid, "old again");
+  /* Discarding what is not there is fine, and leaves the confirmed one. */
+  g_assert_true (discard_pending (keyring, jid, ENLIST_KEYRING_STATE_PENDING_PASSWORD, &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "-=old again");
+
+  g_assert_true (store_pending (keyring, jid, "newer", ENLIST_KEYRING_STATE_PENDING_PASSWORD,
+                                &error));
+  g_assert_no_error (error);
+  g_assert_true (confirm (keyring, jid, ENLIST_KEYRING_STATE_PENDING_PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "-=newer");
+  assert_password (keyring, jid, "newer");
+  assert_entries (keyring, jid, "confirmed");
+
+  /* Clearing takes every item of the JID, pending ones too. */
+  g_assert_true (store_pending (keyring, jid, "newest", ENLIST_KEYRING_STATE_PENDING_PASSWORD,
+                                &error));
+  g_assert_no_error (error);
+  g_assert_true (clear (keyring, jid, &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "");
+  assert_entries (keyring, jid, "");
+
+  g_assert_finalize_object (keyring);
+}
+
+/* An item in a state a later Enlist introduced is neither listed, nor
+ * read, nor discarded as one of ours. */
+static void
+test_unknown_state_untouched (void)
+{
+  EnlistKeyring *keyring = enlist_keyring_new ();
+  static const SecretSchema schema = {
+    APP_ID, SECRET_SCHEMA_NONE,
+    { { "pending-jid", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "state", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  const char *jid = "noa@example.org";
+  g_autoptr(GError) error = NULL;
+
+  secret_password_store_sync (&schema, SECRET_COLLECTION_DEFAULT, "later", "later's", NULL, &error,
+                              "pending-jid", jid, "state", "pending-teleport", NULL);
+  g_assert_no_error (error);
+
+  assert_entries (keyring, jid, "");
+  assert_not_found (keyring, jid);
+  assert_pending (keyring, jid, ENLIST_KEYRING_STATE_PENDING_PASSWORD, NULL);
+  g_assert_true (discard_pending (keyring, jid, ENLIST_KEYRING_STATE_PENDING_PASSWORD, &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "pending-teleport=later's");
+
+  g_assert_true (clear (keyring, jid, &error));
+  g_assert_no_error (error);
+  assert_raw (jid, "");
   g_assert_finalize_object (keyring);
 }
 
@@ -429,6 +787,19 @@ test_unavailable_keeps_password (void)
   g_assert_cmpstrv (unsaved, ((const char *[]) { "frank@example.org", NULL }));
   g_assert_true (enlist_keyring_has_unsaved (keyring));
 
+  /* A pending password the keyring cannot take is not kept in memory: its
+   * owner still has it. */
+  g_assert_false (store_pending (keyring, "judy@example.org", "judy's",
+                                 ENLIST_KEYRING_STATE_PENDING_REGISTRATION, &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_null (enlist_keyring_dup_unsaved_password (keyring, "judy@example.org"));
+  password = lookup_pending (keyring, "judy@example.org", ENLIST_KEYRING_STATE_PENDING_REGISTRATION,
+                             &error);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_UNAVAILABLE);
+  g_assert_null (password);
+  g_clear_error (&error);
+
   g_assert_finalize_object (keyring);
   g_assert_no_errno (g_rmdir (tmp));
 }
@@ -499,6 +870,9 @@ main (int   argc,
   g_test_add_func ("/keyring/unusual-characters", test_unusual_characters);
   g_test_add_func ("/keyring/item-label-and-attributes", test_item_label_and_attributes);
   g_test_add_func ("/keyring/other-schema-untouched", test_other_schema_untouched);
+  g_test_add_func ("/keyring/pending-registration", test_pending_registration);
+  g_test_add_func ("/keyring/pending-password", test_pending_password);
+  g_test_add_func ("/keyring/unknown-state-untouched", test_unknown_state_untouched);
   g_test_add_func ("/keyring/cancelled-store-keeps-password", test_cancelled_store_keeps_password);
   g_test_add_func ("/keyring/unavailable-keeps-password", test_unavailable_keeps_password);
   g_test_add_func ("/keyring/locked", test_locked);

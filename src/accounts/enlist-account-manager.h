@@ -55,8 +55,12 @@ void                  enlist_account_manager_set_timeout      (EnlistAccountMana
                                                                guint                 timeout_ms);
 
 /* Reads the account file and the keyring. A damaged file is
- * ENLIST_ERROR_ACCOUNT_FILE naming the file, which is left untouched, and
- * the accounts the keyring knows are listed all the same. Pending accounts
+ * ENLIST_ERROR_ACCOUNT_FILE naming the file, which is left untouched (and
+ * not written while this manager lives), and the accounts the keyring
+ * knows are listed all the same. A keyring that cannot be read is its
+ * error (ENLIST_ERROR_KEYRING_*), the file's accounts listed as recorded.
+ * Passwords in the keyring with no record (saved by enlist-cli register
+ * --save) are accounts without an endpoint. Once only. Pending accounts
  * are then settled in the background ("resolving", "pending-resolved"). */
 void                  enlist_account_manager_load_async       (EnlistAccountManager *self,
                                                                GCancellable         *cancellable,
@@ -66,8 +70,10 @@ gboolean              enlist_account_manager_load_finish      (EnlistAccountMana
                                                                GAsyncResult         *result,
                                                                GError              **error);
 
-/* Settles every pending account now, and finishes when all are settled
- * (or could not be: UNRESOLVED). */
+/* Settles every pending account now (those no operation of this manager
+ * is waiting for), and finishes when all are settled (or could not be:
+ * UNRESOLVED), each with "pending-resolved". Cancelling does not stop the
+ * logins under way; the result then says G_IO_ERROR_CANCELLED. */
 void                  enlist_account_manager_resolve_pending_async  (EnlistAccountManager *self,
                                                                      GCancellable         *cancellable,
                                                                      GAsyncReadyCallback   callback,
@@ -96,8 +102,9 @@ EnlistRegistration   *enlist_account_manager_registration_for_account (EnlistAcc
  * account. Returns the credentials; *saved tells whether the keyring holds
  * the password. When it does not (no keyring, or the server did not say the
  * address), the front end must show the password once: it is saved nowhere
- * else. *account (may be NULL) receives the recorded account, or NULL when
- * the address is not known. */
+ * else. *account (may be NULL) receives the recorded account (a reference
+ * to release), or NULL when the address is not known. An account already
+ * known under the address is not removed when the server refuses. */
 void                  enlist_account_manager_register_async   (EnlistAccountManager *self,
                                                                EnlistRegistration   *registration,
                                                                EnlistDataForm       *form,

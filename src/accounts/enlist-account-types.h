@@ -26,4 +26,16 @@ typedef enum
   ENLIST_PENDING_OUTCOME_UNRESOLVED,          /* the server could not be asked: still pending */
 } EnlistPendingOutcome;
 
+/* What a password in the keyring is. A confirmed one is an item with a
+ * "jid" attribute, as every item written before there were pending ones; a
+ * pending one has "pending-jid" and "state" (the nick below) instead, so
+ * that neither can replace the other. A pending password change is a
+ * second item beside the confirmed one of the same address. */
+typedef enum
+{
+  ENLIST_KEYRING_STATE_CONFIRMED,             /* the account's password */
+  ENLIST_KEYRING_STATE_PENDING_REGISTRATION,  /* sent with a registration, answer unknown */
+  ENLIST_KEYRING_STATE_PENDING_PASSWORD,      /* the new one of a change, answer unknown */
+} EnlistKeyringState;
+
 G_END_DECLS
