@@ -22,13 +22,13 @@
 #include "enlist-connection.h"
 #include "enlist-connector.h"
 #include "enlist-error.h"
+#include "enlist-ns.h"
 #include "enlist-sasl.h"
 #include "enlist-trace.h"
 
 #define DEFAULT_TIMEOUT_MS 20000
 #define READ_BUFFER_SIZE (32 * 1024)
 #define CLOSE_GRACE_MS 2000
-#define NS_SASL_CB "urn:xmpp:sasl-cb:0"
 
 typedef enum
 {
@@ -506,8 +506,8 @@ queue_stream_header (EnlistConnection *self)
   g_autoptr(GString) header = g_string_new ("<?xml version='1.0'?><stream:stream to='");
 
   enlist_xml_escape_attr (header, self->domain);
-  g_string_append (header, "' version='1.0' xml:lang='en' xmlns='jabber:client' "
-                           "xmlns:stream='http://etherx.jabber.org/streams'>");
+  g_string_append (header, "' version='1.0' xml:lang='en' xmlns='" ENLIST_NS_CLIENT "' "
+                           "xmlns:stream='" ENLIST_NS_STREAMS "'>");
   enlist_trace_event (self->peer_name, ENLIST_TRACE_OUT, "stream header");
   queue_text (self, header->str);
 }
@@ -887,7 +887,7 @@ parse_mechanisms (const EnlistXmlNode *features)
 static char **
 parse_binding_types (const EnlistXmlNode *features)
 {
-  const EnlistXmlNode *cb = enlist_xml_node_get_child (features, "sasl-channel-binding", NS_SASL_CB);
+  const EnlistXmlNode *cb = enlist_xml_node_get_child (features, "sasl-channel-binding", ENLIST_NS_SASL_CB);
   g_autoptr(GStrvBuilder) builder = NULL;
 
   if (cb == NULL)
@@ -898,7 +898,7 @@ parse_binding_types (const EnlistXmlNode *features)
       const EnlistXmlNode *child = g_ptr_array_index (cb->children, i);
       const char *type = enlist_xml_node_get_attr (child, "type");
 
-      if (enlist_xml_node_is (child, "channel-binding", NS_SASL_CB) && type)
+      if (enlist_xml_node_is (child, "channel-binding", ENLIST_NS_SASL_CB) && type)
         g_strv_builder_add (builder, type);
     }
   return g_strv_builder_end (builder);
@@ -1259,7 +1259,7 @@ read_cb (GObject      *source,
       if (self->output != NULL && self->tls != NULL)
         {
           queue_text (self, "<stream:error><not-well-formed "
-                            "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                            "xmlns='" ENLIST_NS_STREAM_ERRORS "'/></stream:error>"
                             "</stream:stream>");
           flush (self);
         }

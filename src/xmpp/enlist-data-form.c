@@ -15,6 +15,7 @@
 
 #include "enlist-data-form.h"
 #include "enlist-error.h"
+#include "enlist-ns.h"
 #include "enlist-text.h"
 
 

@@ -12,16 +12,6 @@
 
 G_BEGIN_DECLS
 
-#define ENLIST_NS_DATA_FORM     "jabber:x:data"
-#define ENLIST_NS_REGISTER      "jabber:iq:register"
-#define ENLIST_NS_XDATA_VALIDATE "http://jabber.org/protocol/xdata-validate"
-#define ENLIST_NS_MEDIA_ELEMENT "urn:xmpp:media-element"
-#ifndef ENLIST_NS_BOB /* also in enlist-media.h */
-#define ENLIST_NS_BOB           "urn:xmpp:bob"
-#endif
-#define ENLIST_NS_OOB           "jabber:x:oob"
-#define ENLIST_NS_CAPTCHA       "urn:xmpp:captcha"
-
 /* Limits on untrusted input. Going over any of them makes parsing fail with
  * ENLIST_ERROR_LIMIT_EXCEEDED and a message that says which. */
 #define ENLIST_DATA_FORM_MAX_FIELDS        200

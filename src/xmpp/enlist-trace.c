@@ -9,12 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enlist-ns.h"
 #include "enlist-text.h"
 #include "enlist-trace.h"
 
 #define REDACTED "[redacted]"
-#define NS_REGISTER "jabber:iq:register"
-#define NS_DATA "jabber:x:data"
 
 static gint trace_forced = -1;
 
@@ -79,7 +78,7 @@ is_secret_var (const char *var)
 static void
 redact_in_place (EnlistXmlNode *node)
 {
-  if (g_str_equal (node->ns, "urn:ietf:params:xml:ns:xmpp-sasl")
+  if (g_str_equal (node->ns, ENLIST_NS_SASL)
       && (g_str_equal (node->name, "auth") || g_str_equal (node->name, "response")
           || g_str_equal (node->name, "challenge") || g_str_equal (node->name, "success")))
     {
@@ -87,14 +86,14 @@ redact_in_place (EnlistXmlNode *node)
       return;
     }
 
-  if (g_str_equal (node->ns, NS_REGISTER)
+  if (g_str_equal (node->ns, ENLIST_NS_REGISTER)
       && (g_str_equal (node->name, "password") || g_str_equal (node->name, "old_password")))
     {
       replace_content (node);
       return;
     }
 
-  if (g_str_equal (node->ns, NS_DATA) && g_str_equal (node->name, "field"))
+  if (g_str_equal (node->ns, ENLIST_NS_DATA_FORM) && g_str_equal (node->name, "field"))
     {
       const char *type = enlist_xml_node_get_attr (node, "type");
 

@@ -4,16 +4,9 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "enlist-ns.h"
 
-#define ENLIST_NS_CLIENT   "jabber:client"
-#define ENLIST_NS_STREAMS  "http://etherx.jabber.org/streams"
-#define ENLIST_NS_TLS      "urn:ietf:params:xml:ns:xmpp-tls"
-#define ENLIST_NS_SASL     "urn:ietf:params:xml:ns:xmpp-sasl"
-#define ENLIST_NS_BIND     "urn:ietf:params:xml:ns:xmpp-bind"
-#define ENLIST_NS_STANZAS  "urn:ietf:params:xml:ns:xmpp-stanzas"
-#define ENLIST_NS_STREAM_ERRORS "urn:ietf:params:xml:ns:xmpp-streams"
-#define ENLIST_NS_XML      "http://www.w3.org/XML/1998/namespace"
+G_BEGIN_DECLS
 
 typedef struct _EnlistXmlNode EnlistXmlNode;
 
