@@ -135,6 +135,8 @@ test_normalize_domain (void)
     { "exa mple.org", NULL },
     { "a=b", NULL },
     { "[example.org]", NULL },
+    /* A JID may name an IP literal, a key file group cannot. */
+    { "[::1]", NULL },
     { "example.org\n[x]", NULL },
     { "alice@example.org", NULL },
     { "example.org/resource", NULL },

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "enlist-jid.h"
 #include "enlist-trust-store.h"
 
 #define FILE_NAME "pinned-certificates.ini"
@@ -84,37 +85,23 @@ enlist_trust_store_normalize_fingerprint (const char *fingerprint)
 char *
 enlist_trust_store_normalize_domain (const char *domain)
 {
-  g_autofree char *ascii = NULL;
-  gsize len;
+  g_autofree char *normalized = NULL;
 
   g_return_val_if_fail (domain != NULL, NULL);
 
-  if (!g_utf8_validate (domain, -1, NULL))
-    return NULL;
-
   /* IDNA (and with it case folding) for international names, so that both
    * spellings of a domain find the same pins. */
-  ascii = g_hostname_to_ascii (domain);
-  if (ascii == NULL)
+  normalized = enlist_jid_normalize_domain (domain, NULL);
+  if (normalized == NULL)
     return NULL;
 
-  len = strlen (ascii);
-  if (len > 0 && ascii[len - 1] == '.')
-    ascii[--len] = '\0';
-  if (len == 0 || len > 255 || ascii[0] == '.' || strstr (ascii, "..") != NULL)
+  /* A key file's group name cannot hold the brackets of an IP literal; what
+   * is left after normalising is letters, digits, '-', '_' and '.', nothing
+   * that means something in a key file. */
+  if (normalized[0] == '[')
     return NULL;
 
-  /* Letters, digits, '-', '_' (seen in the wild), '.' and ':' (a bare IPv6
-   * address): in particular nothing that means something in a key file. */
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = ascii[i];
-
-      if (!g_ascii_isalnum (c) && c != '-' && c != '_' && c != '.' && c != ':')
-        return NULL;
-    }
-
-  return g_ascii_strdown (ascii, len);
+  return g_steal_pointer (&normalized);
 }
 
 /* The key file as it is on disk; an empty one if there is no file yet. */

@@ -47,7 +47,8 @@ gboolean          enlist_trust_store_remove_pin  (EnlistTrustStore *self,
  * pairs; NULL if it is not 32 bytes of hex. */
 char             *enlist_trust_store_normalize_fingerprint (const char *fingerprint);
 /* The domain in lower-case ASCII (IDNs in their xn-- form), without a
- * trailing dot; NULL if it cannot be a domain. */
+ * trailing dot, as enlist_jid_normalize_domain gives it; NULL if it cannot
+ * be a domain, and for an IP literal ("[::1]"). */
 char             *enlist_trust_store_normalize_domain      (const char *domain);
 
 G_END_DECLS

@@ -22,8 +22,10 @@
 #include "enlist-connection.h"
 #include "enlist-connector.h"
 #include "enlist-error.h"
+#include "enlist-jid.h"
 #include "enlist-ns.h"
 #include "enlist-sasl.h"
+#include "enlist-text.h"
 #include "enlist-trace.h"
 
 #define DEFAULT_TIMEOUT_MS 20000
@@ -777,27 +779,6 @@ watch_cancellable (EnlistConnection *self,
 /* ---------------------------------------------------------------------- */
 /* Incoming stanzas                                                        */
 
-static char *
-bare_of (const char *jid)
-{
-  const char *slash = strchr (jid, '/');
-  return slash ? g_strndup (jid, slash - jid) : g_strdup (jid);
-}
-
-static gboolean
-jid_equal (const char *a,
-           const char *b)
-{
-  g_autofree char *bare_a = bare_of (a);
-  g_autofree char *bare_b = bare_of (b);
-  g_autofree char *fold_a = g_utf8_casefold (bare_a, -1);
-  g_autofree char *fold_b = g_utf8_casefold (bare_b, -1);
-  const char *res_a = strchr (a, '/');
-  const char *res_b = strchr (b, '/');
-
-  return g_str_equal (fold_a, fold_b) && g_strcmp0 (res_a, res_b) == 0;
-}
-
 /* A reply may come from the server (no from at all, or the domain) and, once
  * authenticated, from the user's own bare or full JID; from anyone else it is
  * spoofed and ignored. */
@@ -807,11 +788,11 @@ sender_is_trusted (EnlistConnection *self,
 {
   if (from == NULL)
     return TRUE;
-  if (jid_equal (from, self->domain))
+  if (enlist_jid_equal (from, self->domain))
     return TRUE;
-  if (self->bare_jid != NULL && jid_equal (from, self->bare_jid))
+  if (self->bare_jid != NULL && enlist_jid_equal (from, self->bare_jid))
     return TRUE;
-  if (self->jid != NULL && jid_equal (from, self->jid))
+  if (self->jid != NULL && enlist_jid_equal (from, self->jid))
     return TRUE;
   return FALSE;
 }
@@ -1828,6 +1809,8 @@ bind_cb (GObject      *source,
   g_autoptr(EnlistXmlNode) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) op = NULL;
+  g_autoptr(GError) jid_error = NULL;
+  g_autofree char *resource = NULL;
   const EnlistXmlNode *bind, *jid;
 
   reply = iq_finish (self, result, NULL, &error);
@@ -1848,6 +1831,23 @@ bind_cb (GObject      *source,
       connection_fail (self, g_error_new (ENLIST_ERROR, ENLIST_ERROR_PROTOCOL,
                                           _("The server’s answer to resource binding has no "
                                             "address.")));
+      return;
+    }
+
+  /* The address replies may come from from now on: it must be one, and
+   * the account's own (RFC 6120 §7.6.1: the server may only pick the
+   * resource). */
+  if (!enlist_jid_parse (enlist_xml_node_get_text (jid), NULL, NULL, &resource, &jid_error) ||
+      resource == NULL || !enlist_jid_bare_equal (enlist_xml_node_get_text (jid), self->bare_jid))
+    {
+      const char *text = enlist_xml_node_get_text (jid);
+      g_autofree char *shown = enlist_text_neutralize (text, MIN (strlen (text), 200));
+
+      g_debug ("Bound JID “%s” refused: %s", shown,
+               jid_error != NULL ? jid_error->message : "not a full JID of the account");
+      connection_fail (self, g_error_new (ENLIST_ERROR, ENLIST_ERROR_PROTOCOL,
+                                          _("The server bound this session to “%s”, which is "
+                                            "not an address of this account."), shown));
       return;
     }
 
@@ -1919,6 +1919,7 @@ enlist_connection_authenticate_async (EnlistConnection   *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) binding_types = NULL;
+  g_autofree char *bare_jid = NULL;
 
   g_return_if_fail (ENLIST_IS_CONNECTION (self));
   g_return_if_fail (username != NULL);
@@ -1934,6 +1935,19 @@ enlist_connection_authenticate_async (EnlistConnection   *self,
       return;
     }
 
+  /* Before anything is sent: a user name that cannot be the localpart of
+   * an address can never sign in. */
+  if (*username == '\0')
+    g_set_error_literal (&error, ENLIST_ERROR, ENLIST_ERROR_INVALID_JID,
+                         _("The user name is empty."));
+  else
+    bare_jid = enlist_jid_format_bare (username, self->domain, &error);
+  if (bare_jid == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   binding_types = parse_binding_types (self->features);
   self->sasl = enlist_sasl_new ((const char * const *) self->mechanisms,
                                 (const char * const *) binding_types,
@@ -1945,7 +1959,7 @@ enlist_connection_authenticate_async (EnlistConnection   *self,
     }
 
   g_free (self->bare_jid);
-  self->bare_jid = g_strdup_printf ("%s@%s", username, self->domain);
+  self->bare_jid = g_steal_pointer (&bare_jid);
   g_clear_pointer (&self->mechanism_used, g_free);
 
   self->op = g_steal_pointer (&task);
