@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* enlist-data-form.h: the one model that carries a registration form from the
  * wire to the screen and back: XEP-0004 data forms with XEP-0122 validation
- * and XEP-0221 media, legacy XEP-0077 fields, XEP-0158 CAPTCHA recognition. */
+ * and XEP-0221 media, legacy XEP-0077 fields, XEP-0158 CAPTCHA recognition.
+ * Front ends see the model only; reading it from and writing it to XML is
+ * the protocol engine's (enlist-data-form-private.h). */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "enlist-enums.h"
 #include "enlist-types.h"
-#include "enlist-xml.h"
 
 G_BEGIN_DECLS
 
@@ -106,16 +107,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlistDataFormProblem, enlist_data_form_problem_f
 #define ENLIST_TYPE_DATA_FORM (enlist_data_form_get_type ())
 G_DECLARE_FINAL_TYPE (EnlistDataForm, enlist_data_form, ENLIST, DATA_FORM, GObject)
 
-/* From the <query xmlns='jabber:iq:register'/> of a registration form reply.
- * A data form inside wins over legacy fields (the origin tells which was
- * used); a query with neither gives a form without fields (see the OOB URL
- * and is_registered). */
-EnlistDataForm      *enlist_data_form_new_from_register_query (const EnlistXmlNode *query,
-                                                               GError             **error);
-/* From a bare <x xmlns='jabber:x:data'/>. */
-EnlistDataForm      *enlist_data_form_new_from_xml      (const EnlistXmlNode *x,
-                                                         GError             **error);
-
 EnlistFormOrigin     enlist_data_form_get_origin        (EnlistDataForm      *self);
 EnlistFormType       enlist_data_form_get_form_type     (EnlistDataForm      *self);
 const char          *enlist_data_form_get_title         (EnlistDataForm      *self);
@@ -145,23 +136,12 @@ EnlistFormField     *enlist_data_form_lookup_field      (EnlistDataForm      *se
 gboolean             enlist_data_form_is_captcha        (EnlistDataForm      *self);
 EnlistFormField     *enlist_data_form_get_captcha_field (EnlistDataForm      *self);
 const char          *enlist_data_form_get_captcha_fallback_url (EnlistDataForm *self);
-/* Copies of the <data xmlns='urn:xmpp:bob'/> elements found next to or inside
- * the <x/> (EnlistXmlNode *, owned by the form); never NULL. */
-GPtrArray           *enlist_data_form_get_bob_data      (EnlistDataForm      *self);
 
 /* Validates every field; returns TRUE when all are fine. problems (may be
  * NULL) receives a new array of EnlistDataFormProblem *, one per field with a
  * problem, empty when valid. */
 gboolean             enlist_data_form_validate          (EnlistDataForm      *self,
                                                          GPtrArray          **problems);
-
-/* <x xmlns='jabber:x:data' type='submit'/>: FORM_TYPE and every other hidden
- * field echoed, every field with a var except fixed ones and ejabberd's
- * informational captcha-fallback-url, booleans as "1"/"0". */
-EnlistXmlNode       *enlist_data_form_build_submit      (EnlistDataForm      *self);
-/* <query xmlns='jabber:iq:register'/> in the shape the server offered: the
- * submit form for a data form, the legacy elements otherwise. */
-EnlistXmlNode       *enlist_data_form_build_register_query (EnlistDataForm   *self);
 
 /* Carries values typed into an old form over to a fresh one (say, after the
  * CAPTCHA expired). Only when both have the same set of (var, type) fields

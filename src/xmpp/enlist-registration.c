@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "enlist-data-form-private.h"
 #include "enlist-error.h"
 #include "enlist-registration.h"
 #include "enlist-text.h"
