@@ -18,12 +18,12 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "enlist-certificate.h"
 #include "enlist-jid.h"
 #include "enlist-trust-store.h"
 
 #define FILE_NAME "pinned-certificates.ini"
 #define PINS_KEY "sha256"
-#define SHA256_LEN 32
 
 struct _EnlistTrustStore
 {
@@ -42,45 +42,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-char *
-enlist_trust_store_normalize_fingerprint (const char *fingerprint)
-{
-  guint8 bytes[SHA256_LEN];
-  gsize n = 0;
-  GString *out;
-
-  g_return_val_if_fail (fingerprint != NULL, NULL);
-
-  /* Pairs of hex digits, optionally separated by one colon or space; no
-   * separator inside a pair, none leading or trailing. */
-  for (const char *p = fingerprint; *p != '\0';)
-    {
-      int hi, lo;
-
-      if (n > 0 && (*p == ':' || *p == ' '))
-        {
-          p++;
-          if (*p == '\0')
-            return NULL;
-        }
-      hi = g_ascii_xdigit_value (p[0]);
-      lo = hi >= 0 ? g_ascii_xdigit_value (p[1]) : -1;
-      if (hi < 0 || lo < 0 || n == SHA256_LEN)
-        return NULL;
-      bytes[n++] = (guint8) (hi << 4 | lo);
-      p += 2;
-    }
-
-  if (n != SHA256_LEN)
-    return NULL;
-
-  out = g_string_sized_new (SHA256_LEN * 3);
-  for (gsize i = 0; i < SHA256_LEN; i++)
-    g_string_append_printf (out, i == 0 ? "%02X" : ":%02X", bytes[i]);
-
-  return g_string_free (out, FALSE);
-}
 
 char *
 enlist_trust_store_normalize_domain (const char *domain)
@@ -178,7 +139,7 @@ read_pins (GKeyFile   *key_file,
 
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
     {
-      g_autofree char *pin = enlist_trust_store_normalize_fingerprint (values[i]);
+      g_autofree char *pin = enlist_certificate_normalize_fingerprint (values[i]);
 
       if (pin == NULL)
         {
@@ -226,7 +187,7 @@ static char *
 check_fingerprint (const char *fingerprint,
                    GError    **error)
 {
-  char *normalized = enlist_trust_store_normalize_fingerprint (fingerprint);
+  char *normalized = enlist_certificate_normalize_fingerprint (fingerprint);
 
   if (normalized == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -271,7 +232,7 @@ enlist_trust_store_has_pin (EnlistTrustStore *self,
   g_return_val_if_fail (domain != NULL, FALSE);
   g_return_val_if_fail (fingerprint != NULL, FALSE);
 
-  if ((pin = enlist_trust_store_normalize_fingerprint (fingerprint)) == NULL)
+  if ((pin = enlist_certificate_normalize_fingerprint (fingerprint)) == NULL)
     return FALSE;
 
   if ((pins = enlist_trust_store_get_pins (self, domain, &error)) == NULL)
