@@ -81,7 +81,7 @@ enlist_error_new_certificate (GTlsCertificate     *certificate,
     summary = enlist_certificate_describe (certificate);
 
   error = g_error_new (ENLIST_ERROR, ENLIST_ERROR_CERTIFICATE,
-                       "The identity of “%s” could not be verified: %s%s%s",
+                       _("The identity of “%s” could not be verified: %s%s%s"),
                        host, reasons,
                        summary ? "\n" : "", summary ? summary : "");
   priv = enlist_error_get_private (error);
