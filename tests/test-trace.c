@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "enlist-text.h"
-#include "enlist-trace.h"
+#include "enlist-trace-private.h"
 #include "enlist-xml-reader.h"
 
 static void

@@ -21,12 +21,12 @@
 #include "enlist-certificate.h"
 #include "enlist-connection.h"
 #include "enlist-connector.h"
-#include "enlist-error.h"
+#include "enlist-error-private.h"
 #include "enlist-jid.h"
 #include "enlist-ns.h"
 #include "enlist-sasl.h"
 #include "enlist-text.h"
-#include "enlist-trace.h"
+#include "enlist-trace-private.h"
 
 #define DEFAULT_TIMEOUT_MS 20000
 #define READ_BUFFER_SIZE (32 * 1024)

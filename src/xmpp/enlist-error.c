@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "enlist-certificate.h"
-#include "enlist-error.h"
+#include "enlist-error-private.h"
 
 typedef struct
 {

@@ -11,7 +11,7 @@
 
 #include "enlist-ns.h"
 #include "enlist-text.h"
-#include "enlist-trace.h"
+#include "enlist-trace-private.h"
 
 #define REDACTED "[redacted]"
 
