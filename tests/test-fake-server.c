@@ -872,6 +872,69 @@ test_invalid_username (Fixture       *f,
     }
 }
 
+typedef struct
+{
+  guint n_buffers;
+  guint n_dirty;
+} WipeCount;
+
+static void
+count_wiped (const guint8 *buffer,
+             gsize         allocated,
+             gpointer      user_data)
+{
+  WipeCount *count = user_data;
+
+  count->n_buffers++;
+  for (gsize i = 0; i < allocated; i++)
+    if (buffer[i] != 0)
+      {
+        count->n_dirty++;
+        return;
+      }
+}
+
+/* Every buffer the writer sent, the PLAIN exchange's among them, is zeros
+ * before it is freed; so is what is still queued when the connection goes. */
+static void
+test_wiped_writes (Fixture       *f,
+                   gconstpointer  data)
+{
+  EnlistFakeServerOptions options = {
+    .stanza_func = bind_stanza_cb,
+    .user_data = (gpointer) "alice@fake.test/enlist",
+  };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char plain_message[] = "\0alice\0hunter2-wiped";
+  g_autofree char *plain = g_base64_encode ((const guchar *) plain_message,
+                                            sizeof plain_message - 1);
+  WipeCount count = { 0, 0 };
+
+  enlist_connection_set_wipe_check (count_wiped, &count);
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+  enlist_connection_authenticate_async (connection, "alice", "hunter2-wiped", NULL,
+                                        enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
+  g_assert_true (enlist_connection_authenticate_finish (connection, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The secret did go out, from one of the buffers that were then wiped. */
+  g_assert_nonnull (strstr (enlist_fake_server_get_secure_received (server, 0), plain));
+  enlist_test_finalize (connection);
+  enlist_connection_set_wipe_check (NULL, NULL);
+
+  /* Header, <starttls/>, secured header, <auth/>, restart + bind at least,
+   * and the connection's own buffer when it was finalized. */
+  g_test_message ("%u buffers checked", count.n_buffers);
+  g_assert_cmpuint (count.n_buffers, >=, 5);
+  g_assert_cmpuint (count.n_dirty, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -904,6 +967,7 @@ main (int   argc,
   ADD ("direct-tls", test_direct_tls);
   ADD ("bound-jid", test_bound_jid);
   ADD ("invalid-username", test_invalid_username);
+  ADD ("wiped-writes", test_wiped_writes);
 
 #undef ADD
 

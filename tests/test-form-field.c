@@ -449,6 +449,47 @@ test_jid_syntax (void)
   check_cases ("jid-multi", "", cases, G_N_ELEMENTS (cases));
 }
 
+/* A secret's values stay behind the C getter: the property, which copies
+ * into a GValue (freed unwiped), gives an empty vector. */
+static void
+test_secret_values (void)
+{
+  g_autoptr(EnlistDataForm) form = enlist_test_form_from_string_ok (PROSODY_REGISTER_FORM);
+  EnlistFormField *password = enlist_data_form_lookup_field (form, "password");
+  EnlistFormField *username = enlist_data_form_lookup_field (form, "username");
+  g_auto(GStrv) secret = NULL;
+  g_auto(GStrv) plain = NULL;
+  guint count = 0;
+
+  g_assert_true (enlist_form_field_is_secret (password));
+  g_assert_false (enlist_form_field_is_secret (username));
+  g_signal_connect (password, "notify", G_CALLBACK (count_notify), &count);
+
+  enlist_form_field_set_value (password, "s3cret");
+  enlist_form_field_set_value (username, "alice");
+  /* Changes are still announced, and the C getter still has the value. */
+  g_assert_cmpuint (count, ==, 1);
+  g_assert_cmpstr (enlist_form_field_get_value (password), ==, "s3cret");
+  g_assert_cmpuint (g_strv_length ((char **) enlist_form_field_get_values (password)), ==, 1);
+
+  g_object_get (password, "values", &secret, NULL);
+  g_assert_nonnull (secret);
+  g_assert_cmpuint (g_strv_length (secret), ==, 0);
+  g_object_get (username, "values", &plain, NULL);
+  g_assert_cmpuint (g_strv_length (plain), ==, 1);
+  g_assert_cmpstr (plain[0], ==, "alice");
+
+  /* Setting through the property still works, and still reads back empty. */
+  g_clear_pointer (&secret, g_strfreev);
+  g_object_set (password, "values", (const char * const []) { "other", NULL }, NULL);
+  g_assert_cmpuint (count, ==, 2);
+  g_assert_cmpstr (enlist_form_field_get_value (password), ==, "other");
+  g_object_get (password, "values", &secret, NULL);
+  g_assert_cmpuint (g_strv_length (secret), ==, 0);
+
+  g_signal_handlers_disconnect_by_func (password, count_notify, &count);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +498,7 @@ main (int   argc,
 
   g_test_add_func ("/form-field/types", test_field_types);
   g_test_add_func ("/form-field/notify", test_notify);
+  g_test_add_func ("/form-field/secret-values", test_secret_values);
   g_test_add_func ("/form-field/xep0122/integers", test_xep0122_integers);
   g_test_add_func ("/form-field/xep0122/other-datatypes", test_xep0122_other_datatypes);
   g_test_add_func ("/form-field/xep0122/range", test_xep0122_range);

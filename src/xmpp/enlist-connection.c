@@ -31,6 +31,15 @@
 #define DEFAULT_TIMEOUT_MS 20000
 #define READ_BUFFER_SIZE (32 * 1024)
 #define CLOSE_GRACE_MS 2000
+/* Outgoing flights are serialised into a buffer this large from the start:
+ * a GString that grows leaves its old allocation to realloc unwiped, and a
+ * flight may carry a password, SASL data or a token. */
+#define OUT_BUFFER_SIZE (64 * 1024)
+
+/* Requests and SASL messages are freed wiped: which of them carries a
+ * secret is not worth telling apart. */
+typedef EnlistXmlNode *EnlistSecretNode;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (EnlistSecretNode, enlist_xml_node_free_secret, NULL)
 
 typedef enum
 {
@@ -487,6 +496,34 @@ set_phase (EnlistConnection *self,
 /* ---------------------------------------------------------------------- */
 /* Writing                                                                 */
 
+static EnlistConnectionWipeCheck wipe_check;
+static gpointer wipe_check_data;
+
+void
+enlist_connection_set_wipe_check (EnlistConnectionWipeCheck check,
+                                  gpointer                  user_data)
+{
+  wipe_check = check;
+  wipe_check_data = user_data;
+}
+
+/* Zeros the whole allocation of an outgoing buffer and empties it. */
+static void
+wipe_buffer (GString *buffer)
+{
+  explicit_bzero (buffer->str, buffer->allocated_len);
+  g_string_truncate (buffer, 0);
+}
+
+static void
+free_buffer (GString *buffer)
+{
+  wipe_buffer (buffer);
+  if (wipe_check != NULL)
+    wipe_check ((const guint8 *) buffer->str, buffer->allocated_len, wipe_check_data);
+  g_string_free (buffer, TRUE);
+}
+
 static void
 queue_text (EnlistConnection *self,
             const char       *text)
@@ -517,7 +554,7 @@ queue_stream_header (EnlistConnection *self)
 typedef struct
 {
   EnlistConnection *self;
-  GBytes           *bytes;
+  GString          *buffer;   /* wiped once written */
 } WriteOp;
 
 static void
@@ -531,7 +568,7 @@ write_cb (GObject      *source,
   gboolean ok;
 
   ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error);
-  g_bytes_unref (op->bytes);
+  free_buffer (op->buffer);
   g_free (op);
 
   /* a write of an earlier attempt, already abandoned */
@@ -567,11 +604,10 @@ flush (EnlistConnection *self)
 
   op = g_new0 (WriteOp, 1);
   op->self = g_object_ref (self);
-  op->bytes = g_string_free_to_bytes (g_steal_pointer (&self->out));
-  self->out = g_string_new (NULL);
+  op->buffer = g_steal_pointer (&self->out);
+  self->out = g_string_sized_new (OUT_BUFFER_SIZE);
   self->writing = TRUE;
-  g_output_stream_write_all_async (self->output,
-                                   g_bytes_get_data (op->bytes, NULL), g_bytes_get_size (op->bytes),
+  g_output_stream_write_all_async (self->output, op->buffer->str, op->buffer->len,
                                    G_PRIORITY_DEFAULT, self->io_cancellable, write_cb, op);
 }
 
@@ -596,7 +632,7 @@ close_io (EnlistConnection *self)
   self->output = NULL;
   self->reading = FALSE;
   self->writing = FALSE;
-  g_string_truncate (self->out, 0);
+  wipe_buffer (self->out);
   g_clear_handle_id (&self->phase_timeout_id, g_source_remove);
 }
 
@@ -1500,7 +1536,7 @@ try_next_endpoint (EnlistConnection *self)
   g_clear_object (&self->tls);
   g_clear_object (&self->socket_conn);
   g_clear_object (&self->rejected_certificate);
-  g_string_truncate (self->out, 0);
+  wipe_buffer (self->out);
   self->reset_reader = FALSE;
   self->t_phase = g_get_monotonic_time ();
 
@@ -1691,7 +1727,7 @@ send_iq_internal (EnlistConnection   *self,
                   gpointer            user_data,
                   gpointer            source_tag)
 {
-  g_autoptr(EnlistXmlNode) owned = iq;
+  g_auto(EnlistSecretNode) owned = iq;
   g_autoptr(GTask) task = NULL;
   PendingIq *pending;
   const char *id;
@@ -1881,7 +1917,7 @@ sasl_step_cb (GObject      *source,
   g_autoptr(EnlistConnection) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *response = NULL;
-  g_autoptr(EnlistXmlNode) node = NULL;
+  g_auto(EnlistSecretNode) node = NULL;
 
   response = enlist_sasl_step_finish (ENLIST_SASL (source), result, &error);
   if (self->state == ENLIST_CONNECTION_CLOSED || self->phase != PHASE_SASL)
@@ -2081,7 +2117,7 @@ enlist_connection_finalize (GObject *object)
   g_clear_object (&self->socket_client);
   g_clear_object (&self->io_cancellable);
   g_clear_object (&self->rejected_certificate);
-  g_string_free (self->out, TRUE);
+  free_buffer (self->out);
   g_free (self->domain);
   g_free (self->override_host);
   g_free (self->mechanism_used);
@@ -2128,9 +2164,9 @@ enlist_connection_init (EnlistConnection *self)
   self->pipelining = TRUE;
   enlist_xml_limits_init_default (&self->limits);
   self->pinned = g_ptr_array_new_with_free_func (g_free);
-  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_xml_node_free);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_xml_node_free_secret);
   self->pending = g_hash_table_new (g_str_hash, g_str_equal);
-  self->out = g_string_new (NULL);
+  self->out = g_string_sized_new (OUT_BUFFER_SIZE);
   self->io_cancellable = g_cancellable_new ();
   self->socket_client = g_socket_client_new ();
   self->state = ENLIST_CONNECTION_DISCONNECTED;

@@ -142,4 +142,13 @@ const EnlistConnectionTimings *enlist_connection_get_timings (EnlistConnection  
 /* Forgets which servers misbehaved with pipelined input (for tests). */
 void                   enlist_connection_reset_pipelining_memory (void);
 
+/* For tests: called with every buffer of outgoing bytes just before it is
+ * freed, after it was wiped (allocated is the size of the whole allocation,
+ * all of which should be zeros). NULL removes the check. */
+typedef void (*EnlistConnectionWipeCheck) (const guint8 *buffer,
+                                           gsize         allocated,
+                                           gpointer      user_data);
+void                   enlist_connection_set_wipe_check      (EnlistConnectionWipeCheck check,
+                                                              gpointer            user_data);
+
 G_END_DECLS

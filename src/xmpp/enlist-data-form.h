@@ -38,7 +38,10 @@ EnlistFieldType  enlist_field_type_from_string (const char      *name);
 G_DECLARE_FINAL_TYPE (EnlistFormField, enlist_form_field, ENLIST, FORM_FIELD, GObject)
 
 /* Properties: "var", "field-type", "label", "description", "required" (read
- * only) and "values" (GStrv, read-write, notified when it changes). */
+ * only) and "values" (GStrv, read-write, notified when it changes). Reading
+ * "values" of a secret field (is_secret) gives an empty vector, so that no
+ * property binding or g_object_get copies a password into a GValue, which
+ * would free it unwiped: read secrets with enlist_form_field_get_values. */
 const char          *enlist_form_field_get_var          (EnlistFormField     *self);
 EnlistFieldType      enlist_form_field_get_field_type   (EnlistFormField     *self);
 /* The server's label; NULL when it gave none. For legacy fields a translated label. */
@@ -47,7 +50,8 @@ const char          *enlist_form_field_get_label        (EnlistFormField     *se
 const char          *enlist_form_field_get_display_name (EnlistFormField     *self);
 const char          *enlist_form_field_get_description  (EnlistFormField     *self);
 gboolean             enlist_form_field_is_required      (EnlistFormField     *self);
-/* text-private fields: their values are wiped from memory when replaced. */
+/* text-private fields: their values are wiped from memory when replaced, and
+ * the "values" property does not give them out. */
 gboolean             enlist_form_field_is_secret        (EnlistFormField     *self);
 
 /* Never NULL (an empty vector when there are no values). */

@@ -189,7 +189,13 @@ enlist_form_field_get_property (GObject    *object,
       break;
 
     case FIELD_PROP_VALUES:
-      g_value_set_boxed (value, self->values);
+      /* A GValue's copy of a vector is freed without wiping, and bindings
+       * and g_object_get make such copies freely: a secret stays behind
+       * enlist_form_field_get_values. */
+      if (enlist_form_field_is_secret (self))
+        g_value_take_boxed (value, g_new0 (char *, 1));
+      else
+        g_value_set_boxed (value, self->values);
       break;
 
     default:

@@ -178,6 +178,8 @@ decode_payload (const char  *text,
     memcpy (*message, raw, raw_length);
   (*message)[raw_length] = '\0';
   *length = raw_length;
+  if (raw != NULL)
+    explicit_bzero (raw, raw_length);
   gsasl_free (raw);
 
   return TRUE;
@@ -548,9 +550,13 @@ typedef struct
   gsize  input_length;
 } StepData;
 
+/* The input is the server's message, not a secret; it is wiped all the
+ * same, as everything of the exchange is. */
 static void
 step_data_free (StepData *data)
 {
+  if (data->input != NULL)
+    explicit_bzero (data->input, data->input_length);
   g_free (data->input);
   g_free (data);
 }
@@ -813,7 +819,11 @@ enlist_sasl_verify_success (EnlistSasl  *self,
 
   /* Only a string comparison: cheap enough for the main thread. */
   rc = gsasl_step (self->session, message, length, &output, &output_length);
+  if (output != NULL)
+    explicit_bzero (output, output_length);
   gsasl_free (output);
+  /* The keys checked the signature; nothing needs them any more. */
+  wipe_session_secrets (self->session);
 
   if (rc != GSASL_OK)
     {

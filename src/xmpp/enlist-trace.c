@@ -53,7 +53,12 @@ replace_content (EnlistXmlNode *node)
 {
   if (node->text->len == 0 && node->children->len == 0)
     return;
+  /* The copy's secrets are wiped, not only replaced: assigning a shorter
+   * text would leave the rest of the old one in the buffer. */
+  for (guint i = 0; i < node->children->len; i++)
+    enlist_xml_node_wipe (g_ptr_array_index (node->children, i));
   g_ptr_array_set_size (node->children, 0);
+  explicit_bzero (node->text->str, node->text->allocated_len);
   g_string_assign (node->text, REDACTED);
 }
 

@@ -27,6 +27,12 @@ EnlistXmlNode *enlist_xml_node_new          (const char          *name,
                                              const char          *ns);
 void           enlist_xml_node_free         (EnlistXmlNode       *node);
 EnlistXmlNode *enlist_xml_node_copy         (const EnlistXmlNode *node);
+/* Overwrites with zeros the character data and attribute values of node and
+ * of everything inside it, leaving them empty, for a stanza that carried a
+ * password, SASL data or a token. free_secret wipes, then frees (NULL is
+ * fine; usable as a GDestroyNotify). */
+void           enlist_xml_node_wipe         (EnlistXmlNode       *node);
+void           enlist_xml_node_free_secret  (EnlistXmlNode       *node);
 
 /* Adds a new child; ns NULL means the parent's namespace. Returns it (owned by node). */
 EnlistXmlNode *enlist_xml_node_add_child    (EnlistXmlNode       *node,
