@@ -162,7 +162,8 @@ static const char *
 find_text (const EnlistXmlNode *element,
            const char          *ns)
 {
-  const EnlistXmlNode *text = enlist_xml_node_get_child (element, "text", ns);
+  /* A server may send type='error' without an <error/> in it. */
+  const EnlistXmlNode *text = element ? enlist_xml_node_get_child (element, "text", ns) : NULL;
   const char *value = text ? enlist_xml_node_get_text (text) : NULL;
 
   return value && *value ? value : NULL;
