@@ -101,7 +101,8 @@ def check_file(root, layer, path, owners, report):
         if system:
             for pattern, what in FORBIDDEN_SYSTEM[layer]:
                 if pattern.match(name):
-                    report(rel, name, f'{where}: includes <{name}>: src/{layer}/ may not use {what}')
+                    report(rel, name,
+                           f'{where}: includes <{name}>: src/{layer}/ may not use {what}')
             continue
         base = os.path.basename(name)
         if base in ROOT_HEADERS:

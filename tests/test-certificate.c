@@ -117,7 +117,8 @@ test_describe (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 4);
   g_assert_cmpstr (lines[0], ==, "Subject: CN=fake.test");
   g_assert_cmpstr (lines[1], ==, "Issuer: CN=fake.test");
-  g_assert_cmpstr (lines[2], ==, "Valid from 2026-11-21 12:20:21 UTC until 2126-10-28 12:20:21 UTC");
+  g_assert_cmpstr (lines[2], ==,
+                   "Valid from 2026-11-21 12:20:21 UTC until 2126-10-28 12:20:21 UTC");
   g_assert_cmpstr (lines[3], ==, "SHA-256 fingerprint: " FAKE_SERVER_SHA256);
 }
 

@@ -801,8 +801,10 @@ assert_malformed (const char *xml)
 static void
 test_malformed (void)
 {
-  g_autoptr(EnlistXmlNode) not_x = enlist_test_parse_element ("<x xmlns='jabber:x:oob'><url>u</url></x>");
-  g_autoptr(EnlistXmlNode) not_query = enlist_test_parse_element ("<query xmlns='jabber:iq:roster'/>");
+  g_autoptr(EnlistXmlNode) not_x =
+    enlist_test_parse_element ("<x xmlns='jabber:x:oob'><url>u</url></x>");
+  g_autoptr(EnlistXmlNode) not_query =
+    enlist_test_parse_element ("<query xmlns='jabber:iq:roster'/>");
   g_autoptr(GError) error = NULL;
   g_autoptr(EnlistDataForm) empty =
     enlist_test_form_from_string_ok ("<query xmlns='jabber:iq:register'/>");

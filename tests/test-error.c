@@ -120,7 +120,8 @@ test_from_stream_error (void)
     { "not-authorized", NULL, "not-authorized", "The server ended the session: not authorized." },
     { "conflict", "Replaced by new connection", "conflict",
       "The server ended the session because of a conflict." },
-    { "not-well-formed", NULL, "not-well-formed", "The server closed the connection with an error." },
+    { "not-well-formed", NULL, "not-well-formed",
+      "The server closed the connection with an error." },
     { NULL, "bye", "undefined-condition", "The server closed the connection with an error." },
   };
 

@@ -30,7 +30,8 @@ check_parse (const ParseCase *c)
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  g_test_message ("“%s”", escaped);
+  /* Long cases are long: a message shows their start and length. */
+  g_test_message ("“%.60s” (%zu bytes)", escaped, strlen (c->jid));
   ok = enlist_jid_parse (c->jid, &localpart, &domain, &resource, &error);
   g_assert_cmpint (enlist_jid_is_valid (c->jid), ==, ok);
   if (!c->valid)
@@ -189,8 +190,9 @@ test_format_bare (void)
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *bare = enlist_jid_format_bare (cases[i].localpart, cases[i].domain, &error);
+      g_autofree char *shown = g_strescape (cases[i].localpart ? cases[i].localpart : "", NULL);
 
-      g_test_message ("%s @ %s", cases[i].localpart, cases[i].domain);
+      g_test_message ("“%s” @ %s", shown, cases[i].domain);
       g_assert_cmpstr (bare, ==, cases[i].bare);
       if (cases[i].bare == NULL)
         g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_JID);
@@ -328,7 +330,10 @@ test_equal (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_test_message ("%s = %s", cases[i].a, cases[i].b);
+      g_autofree char *a = cases[i].a ? g_strescape (cases[i].a, NULL) : g_strdup ("NULL");
+      g_autofree char *b = cases[i].b ? g_strescape (cases[i].b, NULL) : g_strdup ("NULL");
+
+      g_test_message ("%s = %s", a, b);
       g_assert_cmpint (enlist_jid_equal (cases[i].a, cases[i].b), ==, cases[i].equal);
       g_assert_cmpint (enlist_jid_equal (cases[i].b, cases[i].a), ==, cases[i].equal);
       g_assert_cmpint (enlist_jid_bare_equal (cases[i].a, cases[i].b), ==, cases[i].bare_equal);

@@ -904,7 +904,8 @@ parse_mechanisms (const EnlistXmlNode *features)
 static char **
 parse_binding_types (const EnlistXmlNode *features)
 {
-  const EnlistXmlNode *cb = enlist_xml_node_get_child (features, "sasl-channel-binding", ENLIST_NS_SASL_CB);
+  const EnlistXmlNode *cb = enlist_xml_node_get_child (features, "sasl-channel-binding",
+                                                       ENLIST_NS_SASL_CB);
   g_autoptr(GStrvBuilder) builder = NULL;
 
   if (cb == NULL)
