@@ -231,9 +231,9 @@ enlist_jid_parse (const char  *jid,
 
   if (*jid == '\0')
     return fail (error, _("The address is empty."));
-  /* Three parts of 1023 bytes and two separators at most: no need to look
-   * at more of a hostile string than that. */
-  if (strnlen (jid, 3 * ENLIST_JID_MAX_PART + 3) > 3 * ENLIST_JID_MAX_PART + 2)
+  /* Three parts of 1023 bytes, two separators and a domain's final dot at
+   * most: no need to look at more of a hostile string than that. */
+  if (strnlen (jid, 3 * ENLIST_JID_MAX_PART + 4) > 3 * ENLIST_JID_MAX_PART + 3)
     return fail (error, _("The address is too long."));
   if (!check_text (jid, error))
     return FALSE;
