@@ -753,6 +753,188 @@ test_direct_tls (Fixture       *f,
   enlist_test_finalize (connection);
 }
 
+/* The address the server binds: a full JID of the account itself, or the
+ * session fails (replies from that address would be trusted otherwise). */
+static void
+bind_stanza_cb (EnlistFakeServer    *server,
+                const EnlistXmlNode *stanza,
+                gpointer             user_data)
+{
+  const char *bound = user_data;
+  g_autoptr(GString) reply = NULL;
+
+  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    {
+      enlist_fake_server_send (server, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+      enlist_fake_server_restart_stream (server);
+      return;
+    }
+  if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT) ||
+      enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) == NULL)
+    return;
+  reply = g_string_new ("<iq type='result' id='");
+  enlist_xml_escape_attr (reply, enlist_xml_node_get_attr (stanza, "id"));
+  g_string_append (reply, "'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>");
+  enlist_xml_escape_text (reply, bound, -1);
+  g_string_append (reply, "</jid></bind></iq>");
+  enlist_fake_server_send (server, reply->str);
+}
+
+static void
+test_bound_jid (Fixture       *f,
+                gconstpointer  data)
+{
+  static const struct
+  {
+    const char *bound;
+    gboolean    accepted;
+  } cases[] = {
+    { "alice@fake.test/enlist", TRUE },
+    { "Alice@FAKE.test./Enlist", TRUE },
+    { "alice@fake.test/a b@c/d", TRUE },
+    { "mallory@fake.test/enlist", FALSE },
+    { "alice@other.test/enlist", FALSE },
+    { "alice@fake.test", FALSE },
+    { "fake.test/enlist", FALSE },
+    { "alice@fake.test/", FALSE },
+    { "al ice@fake.test/r", FALSE },
+    { "alice@fake.test/\xc2\x85next line", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      EnlistFakeServerOptions options = {
+        .stanza_func = bind_stanza_cb,
+        .user_data = (gpointer) cases[i].bound,
+      };
+      g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+      EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      g_test_message ("bound to %s", cases[i].bound);
+      g_assert_true (connect_sync (connection, NULL, &error));
+      g_assert_no_error (error);
+      enlist_connection_authenticate_async (connection, "alice", "secret", NULL,
+                                            enlist_test_store_result, &result);
+      enlist_test_wait_for (&result);
+      ok = enlist_connection_authenticate_finish (connection, result, &error);
+      if (cases[i].accepted)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpstr (enlist_connection_get_jid (connection), ==, cases[i].bound);
+        }
+      else
+        {
+          g_assert_false (ok);
+          assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_PROTOCOL);
+          g_assert_null (strstr (error->message, "\xc2\x85"));
+          g_assert_null (enlist_connection_get_jid (connection));
+        }
+      /* the result holds a reference to its source */
+      g_clear_object (&result);
+      enlist_test_finalize (connection);
+    }
+}
+
+/* A user name that cannot be the localpart of an address is refused before
+ * anything is sent. */
+static void
+test_invalid_username (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char * const usernames[] = { "al ice", "alice@fake.test", "a:b", "\xff", "" };
+  EnlistFakeServerOptions options = {
+    .stanza_func = bind_stanza_cb,
+    .user_data = (gpointer) "alice@fake.test/enlist",
+  };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+
+  for (guint i = 0; i < G_N_ELEMENTS (usernames); i++)
+    {
+      EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (connect_sync (connection, NULL, &error));
+      g_assert_no_error (error);
+      enlist_connection_authenticate_async (connection, usernames[i], "secret", NULL,
+                                            enlist_test_store_result, &result);
+      enlist_test_wait_for (&result);
+      g_assert_false (enlist_connection_authenticate_finish (connection, result, &error));
+      assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_JID);
+      g_assert_null (strstr (enlist_fake_server_get_secure_received (server, i), "<auth"));
+      g_assert_cmpint (enlist_connection_get_state (connection), ==, ENLIST_CONNECTION_SECURED);
+      g_clear_object (&result);
+      enlist_test_finalize (connection);
+    }
+}
+
+typedef struct
+{
+  guint n_buffers;
+  guint n_dirty;
+} WipeCount;
+
+static void
+count_wiped (const guint8 *buffer,
+             gsize         allocated,
+             gpointer      user_data)
+{
+  WipeCount *count = user_data;
+
+  count->n_buffers++;
+  for (gsize i = 0; i < allocated; i++)
+    if (buffer[i] != 0)
+      {
+        count->n_dirty++;
+        return;
+      }
+}
+
+/* Every buffer the writer sent, the PLAIN exchange's among them, is zeros
+ * before it is freed; so is what is still queued when the connection goes. */
+static void
+test_wiped_writes (Fixture       *f,
+                   gconstpointer  data)
+{
+  EnlistFakeServerOptions options = {
+    .stanza_func = bind_stanza_cb,
+    .user_data = (gpointer) "alice@fake.test/enlist",
+  };
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char plain_message[] = "\0alice\0hunter2-wiped";
+  g_autofree char *plain = g_base64_encode ((const guchar *) plain_message,
+                                            sizeof plain_message - 1);
+  WipeCount count = { 0, 0 };
+
+  enlist_connection_set_wipe_check (count_wiped, &count);
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+  enlist_connection_authenticate_async (connection, "alice", "hunter2-wiped", NULL,
+                                        enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
+  g_assert_true (enlist_connection_authenticate_finish (connection, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The secret did go out, from one of the buffers that were then wiped. */
+  g_assert_nonnull (strstr (enlist_fake_server_get_secure_received (server, 0), plain));
+  enlist_test_finalize (connection);
+  enlist_connection_set_wipe_check (NULL, NULL);
+
+  /* Header, <starttls/>, secured header, <auth/>, restart + bind at least,
+   * and the connection's own buffer when it was finalized. */
+  g_test_message ("%u buffers checked", count.n_buffers);
+  g_assert_cmpuint (count.n_buffers, >=, 5);
+  g_assert_cmpuint (count.n_dirty, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -783,6 +965,9 @@ main (int   argc,
   ADD ("pipelining", test_pipelining);
   ADD ("pipelining-rejected", test_pipelining_rejected);
   ADD ("direct-tls", test_direct_tls);
+  ADD ("bound-jid", test_bound_jid);
+  ADD ("invalid-username", test_invalid_username);
+  ADD ("wiped-writes", test_wiped_writes);
 
 #undef ADD
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "enlist-text.h"
-#include "enlist-trace.h"
+#include "enlist-trace-private.h"
 #include "enlist-xml-reader.h"
 
 static void
@@ -131,6 +131,24 @@ test_redact_leaves_original (void)
   g_assert_nonnull (strstr (original, "hunter2"));
 }
 
+/* The redacted copy does not keep the secret behind its "[redacted]": the
+ * rest of the old text's buffer is zeros. */
+static void
+test_redact_wipes_copy (void)
+{
+  g_autoptr(EnlistXmlNode) stanza = parse_stanza (
+    "<iq type='set' id='r1'><query xmlns='jabber:iq:register'>"
+    "<password>a rather long password that outlasts the placeholder</password></query></iq>");
+  g_autoptr(EnlistXmlNode) redacted = enlist_trace_redact (stanza);
+  const EnlistXmlNode *query = enlist_xml_node_get_child (redacted, "query", NULL);
+  const EnlistXmlNode *password = enlist_xml_node_get_child (query, "password", NULL);
+  const GString *text = password->text;
+
+  g_assert_cmpstr (text->str, ==, "[redacted]");
+  for (gsize i = text->len; i < text->allocated_len; i++)
+    g_assert_cmpint (text->str[i], ==, '\0');
+}
+
 static void
 test_neutralize (void)
 {
@@ -166,6 +184,7 @@ main (int    argc,
   g_test_add_func ("/trace/redact/legacy-and-private", test_redact_legacy_and_private);
   g_test_add_func ("/trace/redact/sasl", test_redact_sasl);
   g_test_add_func ("/trace/redact/leaves-original", test_redact_leaves_original);
+  g_test_add_func ("/trace/redact/wipes-copy", test_redact_wipes_copy);
   g_test_add_func ("/text/neutralize", test_neutralize);
 
   return g_test_run ();

@@ -1211,6 +1211,56 @@ test_node_api (void)
   g_assert_cmpstr (a, ==, b);
 }
 
+static gboolean
+all_zero (const char *buffer,
+          gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (buffer[i] != '\0')
+      return FALSE;
+  return TRUE;
+}
+
+/* wipe zeros every text and attribute value of the tree in place (the
+ * memory is checked before it is freed), and keeps its shape. */
+static void
+test_node_wipe (void)
+{
+  g_autoptr(EnlistXmlNode) iq = enlist_xml_node_new ("iq", ENLIST_NS_CLIENT);
+  EnlistXmlNode *query = enlist_xml_node_add_child (iq, "query", "jabber:iq:register");
+  EnlistXmlNode *password = enlist_xml_node_add_child (query, "password", NULL);
+  EnlistXmlNode *token = enlist_xml_node_add_child (query, "preauth", "urn:xmpp:pars:0");
+  const char *long_secret = "correct horse battery staple, and then some more";
+  char *password_text, *token_value;
+  gsize password_allocated;
+
+  enlist_xml_node_set_attr (iq, "type", "set");
+  /* A long value first, then a short one: the tail of the long one stays
+   * in the buffer after the NUL, and must go too. */
+  enlist_xml_node_set_text (password, long_secret);
+  enlist_xml_node_set_text (password, "hunter2");
+  enlist_xml_node_set_attr (token, "token", "s3cr3t-t0ken");
+  password_text = password->text->str;
+  password_allocated = password->text->allocated_len;
+  token_value = (char *) enlist_xml_node_get_attr (token, "token");
+  g_assert_false (all_zero (password_text, password_allocated));
+
+  enlist_xml_node_wipe (iq);
+
+  g_assert_true (password->text->str == password_text);
+  g_assert_true (all_zero (password_text, password_allocated));
+  g_assert_cmpstr (enlist_xml_node_get_text (password), ==, "");
+  g_assert_true (enlist_xml_node_get_attr (token, "token") == token_value);
+  g_assert_cmpstr (token_value, ==, "");
+  g_assert_cmpstr (enlist_xml_node_get_attr (iq, "type"), ==, "");
+  /* Names, namespaces and the tree stay: only values are secrets. */
+  g_assert_true (enlist_xml_node_get_child (query, "preauth", "urn:xmpp:pars:0") == token);
+  g_assert_cmpstr (password->name, ==, "password");
+
+  enlist_xml_node_free_secret (NULL);
+  enlist_xml_node_free_secret (enlist_xml_node_copy (iq));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1218,6 +1268,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/xml/node/api", test_node_api);
+  g_test_add_func ("/xml/node/wipe", test_node_wipe);
   g_test_add_func ("/xml/writer/escape", test_writer_escape);
   g_test_add_func ("/xml/writer/namespaces", test_writer_namespaces);
   g_test_add_func ("/xml/writer/round-trip", test_writer_round_trip);

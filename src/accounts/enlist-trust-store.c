@@ -18,11 +18,12 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "enlist-certificate.h"
+#include "enlist-jid.h"
 #include "enlist-trust-store.h"
 
 #define FILE_NAME "pinned-certificates.ini"
 #define PINS_KEY "sha256"
-#define SHA256_LEN 32
 
 struct _EnlistTrustStore
 {
@@ -43,78 +44,25 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 char *
-enlist_trust_store_normalize_fingerprint (const char *fingerprint)
-{
-  guint8 bytes[SHA256_LEN];
-  gsize n = 0;
-  GString *out;
-
-  g_return_val_if_fail (fingerprint != NULL, NULL);
-
-  /* Pairs of hex digits, optionally separated by one colon or space; no
-   * separator inside a pair, none leading or trailing. */
-  for (const char *p = fingerprint; *p != '\0';)
-    {
-      int hi, lo;
-
-      if (n > 0 && (*p == ':' || *p == ' '))
-        {
-          p++;
-          if (*p == '\0')
-            return NULL;
-        }
-      hi = g_ascii_xdigit_value (p[0]);
-      lo = hi >= 0 ? g_ascii_xdigit_value (p[1]) : -1;
-      if (hi < 0 || lo < 0 || n == SHA256_LEN)
-        return NULL;
-      bytes[n++] = (guint8) (hi << 4 | lo);
-      p += 2;
-    }
-
-  if (n != SHA256_LEN)
-    return NULL;
-
-  out = g_string_sized_new (SHA256_LEN * 3);
-  for (gsize i = 0; i < SHA256_LEN; i++)
-    g_string_append_printf (out, i == 0 ? "%02X" : ":%02X", bytes[i]);
-
-  return g_string_free (out, FALSE);
-}
-
-char *
 enlist_trust_store_normalize_domain (const char *domain)
 {
-  g_autofree char *ascii = NULL;
-  gsize len;
+  g_autofree char *normalized = NULL;
 
   g_return_val_if_fail (domain != NULL, NULL);
 
-  if (!g_utf8_validate (domain, -1, NULL))
-    return NULL;
-
   /* IDNA (and with it case folding) for international names, so that both
    * spellings of a domain find the same pins. */
-  ascii = g_hostname_to_ascii (domain);
-  if (ascii == NULL)
+  normalized = enlist_jid_normalize_domain (domain, NULL);
+  if (normalized == NULL)
     return NULL;
 
-  len = strlen (ascii);
-  if (len > 0 && ascii[len - 1] == '.')
-    ascii[--len] = '\0';
-  if (len == 0 || len > 255 || ascii[0] == '.' || strstr (ascii, "..") != NULL)
+  /* A key file's group name cannot hold the brackets of an IP literal; what
+   * is left after normalising is letters, digits, '-', '_' and '.', nothing
+   * that means something in a key file. */
+  if (normalized[0] == '[')
     return NULL;
 
-  /* Letters, digits, '-', '_' (seen in the wild), '.' and ':' (a bare IPv6
-   * address): in particular nothing that means something in a key file. */
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = ascii[i];
-
-      if (!g_ascii_isalnum (c) && c != '-' && c != '_' && c != '.' && c != ':')
-        return NULL;
-    }
-
-  return g_ascii_strdown (ascii, len);
+  return g_steal_pointer (&normalized);
 }
 
 /* The key file as it is on disk; an empty one if there is no file yet. */
@@ -191,7 +139,7 @@ read_pins (GKeyFile   *key_file,
 
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
     {
-      g_autofree char *pin = enlist_trust_store_normalize_fingerprint (values[i]);
+      g_autofree char *pin = enlist_certificate_normalize_fingerprint (values[i]);
 
       if (pin == NULL)
         {
@@ -239,7 +187,7 @@ static char *
 check_fingerprint (const char *fingerprint,
                    GError    **error)
 {
-  char *normalized = enlist_trust_store_normalize_fingerprint (fingerprint);
+  char *normalized = enlist_certificate_normalize_fingerprint (fingerprint);
 
   if (normalized == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -284,7 +232,7 @@ enlist_trust_store_has_pin (EnlistTrustStore *self,
   g_return_val_if_fail (domain != NULL, FALSE);
   g_return_val_if_fail (fingerprint != NULL, FALSE);
 
-  if ((pin = enlist_trust_store_normalize_fingerprint (fingerprint)) == NULL)
+  if ((pin = enlist_certificate_normalize_fingerprint (fingerprint)) == NULL)
     return FALSE;
 
   if ((pins = enlist_trust_store_get_pins (self, domain, &error)) == NULL)

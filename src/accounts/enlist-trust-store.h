@@ -11,7 +11,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (EnlistTrustStore, enlist_trust_store, ENLIST, TRUST_STORE, GObject)
 
-/* Pins live in DIRECTORY/pinned-certificates.ini; NULL means
+/* Fingerprints are read and written in the one form
+ * enlist_certificate_normalize_fingerprint gives.
+ *
+ * Pins live in DIRECTORY/pinned-certificates.ini; NULL means
  * g_get_user_data_dir ()/enlist. The file is read on every call, so several
  * instances (or a second Enlist process) see each other's changes. Reading and
  * writing a file this small is done synchronously. */
@@ -25,7 +28,7 @@ const char       *enlist_trust_store_get_path    (EnlistTrustStore *self);
 GStrv             enlist_trust_store_get_pins    (EnlistTrustStore *self,
                                                   const char       *domain,
                                                   GError          **error);
-/* Whether fingerprint (in any form enlist_trust_store_normalize_fingerprint
+/* Whether fingerprint (in any form enlist_certificate_normalize_fingerprint
  * accepts) is pinned for the domain. Errors count as not pinned. */
 gboolean          enlist_trust_store_has_pin     (EnlistTrustStore *self,
                                                   const char       *domain,
@@ -42,12 +45,9 @@ gboolean          enlist_trust_store_remove_pin  (EnlistTrustStore *self,
                                                   const char       *fingerprint,
                                                   GError          **error);
 
-/* A SHA-256 fingerprint as upper-case hex byte pairs joined by colons, from
- * 64 hex digits in either case, with or without colons or spaces between
- * pairs; NULL if it is not 32 bytes of hex. */
-char             *enlist_trust_store_normalize_fingerprint (const char *fingerprint);
 /* The domain in lower-case ASCII (IDNs in their xn-- form), without a
- * trailing dot; NULL if it cannot be a domain. */
+ * trailing dot, as enlist_jid_normalize_domain gives it; NULL if it cannot
+ * be a domain, and for an IP literal ("[::1]"). */
 char             *enlist_trust_store_normalize_domain      (const char *domain);
 
 G_END_DECLS

@@ -10,14 +10,27 @@
 
 #include "enlist-certificate.h"
 
+#define SHA256_LEN 32
+
+/* The one way Enlist writes a fingerprint: upper-case hex pairs and colons. */
+static char *
+format_digest (const guint8 *digest,
+               gsize         len)
+{
+  GString *out = g_string_sized_new (len * 3);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (out, i == 0 ? "%02X" : ":%02X", digest[i]);
+  return g_string_free (out, FALSE);
+}
+
 char *
 enlist_certificate_get_fingerprint (GTlsCertificate *certificate)
 {
   g_autoptr(GByteArray) der = NULL;
   g_autoptr(GChecksum) checksum = NULL;
-  guint8 digest[32];
+  guint8 digest[SHA256_LEN];
   gsize digest_len = sizeof digest;
-  GString *out;
 
   g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
 
@@ -29,10 +42,7 @@ enlist_certificate_get_fingerprint (GTlsCertificate *certificate)
   g_checksum_update (checksum, der->data, der->len);
   g_checksum_get_digest (checksum, digest, &digest_len);
 
-  out = g_string_sized_new (digest_len * 3);
-  for (gsize i = 0; i < digest_len; i++)
-    g_string_append_printf (out, "%s%02X", i ? ":" : "", digest[i]);
-  return g_string_free (out, FALSE);
+  return format_digest (digest, digest_len);
 }
 
 static char *
@@ -110,20 +120,38 @@ enlist_certificate_flags_to_string (GTlsCertificateFlags flags)
   return g_string_free (out, FALSE);
 }
 
-static char *
-normalize_fingerprint (const char *fingerprint)
+char *
+enlist_certificate_normalize_fingerprint (const char *fingerprint)
 {
-  GString *out = g_string_new (NULL);
+  guint8 bytes[SHA256_LEN];
+  gsize n = 0;
 
-  for (const char *p = fingerprint; *p; p++)
-    if (g_ascii_isxdigit (*p))
-      g_string_append_c (out, g_ascii_toupper (*p));
-    else if (*p != ':' && *p != ' ')
-      {
-        g_string_free (out, TRUE);
+  g_return_val_if_fail (fingerprint != NULL, NULL);
+
+  /* Pairs of hex digits, optionally separated by one colon or space; no
+   * separator inside a pair, none leading or trailing. */
+  for (const char *p = fingerprint; *p != '\0';)
+    {
+      int hi, lo;
+
+      if (n > 0 && (*p == ':' || *p == ' '))
+        {
+          p++;
+          if (*p == '\0')
+            return NULL;
+        }
+      hi = g_ascii_xdigit_value (p[0]);
+      lo = hi >= 0 ? g_ascii_xdigit_value (p[1]) : -1;
+      if (hi < 0 || lo < 0 || n == SHA256_LEN)
         return NULL;
-      }
-  return g_string_free (out, FALSE);
+      bytes[n++] = (guint8) (hi << 4 | lo);
+      p += 2;
+    }
+
+  if (n != SHA256_LEN)
+    return NULL;
+
+  return format_digest (bytes, n);
 }
 
 gboolean
@@ -135,7 +163,7 @@ enlist_certificate_fingerprint_equal (const char *a,
 
   if (a == NULL || b == NULL)
     return FALSE;
-  na = normalize_fingerprint (a);
-  nb = normalize_fingerprint (b);
-  return na != NULL && nb != NULL && strlen (na) == 64 && g_str_equal (na, nb);
+  na = enlist_certificate_normalize_fingerprint (a);
+  nb = enlist_certificate_normalize_fingerprint (b);
+  return na != NULL && nb != NULL && strcmp (na, nb) == 0;
 }

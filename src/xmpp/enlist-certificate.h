@@ -13,7 +13,13 @@ char     *enlist_certificate_get_fingerprint   (GTlsCertificate     *certificate
 char     *enlist_certificate_describe          (GTlsCertificate     *certificate);
 /* The problems in flags as sentences a person understands, joined by spaces. */
 char     *enlist_certificate_flags_to_string   (GTlsCertificateFlags flags);
-/* Compares fingerprints ignoring case, colons and spaces. */
+/* A SHA-256 fingerprint as upper-case hex byte pairs joined by colons (the
+ * form get_fingerprint gives), from 64 hex digits in either case, with or
+ * without one colon or space between pairs; NULL for anything else (other
+ * lengths, other separators, a separator inside a pair or at either end). */
+char     *enlist_certificate_normalize_fingerprint (const char      *fingerprint);
+/* Whether a and b are the same SHA-256 fingerprint in any form
+ * normalize_fingerprint accepts; FALSE when either is not one (or NULL). */
 gboolean  enlist_certificate_fingerprint_equal (const char          *a,
                                                 const char          *b);
 

@@ -22,14 +22,25 @@
 #include "enlist-connection.h"
 #include "enlist-connection-private.h"
 #include "enlist-connector.h"
-#include "enlist-error.h"
+#include "enlist-error-private.h"
+#include "enlist-jid.h"
+#include "enlist-ns.h"
 #include "enlist-sasl.h"
-#include "enlist-trace.h"
+#include "enlist-text.h"
+#include "enlist-trace-private.h"
 
 #define DEFAULT_TIMEOUT_MS 20000
 #define READ_BUFFER_SIZE (32 * 1024)
 #define CLOSE_GRACE_MS 2000
-#define NS_SASL_CB "urn:xmpp:sasl-cb:0"
+/* Outgoing flights are serialised into a buffer this large from the start:
+ * a GString that grows leaves its old allocation to realloc unwiped, and a
+ * flight may carry a password, SASL data or a token. */
+#define OUT_BUFFER_SIZE (64 * 1024)
+
+/* Requests and SASL messages are freed wiped: which of them carries a
+ * secret is not worth telling apart. */
+typedef EnlistXmlNode *EnlistSecretNode;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (EnlistSecretNode, enlist_xml_node_free_secret, NULL)
 
 typedef enum
 {
@@ -517,6 +528,34 @@ set_phase (EnlistConnection *self,
 /* ---------------------------------------------------------------------- */
 /* Writing                                                                 */
 
+static EnlistConnectionWipeCheck wipe_check;
+static gpointer wipe_check_data;
+
+void
+enlist_connection_set_wipe_check (EnlistConnectionWipeCheck check,
+                                  gpointer                  user_data)
+{
+  wipe_check = check;
+  wipe_check_data = user_data;
+}
+
+/* Zeros the whole allocation of an outgoing buffer and empties it. */
+static void
+wipe_buffer (GString *buffer)
+{
+  explicit_bzero (buffer->str, buffer->allocated_len);
+  g_string_truncate (buffer, 0);
+}
+
+static void
+free_buffer (GString *buffer)
+{
+  wipe_buffer (buffer);
+  if (wipe_check != NULL)
+    wipe_check ((const guint8 *) buffer->str, buffer->allocated_len, wipe_check_data);
+  g_string_free (buffer, TRUE);
+}
+
 static void
 queue_text (EnlistConnection *self,
             const char       *text)
@@ -538,8 +577,8 @@ queue_stream_header (EnlistConnection *self)
   g_autoptr(GString) header = g_string_new ("<?xml version='1.0'?><stream:stream to='");
 
   enlist_xml_escape_attr (header, self->domain);
-  g_string_append (header, "' version='1.0' xml:lang='en' xmlns='jabber:client' "
-                           "xmlns:stream='http://etherx.jabber.org/streams'>");
+  g_string_append (header, "' version='1.0' xml:lang='en' xmlns='" ENLIST_NS_CLIENT "' "
+                           "xmlns:stream='" ENLIST_NS_STREAMS "'>");
   enlist_trace_event (self->peer_name, ENLIST_TRACE_OUT, "stream header");
   queue_text (self, header->str);
 }
@@ -547,7 +586,7 @@ queue_stream_header (EnlistConnection *self)
 typedef struct
 {
   EnlistConnection *self;
-  GBytes           *bytes;
+  GString          *buffer;   /* wiped once written */
 } WriteOp;
 
 static void
@@ -561,7 +600,7 @@ write_cb (GObject      *source,
   gboolean ok;
 
   ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error);
-  g_bytes_unref (op->bytes);
+  free_buffer (op->buffer);
   g_free (op);
 
   /* a write of an earlier attempt, already abandoned */
@@ -597,11 +636,10 @@ flush (EnlistConnection *self)
 
   op = g_new0 (WriteOp, 1);
   op->self = g_object_ref (self);
-  op->bytes = g_string_free_to_bytes (g_steal_pointer (&self->out));
-  self->out = g_string_new (NULL);
+  op->buffer = g_steal_pointer (&self->out);
+  self->out = g_string_sized_new (OUT_BUFFER_SIZE);
   self->writing = TRUE;
-  g_output_stream_write_all_async (self->output,
-                                   g_bytes_get_data (op->bytes, NULL), g_bytes_get_size (op->bytes),
+  g_output_stream_write_all_async (self->output, op->buffer->str, op->buffer->len,
                                    G_PRIORITY_DEFAULT, self->io_cancellable, write_cb, op);
 }
 
@@ -626,7 +664,7 @@ close_io (EnlistConnection *self)
   self->output = NULL;
   self->reading = FALSE;
   self->writing = FALSE;
-  g_string_truncate (self->out, 0);
+  wipe_buffer (self->out);
   g_clear_handle_id (&self->phase_timeout_id, g_source_remove);
 }
 
@@ -809,27 +847,6 @@ watch_cancellable (EnlistConnection *self,
 /* ---------------------------------------------------------------------- */
 /* Incoming stanzas                                                        */
 
-static char *
-bare_of (const char *jid)
-{
-  const char *slash = strchr (jid, '/');
-  return slash ? g_strndup (jid, slash - jid) : g_strdup (jid);
-}
-
-static gboolean
-jid_equal (const char *a,
-           const char *b)
-{
-  g_autofree char *bare_a = bare_of (a);
-  g_autofree char *bare_b = bare_of (b);
-  g_autofree char *fold_a = g_utf8_casefold (bare_a, -1);
-  g_autofree char *fold_b = g_utf8_casefold (bare_b, -1);
-  const char *res_a = strchr (a, '/');
-  const char *res_b = strchr (b, '/');
-
-  return g_str_equal (fold_a, fold_b) && g_strcmp0 (res_a, res_b) == 0;
-}
-
 /* A reply may come from the server (no from at all, or the domain) and, once
  * authenticated, from the user's own bare or full JID; from anyone else it is
  * spoofed and ignored. */
@@ -839,11 +856,11 @@ sender_is_trusted (EnlistConnection *self,
 {
   if (from == NULL)
     return TRUE;
-  if (jid_equal (from, self->domain))
+  if (enlist_jid_equal (from, self->domain))
     return TRUE;
-  if (self->bare_jid != NULL && jid_equal (from, self->bare_jid))
+  if (self->bare_jid != NULL && enlist_jid_equal (from, self->bare_jid))
     return TRUE;
-  if (self->jid != NULL && jid_equal (from, self->jid))
+  if (self->jid != NULL && enlist_jid_equal (from, self->jid))
     return TRUE;
   return FALSE;
 }
@@ -919,7 +936,8 @@ parse_mechanisms (const EnlistXmlNode *features)
 static char **
 parse_binding_types (const EnlistXmlNode *features)
 {
-  const EnlistXmlNode *cb = enlist_xml_node_get_child (features, "sasl-channel-binding", NS_SASL_CB);
+  const EnlistXmlNode *cb = enlist_xml_node_get_child (features, "sasl-channel-binding",
+                                                       ENLIST_NS_SASL_CB);
   g_autoptr(GStrvBuilder) builder = NULL;
 
   if (cb == NULL)
@@ -930,7 +948,7 @@ parse_binding_types (const EnlistXmlNode *features)
       const EnlistXmlNode *child = g_ptr_array_index (cb->children, i);
       const char *type = enlist_xml_node_get_attr (child, "type");
 
-      if (enlist_xml_node_is (child, "channel-binding", NS_SASL_CB) && type)
+      if (enlist_xml_node_is (child, "channel-binding", ENLIST_NS_SASL_CB) && type)
         g_strv_builder_add (builder, type);
     }
   return g_strv_builder_end (builder);
@@ -1291,7 +1309,7 @@ read_cb (GObject      *source,
       if (self->output != NULL && self->tls != NULL)
         {
           queue_text (self, "<stream:error><not-well-formed "
-                            "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                            "xmlns='" ENLIST_NS_STREAM_ERRORS "'/></stream:error>"
                             "</stream:stream>");
           flush (self);
         }
@@ -1551,7 +1569,7 @@ try_next_endpoint (EnlistConnection *self)
   g_clear_object (&self->tls);
   g_clear_object (&self->socket_conn);
   g_clear_object (&self->rejected_certificate);
-  g_string_truncate (self->out, 0);
+  wipe_buffer (self->out);
   self->reset_reader = FALSE;
   self->t_phase = g_get_monotonic_time ();
 
@@ -1742,7 +1760,7 @@ send_iq_internal (EnlistConnection   *self,
                   gpointer            user_data,
                   gpointer            source_tag)
 {
-  g_autoptr(EnlistXmlNode) owned = iq;
+  g_auto(EnlistSecretNode) owned = iq;
   g_autoptr(GTask) task = NULL;
   PendingIq *pending;
   const char *id;
@@ -1860,6 +1878,8 @@ bind_cb (GObject      *source,
   g_autoptr(EnlistXmlNode) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) op = NULL;
+  g_autoptr(GError) jid_error = NULL;
+  g_autofree char *resource = NULL;
   const EnlistXmlNode *bind, *jid;
 
   reply = iq_finish (self, result, NULL, &error);
@@ -1880,6 +1900,23 @@ bind_cb (GObject      *source,
       connection_fail (self, g_error_new (ENLIST_ERROR, ENLIST_ERROR_PROTOCOL,
                                           _("The server’s answer to resource binding has no "
                                             "address.")));
+      return;
+    }
+
+  /* The address replies may come from from now on: it must be one, and
+   * the account's own (RFC 6120 §7.6.1: the server may only pick the
+   * resource). */
+  if (!enlist_jid_parse (enlist_xml_node_get_text (jid), NULL, NULL, &resource, &jid_error) ||
+      resource == NULL || !enlist_jid_bare_equal (enlist_xml_node_get_text (jid), self->bare_jid))
+    {
+      const char *text = enlist_xml_node_get_text (jid);
+      g_autofree char *shown = enlist_text_neutralize (text, MIN (strlen (text), 200));
+
+      g_debug ("Bound JID “%s” refused: %s", shown,
+               jid_error != NULL ? jid_error->message : "not a full JID of the account");
+      connection_fail (self, g_error_new (ENLIST_ERROR, ENLIST_ERROR_PROTOCOL,
+                                          _("The server bound this session to “%s”, which is "
+                                            "not an address of this account."), shown));
       return;
     }
 
@@ -1913,7 +1950,7 @@ sasl_step_cb (GObject      *source,
   g_autoptr(EnlistConnection) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *response = NULL;
-  g_autoptr(EnlistXmlNode) node = NULL;
+  g_auto(EnlistSecretNode) node = NULL;
 
   response = enlist_sasl_step_finish (ENLIST_SASL (source), result, &error);
   if (self->state == ENLIST_CONNECTION_CLOSED || self->phase != PHASE_SASL)
@@ -1951,6 +1988,7 @@ enlist_connection_authenticate_async (EnlistConnection   *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) binding_types = NULL;
+  g_autofree char *bare_jid = NULL;
 
   g_return_if_fail (ENLIST_IS_CONNECTION (self));
   g_return_if_fail (username != NULL);
@@ -1966,6 +2004,19 @@ enlist_connection_authenticate_async (EnlistConnection   *self,
       return;
     }
 
+  /* Before anything is sent: a user name that cannot be the localpart of
+   * an address can never sign in. */
+  if (*username == '\0')
+    g_set_error_literal (&error, ENLIST_ERROR, ENLIST_ERROR_INVALID_JID,
+                         _("The user name is empty."));
+  else
+    bare_jid = enlist_jid_format_bare (username, self->domain, &error);
+  if (bare_jid == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   binding_types = parse_binding_types (self->features);
   self->sasl = enlist_sasl_new ((const char * const *) self->mechanisms,
                                 (const char * const *) binding_types,
@@ -1977,7 +2028,7 @@ enlist_connection_authenticate_async (EnlistConnection   *self,
     }
 
   g_free (self->bare_jid);
-  self->bare_jid = g_strdup_printf ("%s@%s", username, self->domain);
+  self->bare_jid = g_steal_pointer (&bare_jid);
   g_clear_pointer (&self->mechanism_used, g_free);
 
   self->op = g_steal_pointer (&task);
@@ -2099,7 +2150,7 @@ enlist_connection_finalize (GObject *object)
   g_clear_object (&self->socket_client);
   g_clear_object (&self->io_cancellable);
   g_clear_object (&self->rejected_certificate);
-  g_string_free (self->out, TRUE);
+  free_buffer (self->out);
   g_free (self->domain);
   g_free (self->override_host);
   g_free (self->mechanism_used);
@@ -2151,9 +2202,9 @@ enlist_connection_init (EnlistConnection *self)
   self->pipelining = TRUE;
   enlist_xml_limits_init_default (&self->limits);
   self->pinned = g_ptr_array_new_with_free_func (g_free);
-  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_xml_node_free);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_xml_node_free_secret);
   self->pending = g_hash_table_new (g_str_hash, g_str_equal);
-  self->out = g_string_new (NULL);
+  self->out = g_string_sized_new (OUT_BUFFER_SIZE);
   self->io_cancellable = g_cancellable_new ();
   self->socket_client = g_socket_client_new ();
   self->state = ENLIST_CONNECTION_DISCONNECTED;

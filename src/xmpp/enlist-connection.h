@@ -8,6 +8,12 @@
 #include "enlist-xml.h"
 #include "enlist-xml-reader.h"
 
+/* Transitional, until the service branch lands: enlist-cli.c and
+ * tests/test-registration*.c still call enlist_data_form_get_bob_data, which
+ * moved to the data form's private header, and reach it through this one.
+ * Remove this include once they no longer do. */
+#include "enlist-data-form-private.h"
+
 G_BEGIN_DECLS
 
 #define ENLIST_TYPE_CONNECTION (enlist_connection_get_type ())
@@ -135,5 +141,14 @@ const EnlistConnectionTimings *enlist_connection_get_timings (EnlistConnection  
 
 /* Forgets which servers misbehaved with pipelined input (for tests). */
 void                   enlist_connection_reset_pipelining_memory (void);
+
+/* For tests: called with every buffer of outgoing bytes just before it is
+ * freed, after it was wiped (allocated is the size of the whole allocation,
+ * all of which should be zeros). NULL removes the check. */
+typedef void (*EnlistConnectionWipeCheck) (const guint8 *buffer,
+                                           gsize         allocated,
+                                           gpointer      user_data);
+void                   enlist_connection_set_wipe_check      (EnlistConnectionWipeCheck check,
+                                                              gpointer            user_data);
 
 G_END_DECLS

@@ -1,26 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* enlist-data-form.h: the one model that carries a registration form from the
  * wire to the screen and back: XEP-0004 data forms with XEP-0122 validation
- * and XEP-0221 media, legacy XEP-0077 fields, XEP-0158 CAPTCHA recognition. */
+ * and XEP-0221 media, legacy XEP-0077 fields, XEP-0158 CAPTCHA recognition.
+ * Front ends see the model only; reading it from and writing it to XML is
+ * the protocol engine's (enlist-data-form-private.h). */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "enlist-enums.h"
 #include "enlist-types.h"
-#include "enlist-xml.h"
 
 G_BEGIN_DECLS
-
-#define ENLIST_NS_DATA_FORM     "jabber:x:data"
-#define ENLIST_NS_REGISTER      "jabber:iq:register"
-#define ENLIST_NS_XDATA_VALIDATE "http://jabber.org/protocol/xdata-validate"
-#define ENLIST_NS_MEDIA_ELEMENT "urn:xmpp:media-element"
-#ifndef ENLIST_NS_BOB /* also in enlist-media.h */
-#define ENLIST_NS_BOB           "urn:xmpp:bob"
-#endif
-#define ENLIST_NS_OOB           "jabber:x:oob"
-#define ENLIST_NS_CAPTCHA       "urn:xmpp:captcha"
 
 /* Limits on untrusted input. Going over any of them makes parsing fail with
  * ENLIST_ERROR_LIMIT_EXCEEDED and a message that says which. */
@@ -47,7 +38,10 @@ EnlistFieldType  enlist_field_type_from_string (const char      *name);
 G_DECLARE_FINAL_TYPE (EnlistFormField, enlist_form_field, ENLIST, FORM_FIELD, GObject)
 
 /* Properties: "var", "field-type", "label", "description", "required" (read
- * only) and "values" (GStrv, read-write, notified when it changes). */
+ * only) and "values" (GStrv, read-write, notified when it changes). Reading
+ * "values" of a secret field (is_secret) gives an empty vector, so that no
+ * property binding or g_object_get copies a password into a GValue, which
+ * would free it unwiped: read secrets with enlist_form_field_get_values. */
 const char          *enlist_form_field_get_var          (EnlistFormField     *self);
 EnlistFieldType      enlist_form_field_get_field_type   (EnlistFormField     *self);
 /* The server's label; NULL when it gave none. For legacy fields a translated label. */
@@ -56,7 +50,8 @@ const char          *enlist_form_field_get_label        (EnlistFormField     *se
 const char          *enlist_form_field_get_display_name (EnlistFormField     *self);
 const char          *enlist_form_field_get_description  (EnlistFormField     *self);
 gboolean             enlist_form_field_is_required      (EnlistFormField     *self);
-/* text-private fields: their values are wiped from memory when replaced. */
+/* text-private fields: their values are wiped from memory when replaced, and
+ * the "values" property does not give them out. */
 gboolean             enlist_form_field_is_secret        (EnlistFormField     *self);
 
 /* Never NULL (an empty vector when there are no values). */
@@ -116,16 +111,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlistDataFormProblem, enlist_data_form_problem_f
 #define ENLIST_TYPE_DATA_FORM (enlist_data_form_get_type ())
 G_DECLARE_FINAL_TYPE (EnlistDataForm, enlist_data_form, ENLIST, DATA_FORM, GObject)
 
-/* From the <query xmlns='jabber:iq:register'/> of a registration form reply.
- * A data form inside wins over legacy fields (the origin tells which was
- * used); a query with neither gives a form without fields (see the OOB URL
- * and is_registered). */
-EnlistDataForm      *enlist_data_form_new_from_register_query (const EnlistXmlNode *query,
-                                                               GError             **error);
-/* From a bare <x xmlns='jabber:x:data'/>. */
-EnlistDataForm      *enlist_data_form_new_from_xml      (const EnlistXmlNode *x,
-                                                         GError             **error);
-
 EnlistFormOrigin     enlist_data_form_get_origin        (EnlistDataForm      *self);
 EnlistFormType       enlist_data_form_get_form_type     (EnlistDataForm      *self);
 const char          *enlist_data_form_get_title         (EnlistDataForm      *self);
@@ -155,23 +140,12 @@ EnlistFormField     *enlist_data_form_lookup_field      (EnlistDataForm      *se
 gboolean             enlist_data_form_is_captcha        (EnlistDataForm      *self);
 EnlistFormField     *enlist_data_form_get_captcha_field (EnlistDataForm      *self);
 const char          *enlist_data_form_get_captcha_fallback_url (EnlistDataForm *self);
-/* Copies of the <data xmlns='urn:xmpp:bob'/> elements found next to or inside
- * the <x/> (EnlistXmlNode *, owned by the form); never NULL. */
-GPtrArray           *enlist_data_form_get_bob_data      (EnlistDataForm      *self);
 
 /* Validates every field; returns TRUE when all are fine. problems (may be
  * NULL) receives a new array of EnlistDataFormProblem *, one per field with a
  * problem, empty when valid. */
 gboolean             enlist_data_form_validate          (EnlistDataForm      *self,
                                                          GPtrArray          **problems);
-
-/* <x xmlns='jabber:x:data' type='submit'/>: FORM_TYPE and every other hidden
- * field echoed, every field with a var except fixed ones and ejabberd's
- * informational captcha-fallback-url, booleans as "1"/"0". */
-EnlistXmlNode       *enlist_data_form_build_submit      (EnlistDataForm      *self);
-/* <query xmlns='jabber:iq:register'/> in the shape the server offered: the
- * submit form for a data form, the legacy elements otherwise. */
-EnlistXmlNode       *enlist_data_form_build_register_query (EnlistDataForm   *self);
 
 /* Carries values typed into an old form over to a fresh one (say, after the
  * CAPTCHA expired). Only when both have the same set of (var, type) fields

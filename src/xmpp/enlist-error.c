@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "enlist-certificate.h"
-#include "enlist-error.h"
+#include "enlist-error-private.h"
 
 typedef struct
 {
@@ -81,7 +81,7 @@ enlist_error_new_certificate (GTlsCertificate     *certificate,
     summary = enlist_certificate_describe (certificate);
 
   error = g_error_new (ENLIST_ERROR, ENLIST_ERROR_CERTIFICATE,
-                       "The identity of “%s” could not be verified: %s%s%s",
+                       _("The identity of “%s” could not be verified: %s%s%s"),
                        host, reasons,
                        summary ? "\n" : "", summary ? summary : "");
   priv = enlist_error_get_private (error);
@@ -162,7 +162,8 @@ static const char *
 find_text (const EnlistXmlNode *element,
            const char          *ns)
 {
-  const EnlistXmlNode *text = enlist_xml_node_get_child (element, "text", ns);
+  /* A server may send type='error' without an <error/> in it. */
+  const EnlistXmlNode *text = element ? enlist_xml_node_get_child (element, "text", ns) : NULL;
   const char *value = text ? enlist_xml_node_get_text (text) : NULL;
 
   return value && *value ? value : NULL;

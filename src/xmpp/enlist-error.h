@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* enlist-error.h: Enlist's one error domain and the mapping of XMPP error conditions onto it. */
+/* enlist-error.h: Enlist's one error domain and what its errors carry; the
+ * mapping of XMPP error stanzas onto it is in enlist-error-private.h. */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "enlist-enums.h"
 #include "enlist-types.h"
-#include "enlist-xml.h"
 
 G_BEGIN_DECLS
 
@@ -39,15 +39,5 @@ GTlsCertificateFlags enlist_error_get_certificate_flags (const GError   *error);
 const char          *enlist_error_get_field         (const GError        *error);
 void                 enlist_error_set_field         (GError              *error,
                                                      const char          *var);
-
-/* From an iq/message/presence of type='error': ENLIST_ERROR_STANZA with the
- * condition, a message for people, and the server's text as detail. */
-GError              *enlist_error_from_stanza       (const EnlistXmlNode *stanza);
-/* From a <stream:error/> element: ENLIST_ERROR_STREAM likewise. */
-GError              *enlist_error_from_stream_error (const EnlistXmlNode *stream_error);
-/* The first child of element in namespace ns other than <text/>: the
- * condition of a stanza, stream or SASL error. */
-const char          *enlist_error_find_condition    (const EnlistXmlNode *element,
-                                                     const char          *ns);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "enlist-connection-private.h"
+#include "enlist-data-form-private.h"
 #include "enlist-error.h"
 #include "enlist-invite.h"
 #include "enlist-registration-private.h"

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <gsasl.h>
 
 #include "enlist-error.h"
@@ -67,14 +68,14 @@ static const struct
 };
 
 #define MALFORMED_MESSAGE \
-  "The server sent a malformed sign-in message. Try again later; if it keeps happening, " \
-  "the server is probably misconfigured."
+  _("The server sent a malformed sign-in message. Try again later; if it keeps happening, " \
+    "the server is probably misconfigured.")
 #define FOREIGN_NONCE_MESSAGE \
-  "The server’s sign-in reply does not belong to this sign-in attempt. The connection " \
-  "may have been tampered with; try again, preferably on another network."
+  _("The server’s sign-in reply does not belong to this sign-in attempt. The connection " \
+    "may have been tampered with; try again, preferably on another network.")
 #define NO_SERVER_PROOF_MESSAGE \
-  "The server could not prove that it knows your password, so Enlist stopped. Someone " \
-  "may be impersonating the server; do not continue on this network."
+  _("The server could not prove that it knows your password, so Enlist stopped. Someone " \
+    "may be impersonating the server; do not continue on this network.")
 
 /* Secrets ----------------------------------------------------------------- */
 
@@ -137,15 +138,15 @@ error_from_gsasl (int   rc,
 
     case GSASL_SASLPREP_ERROR:
       return g_error_new_literal (ENLIST_ERROR, ENLIST_ERROR_SASL,
-                                  "The user name or password contains characters that "
-                                  "cannot be used to sign in.");
+                                  _("The user name or password contains characters that "
+                                    "cannot be used to sign in."));
 
     default:
       break;
     }
 
   return g_error_new (ENLIST_ERROR, ENLIST_ERROR_SASL,
-                      "Signing in failed because of an error in the SASL library: %s (%s).",
+                      _("Signing in failed because of an error in the SASL library: %s (%s)."),
                       gsasl_strerror (rc), gsasl_strerror_name (rc));
 }
 
@@ -177,6 +178,8 @@ decode_payload (const char  *text,
     memcpy (*message, raw, raw_length);
   (*message)[raw_length] = '\0';
   *length = raw_length;
+  if (raw != NULL)
+    explicit_bzero (raw, raw_length);
   gsasl_free (raw);
 
   return TRUE;
@@ -195,24 +198,24 @@ check_iteration_count (const char  *text,
   if (length == 0 || strspn (text, "0123456789") != length)
     {
       g_set_error_literal (error, ENLIST_ERROR, ENLIST_ERROR_SASL,
-                           "The server asked for a number of password hashing rounds that is "
-                           "not a number. The server is probably misconfigured.");
+                           _("The server asked for a number of password hashing rounds that is "
+                             "not a number. The server is probably misconfigured."));
       return FALSE;
     }
 
   if (strspn (text, "0") == length)
     {
       g_set_error_literal (error, ENLIST_ERROR, ENLIST_ERROR_SASL,
-                           "The server asked for no password hashing at all. That would "
-                           "leave your password unprotected, so Enlist stopped.");
+                           _("The server asked for no password hashing at all. That would "
+                             "leave your password unprotected, so Enlist stopped."));
       return FALSE;
     }
 
   if (text[0] == '0')
     {
       g_set_error_literal (error, ENLIST_ERROR, ENLIST_ERROR_SASL,
-                           "The server asked for a number of password hashing rounds that is "
-                           "not a valid number. The server is probably misconfigured.");
+                           _("The server asked for a number of password hashing rounds that is "
+                             "not a valid number. The server is probably misconfigured."));
       return FALSE;
     }
 
@@ -221,9 +224,9 @@ check_iteration_count (const char  *text,
       g_ascii_strtoull (text, NULL, 10) > ENLIST_SASL_MAX_ITERATIONS)
     {
       g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL,
-                   "The server asked for more than %d million rounds of password hashing. "
-                   "That is not a normal setting and would stall signing in for a long time, "
-                   "so Enlist stopped. Contact the server’s administrators.",
+                   _("The server asked for more than %d million rounds of password hashing. "
+                     "That is not a normal setting and would stall signing in for a long time, "
+                     "so Enlist stopped. Contact the server’s administrators."),
                    ENLIST_SASL_MAX_ITERATIONS / 1000000);
       return FALSE;
     }
@@ -253,8 +256,8 @@ check_server_first (EnlistSasl  *self,
   if (g_str_has_prefix (message, "m="))
     {
       g_set_error_literal (error, ENLIST_ERROR, ENLIST_ERROR_SASL,
-                           "The server requires an extension of the sign-in method that "
-                           "Enlist does not support.");
+                           _("The server requires an extension of the sign-in method that "
+                             "Enlist does not support."));
       return FALSE;
     }
 
@@ -511,14 +514,14 @@ enlist_sasl_new (const char * const *offered,
     {
       if (refused_plain)
         g_set_error_literal (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_UNAVAILABLE,
-                             "The server only accepts passwords in a form anyone watching "
-                             "the connection could read, and the connection is not "
-                             "encrypted. Enlist will not send your password this way.");
+                             _("The server only accepts passwords in a form anyone watching "
+                               "the connection could read, and the connection is not "
+                               "encrypted. Enlist will not send your password this way."));
       else
         g_set_error_literal (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_UNAVAILABLE,
-                             "The server offers no sign-in method that Enlist supports "
-                             "(SCRAM-SHA-256, SCRAM-SHA-1, or PLAIN over an encrypted "
-                             "connection).");
+                             _("The server offers no sign-in method that Enlist supports "
+                               "(SCRAM-SHA-256, SCRAM-SHA-1, or PLAIN over an encrypted "
+                               "connection)."));
       return NULL;
     }
 
@@ -547,9 +550,13 @@ typedef struct
   gsize  input_length;
 } StepData;
 
+/* The input is the server's message, not a secret; it is wiped all the
+ * same, as everything of the exchange is. */
 static void
 step_data_free (StepData *data)
 {
+  if (data->input != NULL)
+    explicit_bzero (data->input, data->input_length);
   g_free (data->input);
   g_free (data);
 }
@@ -613,7 +620,7 @@ step_thread (GTask        *task,
     {
       if (rc == GSASL_OK || rc == GSASL_NEEDS_MORE)
         error = g_error_new_literal (ENLIST_ERROR, ENLIST_ERROR_SASL,
-                                     "The sign-in exchange with the server ended unexpectedly.");
+                                     _("The sign-in exchange with the server ended unexpectedly."));
       else
         error = error_from_gsasl (rc, self->stage);
     }
@@ -663,7 +670,7 @@ enlist_sasl_step_async (EnlistSasl          *self,
   if (!g_atomic_int_compare_and_exchange (&self->busy, FALSE, TRUE))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "Another sign-in step is still running.");
+                               _("Another sign-in step is still running."));
       return;
     }
 
@@ -694,14 +701,14 @@ enlist_sasl_step_async (EnlistSasl          *self,
 
     case STAGE_DONE:
       error = g_error_new_literal (ENLIST_ERROR, ENLIST_ERROR_SASL,
-                                   "The server asked for more after the sign-in exchange "
-                                   "was complete.");
+                                   _("The server asked for more after the sign-in exchange "
+                                     "was complete."));
       break;
 
     case STAGE_FAILED:
     default:
       error = g_error_new_literal (ENLIST_ERROR, ENLIST_ERROR_SASL,
-                                   "This sign-in attempt has already failed.");
+                                   _("This sign-in attempt has already failed."));
       break;
     }
 
@@ -748,7 +755,7 @@ enlist_sasl_verify_success (EnlistSasl  *self,
   if (g_atomic_int_get (&self->busy))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
-                           "A sign-in step is still running.");
+                           _("A sign-in step is still running."));
       return FALSE;
     }
 
@@ -776,16 +783,16 @@ enlist_sasl_verify_success (EnlistSasl  *self,
     case STAGE_INITIAL:
     case STAGE_SERVER_FIRST:
       g_set_error_literal (error, ENLIST_ERROR, ENLIST_ERROR_SASL,
-                           "The server said signing in succeeded before the exchange was "
-                           "complete. Someone may be impersonating the server; do not "
-                           "continue on this network.");
+                           _("The server said signing in succeeded before the exchange was "
+                             "complete. Someone may be impersonating the server; do not "
+                             "continue on this network."));
       fail (self);
       return FALSE;
 
     case STAGE_FAILED:
     default:
       g_set_error_literal (error, ENLIST_ERROR, ENLIST_ERROR_SASL,
-                           "This sign-in attempt has already failed.");
+                           _("This sign-in attempt has already failed."));
       return FALSE;
     }
 
@@ -804,15 +811,19 @@ enlist_sasl_verify_success (EnlistSasl  *self,
 
       g_propagate_error (error,
                          enlist_error_new_xmpp (ENLIST_ERROR_SASL, NULL, reason,
-                                                "The server reported an error at the end of "
-                                                "signing in: %s", reason));
+                                                _("The server reported an error at the end of "
+                                                  "signing in: %s"), reason));
       fail (self);
       return FALSE;
     }
 
   /* Only a string comparison: cheap enough for the main thread. */
   rc = gsasl_step (self->session, message, length, &output, &output_length);
+  if (output != NULL)
+    explicit_bzero (output, output_length);
   gsasl_free (output);
+  /* The keys checked the signature; nothing needs them any more. */
+  wipe_session_secrets (self->session);
 
   if (rc != GSASL_OK)
     {

@@ -9,12 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enlist-ns.h"
 #include "enlist-text.h"
-#include "enlist-trace.h"
+#include "enlist-trace-private.h"
 
 #define REDACTED "[redacted]"
-#define NS_REGISTER "jabber:iq:register"
-#define NS_DATA "jabber:x:data"
 
 static gint trace_forced = -1;
 
@@ -54,7 +53,12 @@ replace_content (EnlistXmlNode *node)
 {
   if (node->text->len == 0 && node->children->len == 0)
     return;
+  /* The copy's secrets are wiped, not only replaced: assigning a shorter
+   * text would leave the rest of the old one in the buffer. */
+  for (guint i = 0; i < node->children->len; i++)
+    enlist_xml_node_wipe (g_ptr_array_index (node->children, i));
   g_ptr_array_set_size (node->children, 0);
+  explicit_bzero (node->text->str, node->text->allocated_len);
   g_string_assign (node->text, REDACTED);
 }
 
@@ -79,7 +83,7 @@ is_secret_var (const char *var)
 static void
 redact_in_place (EnlistXmlNode *node)
 {
-  if (g_str_equal (node->ns, "urn:ietf:params:xml:ns:xmpp-sasl")
+  if (g_str_equal (node->ns, ENLIST_NS_SASL)
       && (g_str_equal (node->name, "auth") || g_str_equal (node->name, "response")
           || g_str_equal (node->name, "challenge") || g_str_equal (node->name, "success")))
     {
@@ -87,14 +91,14 @@ redact_in_place (EnlistXmlNode *node)
       return;
     }
 
-  if (g_str_equal (node->ns, NS_REGISTER)
+  if (g_str_equal (node->ns, ENLIST_NS_REGISTER)
       && (g_str_equal (node->name, "password") || g_str_equal (node->name, "old_password")))
     {
       replace_content (node);
       return;
     }
 
-  if (g_str_equal (node->ns, NS_DATA) && g_str_equal (node->name, "field"))
+  if (g_str_equal (node->ns, ENLIST_NS_DATA_FORM) && g_str_equal (node->name, "field"))
     {
       const char *type = enlist_xml_node_get_attr (node, "type");
 

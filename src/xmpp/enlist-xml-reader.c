@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -126,8 +127,8 @@ reader_check_stanza_size (EnlistXmlReader *reader)
   if (offset > reader->boundary && offset - reader->boundary > reader->limits.max_stanza_size)
     {
       reader_fail (reader, ENLIST_ERROR_LIMIT_EXCEEDED,
-                   "The server sent a stanza larger than %" G_GSIZE_FORMAT " bytes",
-                   reader->limits.max_stanza_size);
+                   _("The server sent a stanza larger than %lu bytes"),
+                   (gulong) reader->limits.max_stanza_size);
       return FALSE;
     }
 
@@ -144,8 +145,8 @@ reader_check_well_formed (EnlistXmlReader *reader)
   if (!reader->ctxt->wellFormed || !reader->ctxt->nsWellFormed)
     {
       reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                   reader->ctxt->nsWellFormed ? "The server sent malformed XML"
-                                              : "The server sent XML with a namespace error");
+                   reader->ctxt->nsWellFormed ? _("The server sent malformed XML")
+                                              : _("The server sent XML with a namespace error"));
       return FALSE;
     }
 
@@ -175,7 +176,8 @@ reader_check_encoding (EnlistXmlReader *reader)
     {
       /* An encoding name is ASCII by grammar, so cutting it is safe. */
       reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                   "The server declared the character encoding “%.40s”, but XMPP requires UTF-8",
+                   _("The server declared the character encoding “%.40s”, but XMPP requires "
+                     "UTF-8"),
                    name);
       return FALSE;
     }
@@ -183,8 +185,8 @@ reader_check_encoding (EnlistXmlReader *reader)
   if (ctxt->input != NULL && ctxt->input->buf != NULL && ctxt->input->buf->encoder != NULL)
     {
       reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                   "The server sent text in a character encoding other than UTF-8, "
-                   "which XMPP forbids");
+                   _("The server sent text in a character encoding other than UTF-8, "
+                     "which XMPP forbids"));
       return FALSE;
     }
 
@@ -204,7 +206,7 @@ on_start_document (void *user_data)
   if (version != NULL && strcmp (version, "1.0") != 0)
     {
       reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                   "The server declared XML version %.20s, but XMPP uses XML 1.0", version);
+                   _("The server declared XML version %.20s, but XMPP uses XML 1.0"), version);
       return;
     }
 
@@ -255,7 +257,7 @@ reader_add_attributes (EnlistXmlReader *reader,
       if (!g_utf8_validate (value, -1, NULL))
         {
           reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                       "The server sent an attribute value that is not valid UTF-8");
+                       _("The server sent an attribute value that is not valid UTF-8"));
           return FALSE;
         }
 
@@ -295,8 +297,8 @@ on_start_element (void           *user_data,
           uri == NULL || strcmp ((const char *) uri, ENLIST_NS_STREAMS) != 0)
         {
           reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                       "The server did not open an XMPP stream (the document does not start "
-                       "with <stream:stream>)");
+                       _("The server did not open an XMPP stream (the document does not start "
+                         "with <stream:stream>)"));
           return;
         }
 
@@ -306,7 +308,7 @@ on_start_element (void           *user_data,
   else if (reader->depth > reader->limits.max_depth)
     {
       reader_fail (reader, ENLIST_ERROR_LIMIT_EXCEEDED,
-                   "The server sent elements nested more than %u levels deep",
+                   _("The server sent elements nested more than %u levels deep"),
                    reader->limits.max_depth);
       return;
     }
@@ -314,7 +316,7 @@ on_start_element (void           *user_data,
   if ((guint) nb_attributes + (guint) nb_namespaces > reader->limits.max_attributes)
     {
       reader_fail (reader, ENLIST_ERROR_LIMIT_EXCEEDED,
-                   "The server sent an element with more than %u attributes",
+                   _("The server sent an element with more than %u attributes"),
                    reader->limits.max_attributes);
       return;
     }
@@ -375,7 +377,8 @@ on_end_element (void          *user_data,
    * through (text is validated whole, as pieces may split a character). */
   if (!g_utf8_validate (node->text->str, node->text->len, NULL))
     {
-      reader_fail (reader, ENLIST_ERROR_PROTOCOL, "The server sent text that is not valid UTF-8");
+      reader_fail (reader, ENLIST_ERROR_PROTOCOL,
+                   _("The server sent text that is not valid UTF-8"));
       return;
     }
 
@@ -427,7 +430,7 @@ on_characters (void          *user_data,
       if (!is_xml_space (text, len))
         {
           reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                       "The server sent text outside of any stanza");
+                       _("The server sent text outside of any stanza"));
           return;
         }
 
@@ -439,8 +442,8 @@ on_characters (void          *user_data,
   if (reader->current->text->len + (gsize) len > reader->limits.max_text)
     {
       reader_fail (reader, ENLIST_ERROR_LIMIT_EXCEEDED,
-                   "The server sent an element with more than %" G_GSIZE_FORMAT " bytes of text",
-                   reader->limits.max_text);
+                   _("The server sent an element with more than %lu bytes of text"),
+                   (gulong) reader->limits.max_text);
       return;
     }
 
@@ -461,7 +464,7 @@ on_internal_subset (void          *user_data,
                     const xmlChar *system_id)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent a document type declaration, which XMPP forbids");
+               _("The server sent a document type declaration, which XMPP forbids"));
 }
 
 static void
@@ -473,7 +476,7 @@ on_entity_decl (void          *user_data,
                 xmlChar       *content)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent an entity declaration, which XMPP forbids");
+               _("The server sent an entity declaration, which XMPP forbids"));
 }
 
 static void
@@ -484,7 +487,7 @@ on_unparsed_entity_decl (void          *user_data,
                          const xmlChar *notation_name)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent an entity declaration, which XMPP forbids");
+               _("The server sent an entity declaration, which XMPP forbids"));
 }
 
 static void
@@ -494,7 +497,7 @@ on_notation_decl (void          *user_data,
                   const xmlChar *system_id)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent a document type declaration, which XMPP forbids");
+               _("The server sent a document type declaration, which XMPP forbids"));
 }
 
 static void
@@ -507,7 +510,7 @@ on_attribute_decl (void             *user_data,
                    xmlEnumerationPtr tree)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent a document type declaration, which XMPP forbids");
+               _("The server sent a document type declaration, which XMPP forbids"));
   /* libxml2 hands ownership of the enumeration to this callback. */
   xmlFreeEnumeration (tree);
 }
@@ -519,7 +522,7 @@ on_element_decl (void              *user_data,
                  xmlElementContentPtr content)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent a document type declaration, which XMPP forbids");
+               _("The server sent a document type declaration, which XMPP forbids"));
 }
 
 static xmlEntityPtr
@@ -532,8 +535,8 @@ on_get_entity (void          *user_data,
     return entity;
 
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent a reference to an undefined entity; XMPP allows only "
-               "&amp;, &lt;, &gt;, &apos;, &quot; and character references");
+               _("The server sent a reference to an undefined entity; XMPP allows only "
+                 "&amp;, &lt;, &gt;, &apos;, &quot; and character references"));
   return NULL;
 }
 
@@ -542,7 +545,7 @@ on_get_parameter_entity (void          *user_data,
                          const xmlChar *name)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent a document type declaration, which XMPP forbids");
+               _("The server sent a document type declaration, which XMPP forbids"));
   return NULL;
 }
 
@@ -551,8 +554,8 @@ on_reference (void          *user_data,
               const xmlChar *name)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent a reference to an undefined entity; XMPP allows only "
-               "&amp;, &lt;, &gt;, &apos;, &quot; and character references");
+               _("The server sent a reference to an undefined entity; XMPP allows only "
+                 "&amp;, &lt;, &gt;, &apos;, &quot; and character references"));
 }
 
 static xmlParserInputPtr
@@ -561,7 +564,7 @@ on_resolve_entity (void          *user_data,
                    const xmlChar *system_id)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server referred to an external entity, which XMPP forbids");
+               _("The server referred to an external entity, which XMPP forbids"));
   return NULL;
 }
 
@@ -570,7 +573,7 @@ on_comment (void          *user_data,
             const xmlChar *value)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent an XML comment, which XMPP forbids");
+               _("The server sent an XML comment, which XMPP forbids"));
 }
 
 /* The XML declaration is not reported as a processing instruction, so
@@ -581,7 +584,7 @@ on_processing_instruction (void          *user_data,
                            const xmlChar *data)
 {
   reader_fail (user_data, ENLIST_ERROR_PROTOCOL,
-               "The server sent a processing instruction, which XMPP forbids");
+               _("The server sent a processing instruction, which XMPP forbids"));
 }
 
 static void
@@ -598,27 +601,27 @@ on_structured_error (void       *user_data,
   if (!reader_is_live (reader))
     return;
 
-  message = g_strdup (error->message != NULL ? error->message : "unknown error");
+  message = g_strdup (error->message != NULL ? error->message : _("unknown error"));
   g_strstrip (message);
   if (strchr (message, '\n') != NULL)
     *strchr (message, '\n') = '\0';
   if (!g_utf8_validate (message, -1, NULL))
     {
       g_free (message);
-      message = g_strdup ("unknown error");
+      message = g_strdup (_("unknown error"));
     }
 
   /* Errors in the namespace domain do not stop libxml2 on their own, and an
    * unbound prefix is as fatal for us as a syntax error: stop in any case. */
   if (error->domain == XML_FROM_NAMESPACE)
     reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                 "The server sent XML with a namespace error (%s)", message);
+                 _("The server sent XML with a namespace error (%s)"), message);
   else if (error->code == XML_ERR_INVALID_CHAR || error->code == XML_ERR_INVALID_ENCODING)
     reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                 "The server sent invalid UTF-8 or a character XML does not allow (%s)",
+                 _("The server sent invalid UTF-8 or a character XML does not allow (%s)"),
                  message);
   else
-    reader_fail (reader, ENLIST_ERROR_PROTOCOL, "The server sent malformed XML (%s)", message);
+    reader_fail (reader, ENLIST_ERROR_PROTOCOL, _("The server sent malformed XML (%s)"), message);
 }
 
 static void
@@ -767,15 +770,15 @@ reader_check_head (EnlistXmlReader *reader)
       h[0] == 0 || h[1] == 0 || h[2] == 0 || h[3] == 0)
     {
       reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                   "The server sent a stream encoded in UTF-16 or UTF-32, "
-                   "but XMPP requires UTF-8");
+                   _("The server sent a stream encoded in UTF-16 or UTF-32, "
+                     "but XMPP requires UTF-8"));
       return FALSE;
     }
 
   if (h[0] == 0x4C && h[1] == 0x6F && h[2] == 0xA7 && h[3] == 0x94)
     {
       reader_fail (reader, ENLIST_ERROR_PROTOCOL,
-                   "The server sent a stream encoded in EBCDIC, but XMPP requires UTF-8");
+                   _("The server sent a stream encoded in EBCDIC, but XMPP requires UTF-8"));
       return FALSE;
     }
 
@@ -809,7 +812,7 @@ reader_push (EnlistXmlReader *reader,
 
       if (rc != XML_ERR_OK)
         {
-          reader_fail (reader, ENLIST_ERROR_PROTOCOL, "The server sent malformed XML");
+          reader_fail (reader, ENLIST_ERROR_PROTOCOL, _("The server sent malformed XML"));
           return;
         }
 
@@ -817,9 +820,8 @@ reader_push (EnlistXmlReader *reader,
           reader->fed - reader->boundary > reader->limits.max_buffered)
         {
           reader_fail (reader, ENLIST_ERROR_LIMIT_EXCEEDED,
-                       "The server sent more than %" G_GSIZE_FORMAT " bytes without "
-                       "completing a stanza",
-                       reader->limits.max_buffered);
+                       _("The server sent more than %lu bytes without completing a stanza"),
+                       (gulong) reader->limits.max_buffered);
           return;
         }
 

@@ -43,6 +43,35 @@ enlist_xml_node_free (EnlistXmlNode *node)
   g_free (node);
 }
 
+void
+enlist_xml_node_wipe (EnlistXmlNode *node)
+{
+  g_return_if_fail (node != NULL);
+
+  /* The whole allocation: what the string held before it last shrank too. */
+  explicit_bzero (node->text->str, node->text->allocated_len);
+  g_string_truncate (node->text, 0);
+  /* Names at even indices are ours; values at odd ones came from the caller. */
+  for (guint i = 1; i < node->attrs->len; i += 2)
+    {
+      char *value = g_ptr_array_index (node->attrs, i);
+
+      explicit_bzero (value, strlen (value));
+    }
+  for (guint i = 0; i < node->children->len; i++)
+    enlist_xml_node_wipe (g_ptr_array_index (node->children, i));
+}
+
+void
+enlist_xml_node_free_secret (EnlistXmlNode *node)
+{
+  if (node == NULL)
+    return;
+
+  enlist_xml_node_wipe (node);
+  enlist_xml_node_free (node);
+}
+
 EnlistXmlNode *
 enlist_xml_node_copy (const EnlistXmlNode *node)
 {

@@ -4,16 +4,9 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "enlist-ns.h"
 
-#define ENLIST_NS_CLIENT   "jabber:client"
-#define ENLIST_NS_STREAMS  "http://etherx.jabber.org/streams"
-#define ENLIST_NS_TLS      "urn:ietf:params:xml:ns:xmpp-tls"
-#define ENLIST_NS_SASL     "urn:ietf:params:xml:ns:xmpp-sasl"
-#define ENLIST_NS_BIND     "urn:ietf:params:xml:ns:xmpp-bind"
-#define ENLIST_NS_STANZAS  "urn:ietf:params:xml:ns:xmpp-stanzas"
-#define ENLIST_NS_STREAM_ERRORS "urn:ietf:params:xml:ns:xmpp-streams"
-#define ENLIST_NS_XML      "http://www.w3.org/XML/1998/namespace"
+G_BEGIN_DECLS
 
 typedef struct _EnlistXmlNode EnlistXmlNode;
 
@@ -34,6 +27,12 @@ EnlistXmlNode *enlist_xml_node_new          (const char          *name,
                                              const char          *ns);
 void           enlist_xml_node_free         (EnlistXmlNode       *node);
 EnlistXmlNode *enlist_xml_node_copy         (const EnlistXmlNode *node);
+/* Overwrites with zeros the character data and attribute values of node and
+ * of everything inside it, leaving them empty, for a stanza that carried a
+ * password, SASL data or a token. free_secret wipes, then frees (NULL is
+ * fine; usable as a GDestroyNotify). */
+void           enlist_xml_node_wipe         (EnlistXmlNode       *node);
+void           enlist_xml_node_free_secret  (EnlistXmlNode       *node);
 
 /* Adds a new child; ns NULL means the parent's namespace. Returns it (owned by node). */
 EnlistXmlNode *enlist_xml_node_add_child    (EnlistXmlNode       *node,
