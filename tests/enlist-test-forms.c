@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "enlist-data-form-private.h"
 #include "enlist-samples.h"
 #include "enlist-test-forms.h"
 #include "enlist-xml-reader.h"

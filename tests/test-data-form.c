@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "enlist-data-form-private.h"
 #include "enlist-error.h"
 #include "enlist-samples.h"
 #include "enlist-test-forms.h"

@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "enlist-certificate.h"
+#include "enlist-data-form-private.h"
 #include "enlist-error.h"
 #include "enlist-media.h"
 #include "enlist-registration.h"

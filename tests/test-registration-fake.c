@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "enlist-data-form-private.h"
 #include "enlist-error.h"
 #include "enlist-fake-server.h"
 #include "enlist-media.h"

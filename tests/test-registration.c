@@ -12,6 +12,7 @@
 
 #include "enlist-certificate.h"
 #include "enlist-connection.h"
+#include "enlist-data-form-private.h"
 #include "enlist-error.h"
 #include "enlist-media.h"
 #include "enlist-registration.h"

@@ -8,12 +8,6 @@
 #include "enlist-xml.h"
 #include "enlist-xml-reader.h"
 
-/* Transitional, until the service branch lands: enlist-cli.c and
- * tests/test-registration*.c still call enlist_data_form_get_bob_data, which
- * moved to the data form's private header, and reach it through this one.
- * Remove this include once they no longer do. */
-#include "enlist-data-form-private.h"
-
 G_BEGIN_DECLS
 
 #define ENLIST_TYPE_CONNECTION (enlist_connection_get_type ())

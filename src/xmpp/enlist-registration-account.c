@@ -15,8 +15,6 @@
 #include "enlist-server-info-private.h"
 #include "enlist-text.h"
 
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-
 /* ---------------------------------------------------------------------- */
 /* Sessions: a connection logged in as someone                             */
 
@@ -752,12 +750,12 @@ supported_iq_cb (GObject      *source,
       enlist_registration_return_error (task, g_steal_pointer (&error));
       return;
     }
-  query = enlist_xml_node_get_child (reply, "query", NS_DISCO_INFO);
+  query = enlist_xml_node_get_child (reply, "query", ENLIST_NS_DISCO_INFO);
   for (guint i = 0; query != NULL && i < query->children->len; i++)
     {
       const EnlistXmlNode *child = g_ptr_array_index (query->children, i);
 
-      if (enlist_xml_node_is (child, "feature", NS_DISCO_INFO)
+      if (enlist_xml_node_is (child, "feature", ENLIST_NS_DISCO_INFO)
           && g_strcmp0 (enlist_xml_node_get_attr (child, "var"), ENLIST_NS_REGISTER) == 0)
         supported = TRUE;
     }
@@ -782,7 +780,7 @@ supported_session_cb (GObject      *source,
       return;
     }
   iq = enlist_registration_new_iq ("get", enlist_connection_get_domain (data->conn));
-  enlist_xml_node_add_child (iq, "query", NS_DISCO_INFO);
+  enlist_xml_node_add_child (iq, "query", ENLIST_NS_DISCO_INFO);
   enlist_connection_send_iq_async (data->conn, iq, 0, g_task_get_cancellable (task),
                                    supported_iq_cb, g_object_ref (task));
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "enlist-connection.h"
+#include "enlist-data-form-private.h"
 #include "enlist-registration.h"
 
 G_BEGIN_DECLS
