@@ -64,14 +64,15 @@ enlist_ui_test_wait_until (gboolean    (*condition) (gpointer data),
       if (g_get_monotonic_time () > deadline)
         g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
       g_main_context_iteration (NULL, TRUE);
+      /* set_flag removed its source when it fired: add the next one */
       if (tick)
         {
           tick = FALSE;
-          g_source_remove (source);
           source = g_timeout_add (20, set_flag, &tick);
         }
     }
-  g_source_remove (source);
+  if (!tick)
+    g_source_remove (source);
 }
 
 static void

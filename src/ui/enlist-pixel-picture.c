@@ -86,12 +86,16 @@ enlist_pixel_picture_measure (GtkWidget      *widget,
       *natural = ceil (width * largest_scale (self));
       *minimum = MIN (*natural, 64);
     }
-  else if (for_size >= 0)
-    *minimum = *natural = ceil (height * scale_for_width (self, for_size));
   else
     {
-      *natural = ceil (height * largest_scale (self));
-      *minimum = MIN (*natural, ceil (height * 64.0 / width));
+      /* Taller when wider, the opposite of what GTK expects from
+       * height-for-width widgets: like GtkPicture, ask for no minimum
+       * height and the right natural one. */
+      *minimum = 0;
+      if (for_size >= 0)
+        *natural = ceil (height * scale_for_width (self, for_size));
+      else
+        *natural = ceil (height * largest_scale (self));
     }
 }
 
