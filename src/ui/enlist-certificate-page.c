@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "enlist-certificate.h"
@@ -122,6 +123,30 @@ format_fingerprint (const char *fingerprint)
   return g_string_free (out, FALSE);
 }
 
+/* Pango would break the lines after any colon; only the space between the
+ * halves may break, so that the pairs line up in two even rows. */
+static void
+set_fingerprint_breaks (GtkLabel   *label,
+                        const char *text)
+{
+  g_autoptr(PangoAttrList) attributes = pango_attr_list_new ();
+  const char *space = strchr (text, ' ');
+  PangoAttribute *attribute;
+
+  if (space != NULL)
+    {
+      attribute = pango_attr_allow_breaks_new (FALSE);
+      attribute->start_index = 0;
+      attribute->end_index = space - text;
+      pango_attr_list_insert (attributes, attribute);
+      attribute = pango_attr_allow_breaks_new (FALSE);
+      attribute->start_index = space - text + 1;
+      attribute->end_index = strlen (text);
+      pango_attr_list_insert (attributes, attribute);
+    }
+  gtk_label_set_attributes (label, attributes);
+}
+
 static void
 enlist_certificate_page_dispose (GObject *object)
 {
@@ -224,6 +249,7 @@ enlist_certificate_page_set_certificate (EnlistCertificatePage *self,
   gtk_label_set_text (self->expiry_label, expiry);
   fingerprint_shown = format_fingerprint (fingerprint);
   gtk_label_set_text (self->fingerprint_label, fingerprint_shown);
+  set_fingerprint_breaks (self->fingerprint_label, fingerprint_shown);
   gtk_label_set_text (self->problem_label, problem);
 
   if (host != NULL && *host != '\0')
