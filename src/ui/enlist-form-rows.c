@@ -11,6 +11,7 @@
 #include "enlist-display-text.h"
 #include "enlist-form-rows.h"
 #include "enlist-password-rows.h"
+#include "enlist-text.h"
 
 /* ---- common parts ------------------------------------------------------- */
 
@@ -156,7 +157,7 @@ add_note_row (EnlistFormRow *row)
   update_notes (row);
 }
 
-/* Visible "Required" beside the field, and the accessible state. */
+/* "Required" beside a field (enlist_form_row_show_required). */
 static GtkWidget *
 required_label_new (void)
 {
@@ -165,9 +166,8 @@ required_label_new (void)
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (label, "caption");
   gtk_widget_add_css_class (label, "dim-label");
-  /* the state says it to screen readers already */
+  /* the accessible state says it to screen readers already */
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  gtk_widget_set_visible (label, TRUE);
   return label;
 }
 
@@ -258,7 +258,6 @@ entry_row_new (EnlistFormField   *field,
     }
   if (enlist_form_field_is_required (field))
     {
-      adw_entry_row_add_suffix (ADW_ENTRY_ROW (entry), required_label_new ());
       mark_required (entry);
       mark_required (GTK_WIDGET (text));
     }
@@ -560,7 +559,6 @@ enlist_form_row_new_list_single (EnlistFormField   *field,
   row->updating = FALSE;
   if (enlist_form_field_is_required (field))
     {
-      adw_action_row_add_suffix (ADW_ACTION_ROW (combo), required_label_new ());
       mark_required (combo);
     }
 
@@ -666,7 +664,6 @@ enlist_form_row_new_list_multi (EnlistFormField   *field,
   update_chosen_subtitle (row);
   if (enlist_form_field_is_required (field))
     {
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (expander), required_label_new ());
       mark_required (expander);
     }
 
@@ -741,6 +738,7 @@ enlist_form_row_new_text_multi (EnlistFormField   *field,
   gtk_widget_add_css_class (title_label, "heading");
   gtk_box_append (GTK_BOX (header), title_label);
   gtk_box_append (GTK_BOX (box), header);
+  row->header = header;
 
   view = gtk_text_view_new ();
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
@@ -776,7 +774,6 @@ enlist_form_row_new_text_multi (EnlistFormField   *field,
 
   if (enlist_form_field_is_required (field))
     {
-      gtk_box_append (GTK_BOX (header), required_label_new ());
       mark_required (view);
     }
 
@@ -902,20 +899,40 @@ enlist_form_row_is_valid (EnlistFormRow *row)
   return TRUE;
 }
 
+/* The model's messages name the field in full; a name too long for a
+ * title is too long for a message too: the shortened title stands in. */
+static char *
+validation_message (EnlistFormRow *row,
+                    const char    *message)
+{
+  const char *name = enlist_form_field_get_display_name (row->field);
+  g_autofree char *full = NULL;
+  g_autofree char *title = NULL;
+  GString *out;
+
+  if (!enlist_display_text_too_long (name, ENLIST_DISPLAY_TITLE_CHARS))
+    return g_strdup (message);
+  full = enlist_text_neutralize (name, -1);
+  title = title_of (row->field);
+  out = g_string_new (message);
+  g_string_replace (out, full, title, 0);
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 enlist_form_row_update (EnlistFormRow *row)
 {
   g_autoptr(GError) error = NULL;
-  const char *message = NULL;
+  g_autofree char *message = NULL;
   gboolean valid;
 
   g_return_val_if_fail (row != NULL, FALSE);
 
   valid = enlist_form_field_validate (row->field, &error);
   if (row->server_error != NULL)
-    message = row->server_error;
+    message = g_strdup (row->server_error);
   else if (!valid && row->touched)
-    message = error->message;
+    message = validation_message (row, error->message);
 
   if (is_account_password (row))
     {
@@ -973,4 +990,34 @@ enlist_form_row_grab_focus (EnlistFormRow *row)
   if (row->focus_widget == NULL)
     return FALSE;
   return gtk_widget_grab_focus (row->focus_widget);
+}
+
+void
+enlist_form_row_show_required (EnlistFormRow *row)
+{
+  g_return_if_fail (row != NULL);
+
+  if (!enlist_form_field_is_required (row->field) || row->required_label != NULL)
+    return;
+  /* added only now: even hidden, a suffix would shift the row's icons */
+  if (ADW_IS_ENTRY_ROW (row->widget))
+    {
+      row->required_label = required_label_new ();
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row->widget), row->required_label);
+    }
+  else if (ADW_IS_EXPANDER_ROW (row->widget))
+    {
+      row->required_label = required_label_new ();
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row->widget), row->required_label);
+    }
+  else if (row->header != NULL)
+    {
+      row->required_label = required_label_new ();
+      gtk_box_append (GTK_BOX (row->header), row->required_label);
+    }
+  else if (ADW_IS_COMBO_ROW (row->widget))
+    /* beside the choice and its arrow there is no room: under the title */
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row->widget), _("Required"));
+  else if (ENLIST_IS_PASSWORD_ROWS (row->widget))
+    enlist_password_rows_set_show_required (ENLIST_PASSWORD_ROWS (row->widget), TRUE);
 }

@@ -35,6 +35,11 @@ struct _EnlistFormRow
   GtkLabel          *description_label;
   GtkLabel          *error_label;
 
+  /* "Required" beside the field, once enlist_form_row_show_required
+   * added it; text-multi: the box with the title, where it goes. */
+  GtkWidget         *required_label;
+  GtkWidget         *header;
+
   /* The user changed it: its validation messages are shown from now on. */
   gboolean           touched;
   char              *server_error;
@@ -115,6 +120,9 @@ void           enlist_form_row_set_server_error     (EnlistFormRow     *row,
 /* Nothing entered or chosen yet (fixed fields and switches never are). */
 gboolean       enlist_form_row_is_empty             (EnlistFormRow     *row);
 gboolean       enlist_form_row_grab_focus           (EnlistFormRow     *row);
+/* Marks a required field visibly ("Required"); it is marked for assistive
+ * technologies in any case. Switches always hold an answer: not marked. */
+void           enlist_form_row_show_required        (EnlistFormRow     *row);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlistFormRow, enlist_form_row_free)
 

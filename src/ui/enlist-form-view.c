@@ -5,7 +5,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 
 #include "enlist-display-text.h"
 #include "enlist-form-rows.h"
@@ -26,6 +25,7 @@ struct _EnlistFormView
   EnlistFormRow      *password_row;    /* the account password, in rows */
   EnlistFormRow      *username_row;    /* "username", in rows */
   gboolean            valid;
+  gboolean            mapped_once;
 };
 
 G_DEFINE_FINAL_TYPE (EnlistFormView, enlist_form_view, ADW_TYPE_BIN)
@@ -173,6 +173,32 @@ build_header (EnlistFormView *self)
   gtk_widget_set_visible (self->header_box, any);
 }
 
+/* Marking every field "Required" when all are (registration forms mostly
+ * ask for nothing else) is noise: the marks appear only when some fields
+ * may be left empty. Assistive technologies learn it from every field. */
+static void
+mark_required (EnlistFormView *self)
+{
+  gboolean any_required = FALSE, any_optional = FALSE;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      EnlistFormRow *row = g_ptr_array_index (self->rows, i);
+      EnlistFieldType type = enlist_form_field_get_field_type (row->field);
+
+      if (type == ENLIST_FIELD_TYPE_FIXED || type == ENLIST_FIELD_TYPE_BOOLEAN)
+        continue;
+      if (enlist_form_field_is_required (row->field))
+        any_required = TRUE;
+      else
+        any_optional = TRUE;
+    }
+  if (!any_required || !any_optional)
+    return;
+  for (guint i = 0; i < self->rows->len; i++)
+    enlist_form_row_show_required (g_ptr_array_index (self->rows, i));
+}
+
 static void
 build (EnlistFormView *self)
 {
@@ -194,6 +220,10 @@ build (EnlistFormView *self)
       /* ejabberd's link to the CAPTCHA page is no question for the user:
        * the CAPTCHA view shows it as a link */
       if (captcha != NULL && g_strcmp0 (var, "captcha-fallback-url") == 0)
+        continue;
+      /* XEP-0068: FORM_TYPE names the form, even where a server forgot
+       * type='hidden' (ejabberd's error replies echo forms without types) */
+      if (g_strcmp0 (var, "FORM_TYPE") == 0)
         continue;
 
       if (field == captcha && enlist_form_field_get_n_media_uris (field) > 0)
@@ -237,6 +267,8 @@ build (EnlistFormView *self)
         }
     }
 
+  mark_required (self);
+  mark_required (self);
   update_password_inputs (self);
   update_valid (self);
 }
@@ -253,6 +285,22 @@ find_row (EnlistFormView *self,
         return row;
     }
   return NULL;
+}
+
+/* The first time the form appears, the first empty field has the focus
+ * (the window would give it to whatever comes first, the title). */
+static void
+enlist_form_view_map (GtkWidget *widget)
+{
+  EnlistFormView *self = ENLIST_FORM_VIEW (widget);
+
+  GTK_WIDGET_CLASS (enlist_form_view_parent_class)->map (widget);
+
+  if (!self->mapped_once)
+    {
+      self->mapped_once = TRUE;
+      enlist_form_view_focus_first_empty (self);
+    }
 }
 
 static void
@@ -341,6 +389,7 @@ enlist_form_view_class_init (EnlistFormViewClass *klass)
   object_class->finalize = enlist_form_view_finalize;
   object_class->get_property = enlist_form_view_get_property;
   object_class->set_property = enlist_form_view_set_property;
+  widget_class->map = enlist_form_view_map;
 
   properties[PROP_FORM] =
     g_param_spec_object ("form", NULL, NULL, ENLIST_TYPE_DATA_FORM,

@@ -18,6 +18,7 @@ struct _EnlistPasswordRows
   AdwEntryRow            *password_row;
   AdwEntryRow            *confirm_row;
   GtkWidget              *generate_button;
+  GtkWidget              *required_label;
   GtkListBoxRow          *strength_row;
   GtkLevelBar            *strength_bar;
   GtkLabel               *strength_label;
@@ -336,6 +337,7 @@ enlist_password_rows_class_init (EnlistPasswordRowsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, password_row);
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, confirm_row);
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, required_label);
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, strength_row);
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, strength_bar);
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, strength_label);
@@ -480,6 +482,15 @@ enlist_password_rows_set_error (EnlistPasswordRows *self,
   g_free (self->server_error);
   self->server_error = g_strdup (message);
   update_state (self);
+}
+
+void
+enlist_password_rows_set_show_required (EnlistPasswordRows *self,
+                                        gboolean            show)
+{
+  g_return_if_fail (ENLIST_IS_PASSWORD_ROWS (self));
+
+  gtk_widget_set_visible (self->required_label, show);
 }
 
 const char *

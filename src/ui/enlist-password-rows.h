@@ -41,6 +41,9 @@ void                    enlist_password_rows_set_description    (EnlistPasswordR
  * until the user edits either row; NULL clears it. */
 void                    enlist_password_rows_set_error          (EnlistPasswordRows  *self,
                                                                  const char          *message);
+/* Shows "Required" in the first row. */
+void                    enlist_password_rows_set_show_required  (EnlistPasswordRows  *self,
+                                                                 gboolean             show);
 /* The message under the rows (mismatch or set_error), or NULL. */
 const char             *enlist_password_rows_get_message        (EnlistPasswordRows  *self);
 /* Empties both rows. */
