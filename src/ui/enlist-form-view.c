@@ -5,7 +5,6 @@
 
 #include "config.h"
 
-
 #include "enlist-display-text.h"
 #include "enlist-form-rows.h"
 #include "enlist-form-view.h"
