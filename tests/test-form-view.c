@@ -131,6 +131,7 @@ static const char EVERY_TYPE_FORM[] =
   "<validate xmlns='http://jabber.org/protocol/xdata-validate' datatype='xs:string'>"
   "<regex>[a-z]{3}</regex></validate></field>"
   "<field type='text-private' label='Password' var='password'><required/></field>"
+  "<field type='text-private' label='Door PIN' var='pin'/>"
   "<field type='jid-single' label='Contact' var='contact'/>"
   "<field type='boolean' label='Accept the rules' var='rules'><required/></field>"
   "<field type='list-single' label='Colour' var='colour'><required/>"
@@ -718,6 +719,13 @@ test_every_type (void)
   g_assert_nonnull (enlist_ui_test_find (GTK_WIDGET (shown.view), GTK_TYPE_LABEL,
                                          "What others see."));
   g_assert_true (ENLIST_IS_PASSWORD_ROWS (field_widget (&shown, "password")));
+  /* a second secret is a plain password row, kept in a wiped buffer */
+  widget = field_widget (&shown, "pin");
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (widget));
+  g_assert_true (GTK_IS_PASSWORD_ENTRY_BUFFER (gtk_text_get_buffer (
+    GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (widget))))));
+  type_into (&shown, "pin", "4711");
+  g_assert_cmpstr (value_of (form, "pin"), ==, "4711");
   g_assert_true (ADW_IS_ENTRY_ROW (field_widget (&shown, "contact")));
   g_assert_true (ADW_IS_ACTION_ROW (field_widget (&shown, "rules")));
   g_assert_true (ADW_IS_COMBO_ROW (field_widget (&shown, "colour")));
