@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "enlist-captcha-view.h"
+#include "enlist-media.h"
 #include "enlist-pixel-picture.h"
 #include "enlist-test-utils.h"
 #include "enlist-ui-test-utils.h"

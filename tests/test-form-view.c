@@ -14,6 +14,7 @@
 
 #include "enlist-captcha-view.h"
 #include "enlist-data-form.h"
+#include "enlist-data-form-private.h"
 #include "enlist-error.h"
 #include "enlist-form-view.h"
 #include "enlist-media.h"

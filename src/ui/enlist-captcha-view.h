@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "enlist-media.h"
+#include "enlist-media-image.h"
 
 G_BEGIN_DECLS
 
