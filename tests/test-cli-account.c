@@ -1,21 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-cli-account.c: enlist-cli's account verbs (form, register, passwd,
- * delete) against a real Prosody and a real ejabberd with CAPTCHA, over
- * STARTTLS, in JSON mode. Runs inside tests/keyring-session, so that
- * register --save and the keyring lookups of passwd and delete have a
- * keyring of their own. */
+ * delete, accounts) against a real Prosody and a real ejabberd with
+ * CAPTCHA, over STARTTLS, mostly in JSON mode. Runs inside
+ * tests/keyring-session, so that register --save, the keyring lookups of
+ * passwd and delete and the account manager's files (XDG_DATA_HOME) are
+ * the test's own. A relay (enlist-test-relay.h) between enlist-cli and
+ * Prosody holds back the registration or its answer, so that the process
+ * can be killed at that exact point and `accounts` settles what it left. */
 #define G_LOG_DOMAIN "test-cli-account"
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "enlist-certificate.h"
 #include "enlist-keyring.h"
+#include "enlist-test-relay.h"
 #include "enlist-test-servers.h"
+#include "enlist-trust-store.h"
 #include "enlist-test-utils.h"
 
 static EnlistTestServers *servers;
@@ -83,43 +90,83 @@ cli_path (void)
   return cli;
 }
 
-/* Runs enlist-cli with the connection options for target appended; stdin
- * is a pipe (never a terminal) fed stdin_text. Returns the JSON object it
- * printed, or NULL when it printed nothing. */
-static JsonObject *
-run_cli (const Target       *target,
-         const char * const *args,
-         const char         *stdin_text,
-         int                *exit_status,
-         char              **stderr_out,
-         JsonParser        **parser_out)
+typedef enum
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autofree char *port = g_strdup_printf ("%u", enlist_test_servers_get_port (servers, target->server,
-                                                                              FALSE));
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  RUN_DEFAULT     = 0,
+  RUN_NO_ENDPOINT = 1 << 0,  /* no --host/--port: stored settings (or DNS) decide */
+  RUN_NO_CA       = 1 << 1,  /* no --ca-file: the trust store decides */
+  RUN_TEXT        = 1 << 2,  /* no --json */
+  RUN_NO_KEYRING  = 1 << 3,  /* no session bus, so no keyring */
+} RunFlags;
+
+static GSubprocessLauncher *
+cli_launcher (GSubprocessFlags flags,
+              RunFlags         run_flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  /* for the CAPTCHA script */
+  g_subprocess_launcher_setenv (launcher, "ENLIST_TEST_CAPTCHA_ANSWERS", answers_dir, TRUE);
+  if (run_flags & RUN_NO_KEYRING)
+    g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS",
+                                  "unix:path=/nonexistent/enlist-test-bus", TRUE);
+  return launcher;
+}
+
+/* enlist-cli args, then the options run_flags leave in: --host 127.0.0.1
+ * --port port (target's STARTTLS port when 0), --ca-file, --json. */
+static GPtrArray *
+cli_argv (const Target       *target,
+          const char * const *args,
+          RunFlags            run_flags,
+          guint16             port)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+
+  if (port == 0)
+    port = enlist_test_servers_get_port (servers, target->server, FALSE);
+  g_ptr_array_add (argv, g_strdup (cli_path ()));
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  if (!(run_flags & RUN_NO_ENDPOINT))
+    {
+      g_ptr_array_add (argv, g_strdup ("--host"));
+      g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
+      g_ptr_array_add (argv, g_strdup ("--port"));
+      g_ptr_array_add (argv, g_strdup_printf ("%u", port));
+    }
+  if (!(run_flags & RUN_NO_CA))
+    {
+      g_ptr_array_add (argv, g_strdup ("--ca-file"));
+      g_ptr_array_add (argv, g_strdup (enlist_test_servers_get_ca_file (servers)));
+    }
+  if (!(run_flags & RUN_TEXT))
+    g_ptr_array_add (argv, g_strdup ("--json"));
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+/* Runs enlist-cli (cli_argv); stdin is a pipe (never a terminal) fed
+ * stdin_text. Returns what it printed on standard output. */
+static char *
+run_cli_text (const Target       *target,
+              const char * const *args,
+              const char         *stdin_text,
+              RunFlags            run_flags,
+              guint16             port,
+              int                *exit_status,
+              char              **stderr_out)
+{
+  g_autoptr(GSubprocessLauncher) launcher = cli_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                          | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                          | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                          run_flags);
+  g_autoptr(GPtrArray) argv = cli_argv (target, args, run_flags, port);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  JsonParser *parser = json_parser_new ();
 
-  g_ptr_array_add (argv, (gpointer) cli_path ());
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, (gpointer) "--host");
-  g_ptr_array_add (argv, (gpointer) "127.0.0.1");
-  g_ptr_array_add (argv, (gpointer) "--port");
-  g_ptr_array_add (argv, port);
-  g_ptr_array_add (argv, (gpointer) "--ca-file");
-  g_ptr_array_add (argv, (gpointer) enlist_test_servers_get_ca_file (servers));
-  g_ptr_array_add (argv, (gpointer) "--json");
-  g_ptr_array_add (argv, NULL);
-
-  /* for the CAPTCHA script */
-  g_subprocess_launcher_setenv (launcher, "ENLIST_TEST_CAPTCHA_ANSWERS", answers_dir, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
@@ -133,14 +180,47 @@ run_cli (const Target       *target,
 
   if (stderr_out != NULL)
     *stderr_out = g_steal_pointer (&err);
+  return g_steal_pointer (&out);
+}
+
+/* The same in JSON mode: the object it printed, or NULL when it printed
+ * nothing (refusals before anything is done go to stderr only). */
+static JsonObject *
+run_cli_full (const Target       *target,
+              const char * const *args,
+              const char         *stdin_text,
+              RunFlags            run_flags,
+              guint16             port,
+              int                *exit_status,
+              char              **stderr_out,
+              JsonParser        **parser_out)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonParser *parser = json_parser_new ();
+
+  g_assert_false (run_flags & RUN_TEXT);
+  out = run_cli_text (target, args, stdin_text, run_flags, port, exit_status, stderr_out);
   *parser_out = parser;
-  /* refusals before anything is done (usage) go to stderr only */
   if (out == NULL || *out == '\0')
     return NULL;
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
   return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* With the connection options for target appended, in JSON mode. */
+static JsonObject *
+run_cli (const Target       *target,
+         const char * const *args,
+         const char         *stdin_text,
+         int                *exit_status,
+         char              **stderr_out,
+         JsonParser        **parser_out)
+{
+  return run_cli_full (target, args, stdin_text, RUN_DEFAULT, 0, exit_status, stderr_out,
+                       parser_out);
 }
 
 static const char *
@@ -553,6 +633,360 @@ test_invite (gconstpointer data)
   g_assert_true (json_object_get_boolean_member (result, "verified"));
 }
 
+/* ---------------------------------------------------------------------- */
+/* The account manager's side: accounts, stored settings, pins            */
+
+static const Target *
+prosody (void)
+{
+  return &targets[0];
+}
+
+/* What the test's private keyring holds pending for jid (a registration's
+ * password), or NULL. */
+static char *
+keyring_pending (const char *jid)
+{
+  g_autoptr(EnlistKeyring) keyring = enlist_keyring_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  enlist_keyring_lookup_pending_async (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION,
+                                       NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
+  password = enlist_keyring_lookup_pending_finish (keyring, result, &error);
+  if (password == NULL)
+    g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND);
+  return password;
+}
+
+static JsonObject *
+find_member (JsonObject *result,
+             const char *array,
+             const char *address)
+{
+  JsonArray *items = json_object_get_array_member (result, array);
+
+  g_assert_nonnull (items);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (item, "address"), address) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+/* enlist-cli accounts --json (it takes no endpoint options). */
+static JsonObject *
+accounts_json (JsonParser **parser)
+{
+  const char *args[] = { "accounts", NULL };
+  JsonObject *result;
+  int status;
+
+  result = run_cli_full (prosody (), args, NULL, RUN_NO_ENDPOINT, 0, &status, NULL, parser);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (result);
+  g_assert_true (json_object_get_boolean_member (result, "ok"));
+  return result;
+}
+
+/* enlist-cli accounts, its text output. */
+static char *
+accounts_text (void)
+{
+  const char *args[] = { "accounts", NULL };
+  int status;
+  char *out;
+
+  out = run_cli_text (prosody (), args, NULL, RUN_NO_ENDPOINT | RUN_TEXT, 0, &status, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_test_message ("$ enlist-cli accounts\n%s", out);
+  return out;
+}
+
+/* The server's certificate pinned for the invitation's domain, and no CA
+ * file: register --invite trusts it, since it reads the pins of the
+ * domain the invitation names, not of the one on the command line. */
+static void
+test_invite_pinned (gconstpointer data)
+{
+  const Target *target = data;
+  const char *domain = enlist_test_servers_get_domain (servers);
+  const char *invite_domain = enlist_test_servers_get_invite_domain (servers);
+  g_autoptr(EnlistTrustStore) store = enlist_trust_store_new (NULL);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *invite = enlist_test_servers_invite (servers);
+  g_autofree char *user = random_user ("pinned");
+  g_autofree char *jid = g_strdup_printf ("%s@%s", user, invite_domain);
+  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
+  g_autofree char *password1 = work_file ("password1");
+  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
+  const char *args[] = {
+    "register", domain, "--invite", invite, "--field", username_arg, "--field", password_arg, NULL
+  };
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) parser2 = NULL;
+  JsonObject *result;
+  int status;
+
+  certificate = g_tls_certificate_new_from_file (enlist_test_servers_get_ca_file (servers), &error);
+  g_assert_no_error (error);
+  fingerprint = enlist_certificate_get_fingerprint (certificate);
+
+  /* pinned for the invitation's domain only */
+  g_assert_true (enlist_trust_store_add_pin (store, invite_domain, fingerprint, &error));
+  result = run_cli_full (target, args, NULL, RUN_NO_CA, 0, &status, NULL, &parser);
+  g_assert_true (enlist_trust_store_remove_pin (store, invite_domain, fingerprint, &error));
+  g_assert_no_error (error);
+  if (status != 0 && json_object_has_member (result, "error"))
+    g_test_message ("register --invite: %s",
+                    json_object_get_string_member (json_object_get_object_member (result, "error"),
+                                                   "message"));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "jid"), ==, jid);
+  g_assert_true (json_object_get_boolean_member (result, "verified"));
+
+  /* pinned for the command line's domain only: not for the invitation's */
+  g_free (invite);
+  invite = enlist_test_servers_invite (servers);
+  args[3] = invite;
+  g_assert_true (enlist_trust_store_add_pin (store, domain, fingerprint, &error));
+  result = run_cli_full (target, args, NULL, RUN_NO_CA, 0, &status, NULL, &parser2);
+  g_assert_true (enlist_trust_store_remove_pin (store, domain, fingerprint, &error));
+  g_assert_cmpint (status, ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "error"),
+                                                  "kind"), ==, "tls");
+}
+
+/* register --save without a keyring: created, saved nowhere, exit 8; the
+ * account is recorded all the same, and passwd and delete then use its
+ * stored connection settings (no --host, no --port). */
+static void
+test_save_not_saved (gconstpointer data)
+{
+  const Target *target = data;
+  g_autofree char *user = random_user ("unsaved");
+  g_autofree char *jid = jid_of (user);
+  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
+  g_autofree char *password1 = work_file ("password1");
+  g_autofree char *password2 = work_file ("password2");
+  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
+  const char *register_args[] = {
+    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
+    "--field", password_arg, "--save", NULL
+  };
+  const char *passwd_args[] = {
+    "passwd", jid, "--password-file", password1, "--new-password-file", password2, NULL
+  };
+  const char *delete_args[] = { "delete", jid, "--yes", NULL };
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) parser2 = NULL;
+  g_autoptr(JsonParser) parser3 = NULL;
+  g_autoptr(JsonParser) parser4 = NULL;
+  g_autoptr(JsonParser) parser5 = NULL;
+  g_autoptr(JsonParser) parser6 = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *result, *account, *endpoint, *error;
+  int status;
+
+  result = run_cli_full (target, register_args, NULL, RUN_NO_KEYRING, 0, &status, &err, &parser);
+  g_assert_cmpint (status, ==, 8);
+  g_assert_false (json_object_get_boolean_member (result, "ok"));
+  g_assert_cmpstr (json_object_get_string_member (result, "jid"), ==, jid);
+  g_assert_true (json_object_get_boolean_member (result, "verified"));
+  g_assert_false (json_object_get_boolean_member (result, "saved"));
+  error = json_object_get_object_member (result, "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "kind"), ==, "not-saved");
+  g_assert_cmpint (json_object_get_int_member (error, "exit_code"), ==, 8);
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "saved nowhere"));
+  g_assert_cmpint (login_status (target, jid, password1), ==, 0);
+  assert_keyring_holds (jid, NULL);
+
+  result = accounts_json (&parser2);
+  account = find_member (result, "accounts", jid);
+  g_assert_nonnull (account);
+  g_assert_cmpstr (json_object_get_string_member (account, "state"), ==, "password-not-saved");
+  g_assert_false (json_object_get_boolean_member (account, "pending"));
+  g_assert_nonnull (json_object_get_string_member (account, "created"));
+  endpoint = json_object_get_object_member (account, "endpoint");
+  g_assert_cmpstr (json_object_get_string_member (endpoint, "host"), ==, "127.0.0.1");
+  g_assert_cmpint (json_object_get_int_member (endpoint, "port"), ==,
+                   enlist_test_servers_get_port (servers, target->server, FALSE));
+
+  /* the stored endpoint, not DNS: localhost has no XMPP server on 5222 */
+  result = run_cli_full (target, passwd_args, NULL, RUN_NO_ENDPOINT, 0, &status, NULL, &parser3);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "keyring_updated"));
+  g_assert_cmpint (login_status (target, jid, password2), ==, 0);
+  assert_keyring_holds (jid, password2);
+  result = accounts_json (&parser4);
+  g_assert_cmpstr (json_object_get_string_member (find_member (result, "accounts", jid), "state"),
+                   ==, "ready");
+
+  /* and the password from the keyring */
+  result = run_cli_full (target, delete_args, NULL, RUN_NO_ENDPOINT, 0, &status, NULL, &parser5);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "keyring_cleared"));
+  g_assert_cmpint (login_status (target, jid, password2), ==, 5);
+  assert_keyring_holds (jid, NULL);
+  result = accounts_json (&parser6);
+  g_assert_null (find_member (result, "accounts", jid));
+}
+
+/* Starts enlist-cli register --save through relay, waits until the relay
+ * holds back what its mode says, and kills enlist-cli with SIGKILL right
+ * there. Returns what the relay held back. */
+static char *
+register_killed (EnlistTestRelay *relay,
+                 const char      *user)
+{
+  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
+  g_autofree char *password1 = work_file ("password1");
+  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
+  g_autofree char *err_path = work_file ("killed-stderr");
+  g_autofree char *err = NULL;
+  const char *args[] = {
+    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
+    "--field", password_arg, "--save", NULL
+  };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *held;
+
+  launcher = cli_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                           RUN_DEFAULT);
+  g_subprocess_launcher_set_stderr_file_path (launcher, err_path);
+  argv = cli_argv (prosody (), args, RUN_DEFAULT, enlist_test_relay_get_port (relay));
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  held = enlist_test_relay_wait_held (relay, 120);
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (err_path, &err, NULL, NULL);
+  g_unlink (err_path);
+  if (held == NULL)
+    g_error ("the relay held nothing back; enlist-cli's stderr:\n%s", err != NULL ? err : "");
+  /* killed while waiting, not ended by itself */
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+  return held;
+}
+
+static EnlistTestRelay *
+relay_to_prosody (EnlistTestRelayMode mode)
+{
+  g_autofree char *key = g_build_filename (enlist_test_servers_get_state_dir (servers), "key.pem",
+                                           NULL);
+
+  return enlist_test_relay_new (enlist_test_servers_get_port (servers, "prosody", FALSE),
+                                enlist_test_servers_get_ca_file (servers), key, mode);
+}
+
+/* Killed after the server registered the account, before its answer
+ * arrived: the next `accounts` logs in with the pending password, finds the
+ * account, confirms the password and lists it as ready. */
+static void
+test_crash_after_submit (void)
+{
+  g_autoptr(EnlistTestRelay) relay = relay_to_prosody (ENLIST_TEST_RELAY_HOLD_ANSWER);
+  g_autofree char *user = random_user ("crash");
+  g_autofree char *jid = jid_of (user);
+  g_autofree char *password1 = work_file ("password1");
+  g_autofree char *held = NULL;
+  g_autofree char *pending = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+  const char *delete_args[] = { "delete", jid, "--yes", NULL };
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) parser2 = NULL;
+  JsonObject *result, *account;
+  int status;
+
+  held = register_killed (relay, user);
+  /* what the relay held back is the server's answer: it did register */
+  g_assert_true (strstr (held, "type='result'") != NULL || strstr (held, "type=\"result\"") != NULL);
+  g_assert_cmpint (login_status (prosody (), jid, password1), ==, 0);
+  /* the password went into the keyring, pending, before the form went out */
+  pending = keyring_pending (jid);
+  g_assert_cmpstr (pending, ==, "first password");
+  assert_keyring_holds (jid, NULL);
+
+  text = accounts_text ();
+  line = g_strdup_printf ("Settled: %s exists", jid);
+  g_assert_nonnull (strstr (text, line));
+  g_free (line);
+  line = g_strdup_printf ("\n%s\n", jid);
+  g_assert_nonnull (strstr (text, line));
+  g_assert_nonnull (strstr (strstr (text, line), "State:    ready"));
+  assert_keyring_holds (jid, password1);
+  g_clear_pointer (&pending, g_free);
+  pending = keyring_pending (jid);
+  g_assert_null (pending);
+
+  /* settled once: nothing left pending */
+  result = accounts_json (&parser);
+  account = find_member (result, "accounts", jid);
+  g_assert_nonnull (account);
+  g_assert_cmpstr (json_object_get_string_member (account, "state"), ==, "ready");
+  g_assert_false (json_object_get_boolean_member (account, "pending"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (account, "endpoint"),
+                                               "port"), ==, enlist_test_relay_get_port (relay));
+  g_assert_null (find_member (result, "settled", jid));
+
+  /* through the relay again, now passing everything: the stored endpoint */
+  result = run_cli_full (prosody (), delete_args, NULL, RUN_NO_ENDPOINT, 0, &status, NULL, &parser2);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "keyring_cleared"));
+  assert_keyring_holds (jid, NULL);
+}
+
+/* Killed before the server saw the submission: the next `accounts` finds
+ * no such account and forgets it, password and record. */
+static void
+test_crash_before_submit (void)
+{
+  g_autoptr(EnlistTestRelay) relay = relay_to_prosody (ENLIST_TEST_RELAY_HOLD_SUBMIT);
+  g_autofree char *user = random_user ("unsent");
+  g_autofree char *jid = jid_of (user);
+  g_autofree char *password1 = work_file ("password1");
+  g_autofree char *held = NULL;
+  g_autofree char *pending = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *result, *settled;
+
+  held = register_killed (relay, user);
+  /* what the relay held back is the submission itself */
+  g_assert_nonnull (strstr (held, "jabber:iq:register"));
+  g_assert_cmpint (login_status (prosody (), jid, password1), ==, 5);
+  pending = keyring_pending (jid);
+  g_assert_cmpstr (pending, ==, "first password");
+
+  result = accounts_json (&parser);
+  settled = find_member (result, "settled", jid);
+  g_assert_nonnull (settled);
+  g_assert_cmpstr (json_object_get_string_member (settled, "outcome"), ==, "not-registered");
+  g_assert_nonnull (strstr (json_object_get_string_member (settled, "message"), "does not exist"));
+  g_assert_null (find_member (result, "accounts", jid));
+  g_clear_pointer (&pending, g_free);
+  pending = keyring_pending (jid);
+  g_assert_null (pending);
+  assert_keyring_holds (jid, NULL);
+
+  text = accounts_text ();
+  g_assert_null (strstr (text, jid));
+}
+
 static void
 add_for_targets (const char    *name,
                  GTestDataFunc  func,
@@ -585,6 +1019,10 @@ main (int    argc,
   add_for_targets ("keyring", test_keyring, FALSE);
   add_for_targets ("captcha-retry", test_captcha_retry, TRUE);
   g_test_add_data_func ("/cli-account/prosody-invite/register", &targets[0], test_invite);
+  g_test_add_data_func ("/cli-account/prosody-invite/pinned", &targets[0], test_invite_pinned);
+  g_test_add_data_func ("/cli-account/prosody/save-not-saved", &targets[0], test_save_not_saved);
+  g_test_add_func ("/cli-account/prosody/crash-after-submit", test_crash_after_submit);
+  g_test_add_func ("/cli-account/prosody/crash-before-submit", test_crash_before_submit);
 
   work_dir = g_dir_make_tmp ("enlist-cli-account-XXXXXX", &error);
   g_assert_no_error (error);
