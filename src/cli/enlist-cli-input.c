@@ -102,13 +102,19 @@ enlist_cli_read_secret (int          fd,
   if (len > 0 && len <= ENLIST_CLI_MAX_SECRET && buffer[len - 1] == '\r')
     buffer[--len] = '\0';
 
-  if (len == 0 || len > ENLIST_CLI_MAX_SECRET)
+  if (len == 0 || len > ENLIST_CLI_MAX_SECRET || memchr (buffer, '\0', len) != NULL)
     {
+      gboolean nul = len > 0 && len <= ENLIST_CLI_MAX_SECRET;
+
       explicit_bzero (buffer, ENLIST_CLI_MAX_SECRET + 1);
       g_free (buffer);
       if (len == 0)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
                      _("No password was given."));
+      else if (nul)
+        /* it would be cut short there */
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
+                     _("The password contains a zero byte."));
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                      _("The password is longer than %d bytes."), ENLIST_CLI_MAX_SECRET);

@@ -19,8 +19,8 @@ G_BEGIN_DECLS
 #define ENLIST_CLI_MAX_FIELD_FILE (ENLIST_DATA_FORM_MAX_VALUES * ENLIST_DATA_FORM_MAX_TEXT)
 
 /* One line from fd without its line ending, prompt first (on standard
- * error) and echo off when fd is a terminal. Empty, or longer than
- * ENLIST_CLI_MAX_SECRET, is G_IO_ERROR_INVALID_DATA. Free the result with
+ * error) and echo off when fd is a terminal. Empty, with a NUL byte, or
+ * longer than ENLIST_CLI_MAX_SECRET, is G_IO_ERROR_INVALID_DATA. Free the result with
  * enlist_secret_free: every buffer that held it is wiped. */
 char     *enlist_cli_read_secret           (int                 fd,
                                             const char         *prompt,

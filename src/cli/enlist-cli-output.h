@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 /* text split into lines, each neutralised (enlist_text_neutralize); the
  * first after prefix, the others indented by two spaces; every line ends
- * in a newline. NULL text is an empty line. */
+ * in a newline. NULL or empty text gives nothing, not even the prefix. */
 char       *enlist_cli_format_safe          (const char      *prefix,
                                              const char      *text);
 void        enlist_cli_print_safe           (FILE            *stream,
