@@ -152,7 +152,12 @@ complete_password_form (EnlistCli       *cli,
     return FALSE;
 
   if (interactive)
-    enlist_cli_print_safe (stderr, "enlist-cli passwd: ", renewed->message);
+    {
+      /* what the server said may be the question itself */
+      g_autofree char *text = enlist_cli_format_error ("passwd", renewed);
+
+      fputs (text, stderr);
+    }
   for (guint i = 0; i < n_fields; i++)
     {
       EnlistFormField *field = enlist_data_form_get_field (form, i);
