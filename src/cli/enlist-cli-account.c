@@ -529,14 +529,15 @@ accounts_print_text (EnlistCli *cli,
       GDateTime *created = enlist_account_get_created (account);
       const char *status = enlist_account_get_status (account);
       g_autofree char *endpoint = describe_endpoint (account);
-      g_autofree char *when = created != NULL ? g_date_time_format (created, "%Y-%m-%d %H:%M:%S UTC")
-                                              : NULL;
+      g_autofree char *when = NULL;
       g_autofree char *state = NULL;
 
       state = status != NULL ? g_strdup_printf ("%s (%s)",
                                                 describe_state (enlist_account_get_state (account)),
                                                 status)
                              : g_strdup (describe_state (enlist_account_get_state (account)));
+      if (created != NULL)
+        when = g_date_time_format (created, "%Y-%m-%d %H:%M:%S UTC");
       enlist_cli_print_safe (stdout, "", enlist_account_get_address (account));
       enlist_cli_print_safe (stdout, _("  Server:   "), endpoint);
       enlist_cli_print_safe (stdout, _("  Created:  "), when != NULL ? when : _("not known"));

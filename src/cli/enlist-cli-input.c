@@ -561,7 +561,8 @@ prompt_value (EnlistFormField  *field,
       enlist_form_field_set_values (field, (const char * const *) values);
     }
   else if (type == ENLIST_FIELD_TYPE_LIST_SINGLE)
-    enlist_form_field_set_value (field, *answer != '\0' ? option_from_answer (field, answer) : NULL);
+    enlist_form_field_set_value (field,
+                                 *answer != '\0' ? option_from_answer (field, answer) : NULL);
   else
     enlist_form_field_set_value (field, *answer != '\0' ? answer : NULL);
   return TRUE;

@@ -28,13 +28,13 @@ static void
 add_field_json (JsonBuilder     *b,
                 EnlistFormField *field)
 {
+  EnlistFieldType type = enlist_form_field_get_field_type (field);
   guint n_options = enlist_form_field_get_n_options (field);
   guint n_uris = enlist_form_field_get_n_media_uris (field);
 
   json_builder_begin_object (b);
   enlist_cli_json_add_string (b, "var", enlist_form_field_get_var (field));
-  enlist_cli_json_add_string (b, "type",
-                              enlist_field_type_to_string (enlist_form_field_get_field_type (field)));
+  enlist_cli_json_add_string (b, "type", enlist_field_type_to_string (type));
   enlist_cli_json_add_string (b, "label", enlist_form_field_get_label (field));
   enlist_cli_json_add_string (b, "desc", enlist_form_field_get_description (field));
   json_builder_set_member_name (b, "required");
@@ -68,12 +68,12 @@ add_field_json (JsonBuilder     *b,
       json_builder_begin_array (b);
       for (guint i = 0; i < n_uris; i++)
         {
-          const char *type = NULL;
-          const char *uri = enlist_form_field_get_media_uri (field, i, &type);
+          const char *mime_type = NULL;
+          const char *uri = enlist_form_field_get_media_uri (field, i, &mime_type);
 
           json_builder_begin_object (b);
           enlist_cli_json_add_string (b, "uri", uri);
-          enlist_cli_json_add_string (b, "type", type);
+          enlist_cli_json_add_string (b, "type", mime_type);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -148,7 +148,8 @@ print_field (EnlistFormField *field)
   enlist_cli_print_safe (stdout, "  ", line->str);
   enlist_cli_print_field_details (stdout, field, "      ");
   for (guint j = 0; j < enlist_form_field_get_n_media_uris (field); j++)
-    enlist_cli_print_safe (stdout, _("      image: "), enlist_form_field_get_media_uri (field, j, NULL));
+    enlist_cli_print_safe (stdout, _("      image: "),
+                           enlist_form_field_get_media_uri (field, j, NULL));
 }
 
 static void
@@ -237,7 +238,8 @@ enlist_cli_form (int    argc,
     }
   else
     {
-      enlist_cli_print_safe (stdout, _("Server:        "), enlist_registration_get_domain (registration));
+      enlist_cli_print_safe (stdout, _("Server:        "),
+                             enlist_registration_get_domain (registration));
       print_form (form);
     }
   return ENLIST_EXIT_OK;
@@ -492,7 +494,8 @@ complete_form (EnlistCli           *cli,
         }
       else if (enlist_form_field_is_secret (field) && enlist_form_field_is_required (field))
         {
-          g_autofree char *name = enlist_text_neutralize (enlist_form_field_get_display_name (field), -1);
+          const char *display_name = enlist_form_field_get_display_name (field);
+          g_autofree char *name = enlist_text_neutralize (display_name, -1);
           g_autofree char *prompt = g_strdup_printf ("%s: ", name);
           char *secret = enlist_cli_read_secret (STDIN_FILENO, prompt, error);
 
@@ -545,12 +548,14 @@ captcha_renewed (EnlistRegistration *registration,
                  const GError       *error)
 {
   EnlistDataForm *fresh = enlist_registration_get_form (registration);
+  EnlistFormField *captcha;
 
-  return g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_CAPTCHA_RENEWED)
-         && fresh != NULL && fresh != form && enlist_data_form_is_captcha (fresh)
-         && (enlist_error_get_condition (error) == NULL
-             || g_strcmp0 (enlist_error_get_field (error),
-                           enlist_form_field_get_var (enlist_data_form_get_captcha_field (fresh))) == 0);
+  if (!g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_CAPTCHA_RENEWED)
+      || fresh == NULL || fresh == form || !enlist_data_form_is_captcha (fresh))
+    return FALSE;
+  captcha = enlist_data_form_get_captcha_field (fresh);
+  return enlist_error_get_condition (error) == NULL
+         || g_strcmp0 (enlist_error_get_field (error), enlist_form_field_get_var (captcha)) == 0;
 }
 
 static int
@@ -588,9 +593,11 @@ print_created (EnlistCli         *cli,
     }
   else
     {
-      g_autofree char *line = g_strdup_printf (verified ? _("Account created: %s (verified by logging in)")
-                                                        : _("Account created: %s (not verified)"),
-                                               jid != NULL ? jid : _("address not known"));
+      const char *address = jid != NULL ? jid : _("address not known");
+      g_autofree char *line = verified
+                              ? g_strdup_printf (_("Account created: %s (verified by logging in)"),
+                                                 address)
+                              : g_strdup_printf (_("Account created: %s (not verified)"), address);
 
       enlist_cli_print_safe (stdout, "", line);
       if (saved)
@@ -683,7 +690,8 @@ enlist_cli_register (int    argc,
   if (!complete_form (&cli, registration, form, TRUE, interactive, &missing, &error))
     {
       enlist_cli_close_registration (&cli, registration);
-      return enlist_cli_report_missing (cli.json, "register", error, (const char * const *) missing);
+      return enlist_cli_report_missing (cli.json, "register", error,
+                                        (const char * const *) missing);
     }
 
   for (guint attempt = 1; ; attempt++)

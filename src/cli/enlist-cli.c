@@ -83,7 +83,10 @@ enlist_cli_option_context (EnlistCli          *cli,
                            EnlistCliOptions    options)
 {
   GOptionContext *context = g_option_context_new (summary);
-  GOptionEntry shared[G_N_ELEMENTS (endpoint_entries) + G_N_ELEMENTS (basic_entries) + 2] = { { 0 } };
+  /* room for all of them, the pipelining entry and the terminator */
+  GOptionEntry shared[G_N_ELEMENTS (endpoint_entries) + G_N_ELEMENTS (basic_entries) + 2] = {
+    { 0 }
+  };
   gpointer endpoint_data[] = { &cli->host, &cli->port, &cli->direct_tls, &cli->pins };
   gpointer basic_data[] = { &cli->ca_file, &cli->timeout_s, &cli->json, &cli->trace };
   GOptionGroup *group;
@@ -174,7 +177,8 @@ enlist_cli_setup (EnlistCli  *cli,
   /* The trust store and the account file live in the user data dir shared
    * with the application. */
   cli->manager = enlist_account_manager_new (NULL, NULL, NULL);
-  if (cli->ca_file != NULL && !enlist_account_manager_set_ca_file (cli->manager, cli->ca_file, error))
+  if (cli->ca_file != NULL
+      && !enlist_account_manager_set_ca_file (cli->manager, cli->ca_file, error))
     {
       g_prefix_error (error, _("Cannot read the CA file %s: "), cli->ca_file);
       return FALSE;
@@ -364,7 +368,8 @@ enlist_cli_main (int    argc,
       usage (stderr);
       return ENLIST_EXIT_USAGE;
     }
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help"))
     {
       usage (stdout);
       return ENLIST_EXIT_OK;
