@@ -38,6 +38,17 @@ restore_echo_and_die (int signum)
   raise (signum);
 }
 
+/* The whole of read_secret's buffer: a refused secret may go on past a
+ * NUL byte. */
+static void
+wipe_buffer (char *buffer)
+{
+  if (buffer == NULL)
+    return;
+  explicit_bzero (buffer, ENLIST_CLI_MAX_SECRET + 1);
+  g_free (buffer);
+}
+
 char *
 enlist_cli_read_secret (int          fd,
                         const char  *prompt,
@@ -106,8 +117,7 @@ enlist_cli_read_secret (int          fd,
     {
       gboolean nul = len > 0 && len <= ENLIST_CLI_MAX_SECRET;
 
-      explicit_bzero (buffer, ENLIST_CLI_MAX_SECRET + 1);
-      g_free (buffer);
+      wipe_buffer (buffer);
       if (len == 0)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
                      _("No password was given."));
