@@ -19,6 +19,9 @@
 #include "enlist-ns.h"
 #include "enlist-text.h"
 
+/* ---------------------------------------------------------------------- */
+/* What the server offered                                                */
+
 const char * const *
 enlist_connection_get_mechanisms (EnlistConnection *self)
 {
@@ -80,6 +83,9 @@ parse_binding_types (const EnlistXmlNode *features)
     }
   return g_strv_builder_end (builder);
 }
+
+/* ---------------------------------------------------------------------- */
+/* SASL                                                                   */
 
 static void sasl_step_cb (GObject      *source,
                           GAsyncResult *result,
@@ -161,6 +167,9 @@ enlist_connection_handle_sasl (EnlistConnection *self,
                                                  "message.")));
 }
 
+/* ---------------------------------------------------------------------- */
+/* Resource binding                                                       */
+
 static void
 bind_cb (GObject      *source,
          GAsyncResult *result,
@@ -235,6 +244,9 @@ enlist_connection_send_bind (EnlistConnection *self)
   enlist_connection_send_iq_internal (self, iq, 0, NULL, bind_cb, g_object_ref (self),
                                       enlist_connection_authenticate_async);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Starting                                                               */
 
 static void
 sasl_step_cb (GObject      *source,

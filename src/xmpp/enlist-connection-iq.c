@@ -64,6 +64,9 @@ enlist_connection_fail_pending (EnlistConnection *self,
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* Answers                                                                */
+
 /* A reply may come from the server (no from at all, or the domain) and, once
  * authenticated, from the user's own bare or full JID; from anyone else it is
  * spoofed and ignored. */
@@ -132,6 +135,9 @@ enlist_connection_handle_iq (EnlistConnection *self,
                          (GDestroyNotify) enlist_xml_node_free);
   pending_iq_free (pending);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Requests                                                               */
 
 /* A request that ended before the stream was secured is not sent later. */
 static void
