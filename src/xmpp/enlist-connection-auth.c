@@ -20,7 +20,7 @@
 #include "enlist-text.h"
 
 /* ---------------------------------------------------------------------- */
-/* What the server offered                                                */
+/* What the server offered                                                 */
 
 const char * const *
 enlist_connection_get_mechanisms (EnlistConnection *self)
@@ -85,7 +85,7 @@ parse_binding_types (const EnlistXmlNode *features)
 }
 
 /* ---------------------------------------------------------------------- */
-/* SASL                                                                   */
+/* SASL                                                                    */
 
 static void sasl_step_cb (GObject      *source,
                           GAsyncResult *result,
@@ -168,7 +168,7 @@ enlist_connection_handle_sasl (EnlistConnection *self,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Resource binding                                                       */
+/* Resource binding                                                        */
 
 static void
 bind_cb (GObject      *source,
@@ -246,7 +246,7 @@ enlist_connection_send_bind (EnlistConnection *self)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Starting                                                               */
+/* Starting                                                                */
 
 static void
 sasl_step_cb (GObject      *source,

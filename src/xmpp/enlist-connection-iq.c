@@ -65,7 +65,7 @@ enlist_connection_fail_pending (EnlistConnection *self,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Answers                                                                */
+/* Answers                                                                 */
 
 /* A reply may come from the server (no from at all, or the domain) and, once
  * authenticated, from the user's own bare or full JID; from anyone else it is
@@ -137,7 +137,7 @@ enlist_connection_handle_iq (EnlistConnection *self,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Requests                                                               */
+/* Requests                                                                */
 
 /* A request that ended before the stream was secured is not sent later. */
 static void
