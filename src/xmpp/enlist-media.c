@@ -12,10 +12,10 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
-#include "enlist-certificate.h"
 #include "enlist-error.h"
 #include "enlist-media.h"
 #include "enlist-media-image-private.h"
+#include "enlist-tls-policy.h"
 
 #define READ_CHUNK_SIZE   (64 * 1024)
 #define WRITE_CHUNK_SIZE  (64 * 1024)
@@ -324,8 +324,7 @@ struct _EnlistMediaResolver
   gpointer                fetch_data;
   GDestroyNotify          fetch_destroy;
   SoupSession            *session;       /* created on first HTTP use */
-  GTlsDatabase           *ca_database;
-  GPtrArray              *pins;          /* SHA-256 fingerprints trusted for HTTPS */
+  EnlistTlsPolicy        *policy;        /* the session's TLS database */
   gsize                   max_bytes;
   guint                   max_width;
   guint                   max_height;
@@ -356,7 +355,6 @@ enlist_media_resolver_dispose (GObject *object)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
-  g_clear_object (&self->ca_database);
 
   G_OBJECT_CLASS (enlist_media_resolver_parent_class)->dispose (object);
 }
@@ -367,7 +365,7 @@ enlist_media_resolver_finalize (GObject *object)
   EnlistMediaResolver *self = ENLIST_MEDIA_RESOLVER (object);
 
   g_clear_pointer (&self->bob, g_hash_table_unref);
-  g_clear_pointer (&self->pins, g_ptr_array_unref);
+  g_clear_object (&self->policy);
 
   G_OBJECT_CLASS (enlist_media_resolver_parent_class)->finalize (object);
 }
@@ -386,7 +384,7 @@ enlist_media_resolver_init (EnlistMediaResolver *self)
 {
   self->bob = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify) enlist_xml_node_free);
-  self->pins = g_ptr_array_new_with_free_func (g_free);
+  self->policy = enlist_tls_policy_new ();
   self->max_bytes = ENLIST_MEDIA_DEFAULT_MAX_BYTES;
   self->max_width = ENLIST_MEDIA_DEFAULT_MAX_WIDTH;
   self->max_height = ENLIST_MEDIA_DEFAULT_MAX_HEIGHT;
@@ -515,25 +513,12 @@ enlist_media_resolver_set_ca_file (EnlistMediaResolver *self,
                                    const char          *path,
                                    GError             **error)
 {
-  g_autofree char *absolute = NULL;
-  GTlsDatabase *database;
-
   g_return_val_if_fail (ENLIST_IS_MEDIA_RESOLVER (self), FALSE);
 
   /* pooled connections were accepted under the old anchors */
   if (self->session != NULL)
     soup_session_abort (self->session);
-  g_clear_object (&self->ca_database);
-  if (path == NULL)
-    return TRUE;
-
-  /* GTlsFileDatabase wants an absolute path */
-  absolute = g_canonicalize_filename (path, NULL);
-  database = g_tls_file_database_new (absolute, error);
-  if (database == NULL)
-    return FALSE;
-  self->ca_database = database;
-  return TRUE;
+  return enlist_tls_policy_set_ca_file (self->policy, path, error);
 }
 
 void
@@ -543,7 +528,7 @@ enlist_media_resolver_add_pinned_fingerprint (EnlistMediaResolver *self,
   g_return_if_fail (ENLIST_IS_MEDIA_RESOLVER (self));
   g_return_if_fail (fingerprint != NULL);
 
-  g_ptr_array_add (self->pins, g_strdup (fingerprint));
+  enlist_tls_policy_add_pinned_fingerprint (self->policy, fingerprint);
 }
 
 void
@@ -599,8 +584,6 @@ typedef struct
   GInputStream        *body;
   GByteArray          *buffer;
   guint                redirects;
-  GTlsDatabase        *ca_database;
-  GStrv                pins;
   GTlsCertificate     *rejected_certificate;
   GTlsCertificateFlags rejected_flags;
 
@@ -647,8 +630,6 @@ resolve_data_free (ResolveData *data)
   clear_message (data);
   g_clear_pointer (&data->body, discard_body);
   g_clear_pointer (&data->buffer, g_byte_array_unref);
-  g_clear_object (&data->ca_database);
-  g_clear_pointer (&data->pins, g_strfreev);
   g_clear_object (&data->rejected_certificate);
   g_clear_pointer (&data->cid, g_free);
   g_clear_pointer (&data->hash, g_free);
@@ -972,17 +953,23 @@ static SoupSession *
 ensure_session (EnlistMediaResolver *self)
 {
   if (self->session == NULL)
-    self->session = soup_session_new_with_options ("timeout", HTTP_IO_TIMEOUT_S,
-                                                   "idle-timeout", HTTP_IO_TIMEOUT_S,
-                                                   "user-agent", "Enlist/" PACKAGE_VERSION " ",
-                                                   NULL);
+    {
+      /* libsoup builds each TLS connection with the default database and
+       * applies the session's only afterwards: a default of ours keeps
+       * glib-networking from loading the system store for it */
+      enlist_tls_policy_install_default ();
+      self->session = soup_session_new_with_options ("timeout", HTTP_IO_TIMEOUT_S,
+                                                     "idle-timeout", HTTP_IO_TIMEOUT_S,
+                                                     "user-agent", "Enlist/" PACKAGE_VERSION " ",
+                                                     "tls-database", self->policy,
+                                                     NULL);
+    }
   return self->session;
 }
 
-/* Called only when the system store did not vouch for the chain: the extra
- * CA file may, if it has no other complaint. When it knows the chain its
- * verdict is the accurate one to report (a wrong name rather than an
- * unknown CA). */
+/* Called only for a chain the trust policy refused (the same policy as the
+ * XMPP connection's: pins, the CA file, the system store): remember it and
+ * why, for the error. */
 static gboolean
 accept_certificate_cb (SoupMessage         *message,
                        GTlsCertificate     *certificate,
@@ -990,36 +977,6 @@ accept_certificate_cb (SoupMessage         *message,
                        gpointer             user_data)
 {
   ResolveData *data = user_data;
-
-  /* a certificate the user chose to trust for the XMPP server is trusted
-   * for its CAPTCHA images too, as the connection does */
-  if (data->pins != NULL && data->pins[0] != NULL)
-    {
-      g_autofree char *fingerprint = enlist_certificate_get_fingerprint (certificate);
-
-      for (guint i = 0; fingerprint != NULL && data->pins[i] != NULL; i++)
-        if (enlist_certificate_fingerprint_equal (fingerprint, data->pins[i]))
-          return TRUE;
-    }
-
-  if (data->ca_database != NULL)
-    {
-      GUri *uri = soup_message_get_uri (message);
-      g_autoptr(GSocketConnectable) identity = NULL;
-      g_autoptr(GError) error = NULL;
-      GTlsCertificateFlags flags;
-
-      identity = g_network_address_new (g_uri_get_host (uri),
-                                        g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443);
-      flags = g_tls_database_verify_chain (data->ca_database, certificate,
-                                           G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                           identity, NULL, G_TLS_DATABASE_VERIFY_NONE,
-                                           NULL, &error);
-      if (error == NULL && flags == 0)
-        return TRUE;
-      if (error == NULL && (flags & G_TLS_CERTIFICATE_UNKNOWN_CA) == 0)
-        errors = flags;
-    }
 
   g_set_object (&data->rejected_certificate, certificate);
   data->rejected_flags = errors;
@@ -1217,6 +1174,8 @@ http_send (GTask *task)
                                 "image/png, image/jpeg, image/gif");
   g_signal_connect (data->message, "accept-certificate",
                     G_CALLBACK (accept_certificate_cb), data);
+  if (g_ascii_strcasecmp (g_uri_get_scheme (data->current), "https") == 0)
+    enlist_tls_policy_preload (self->policy);
 
   soup_session_send_async (ensure_session (self), data->message, G_PRIORITY_DEFAULT,
                            data->cancellable, http_sent_cb, task);
@@ -1268,10 +1227,6 @@ enlist_media_resolver_resolve_async (EnlistMediaResolver *self,
   data->max_bytes = self->max_bytes;
   data->max_width = self->max_width;
   data->max_height = self->max_height;
-  data->ca_database = self->ca_database ? g_object_ref (self->ca_database) : NULL;
-  data->pins = g_new0 (char *, self->pins->len + 1);
-  for (guint i = 0; i < self->pins->len; i++)
-    data->pins[i] = g_strdup (g_ptr_array_index (self->pins, i));
   g_task_set_task_data (task, data, (GDestroyNotify) resolve_data_free);
 
   if (cancellable != NULL)
