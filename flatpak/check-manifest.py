@@ -10,6 +10,9 @@ when a meson.build file asks for a dependency('…') that neither the GNOME
 runtime provides nor a module of the manifest builds. That second check is
 the point: a new dependency added to meson.build must come with a manifest
 module, or with an entry in RUNTIME_PROVIDES after checking the runtime.
+Libraries found without pkg-config (cc.find_library('…'), such as zxcvbn,
+whose Debian package ships no .pc file) are held to the same rule through
+LIBRARY_MODULES and RUNTIME_LIBRARIES.
 
 With --tree, every meson.build below the folder of each MESON_BUILD is read
 too, so a dependency added in src/ or tests/ is caught as well (the Flatpak
@@ -47,8 +50,18 @@ MODULE_PROVIDES = {
     'libidn': 'libidn',
 }
 
+# Libraries looked up with cc.find_library that the runtime's toolchain has.
+RUNTIME_LIBRARIES = {'m', 'dl', 'rt', 'pthread'}
+
+# cc.find_library name -> name of the manifest module that builds it.
+LIBRARY_MODULES = {
+    'zxcvbn': 'zxcvbn-c',
+}
+
 # dependency('name' …) but not declare_dependency( or meson.override_dependency('name' …).
 DEPENDENCY_RE = re.compile(r"(?<![\w.])dependency\(\s*'([^']+)'")
+# <compiler>.find_library('name' …)
+FIND_LIBRARY_RE = re.compile(r"\.find_library\(\s*'([^']+)'")
 
 
 def strip_comments(text):
@@ -76,6 +89,11 @@ def strip_comments(text):
 def meson_dependencies(path):
     text = strip_comments(Path(path).read_text(encoding='utf-8'))
     return [(path, m.group(1)) for m in DEPENDENCY_RE.finditer(text)]
+
+
+def meson_libraries(path):
+    text = strip_comments(Path(path).read_text(encoding='utf-8'))
+    return [(path, m.group(1)) for m in FIND_LIBRARY_RE.finditer(text)]
 
 
 def meson_tree(path):
@@ -158,6 +176,10 @@ def check(manifest_path, meson_files):
                     where = source.get('url') or source.get('path')
                     problems.append(f'module {module.get("name")!r}: source {where} '
                                     'has no valid sha256')
+            if isinstance(source, dict) and source.get('type') == 'git':
+                if not re.fullmatch(r'[0-9a-f]{40}', source.get('commit', '')):
+                    problems.append(f'module {module.get("name")!r}: git source '
+                                    f'{source.get("url")} is not pinned to a commit')
 
     for meson_file in meson_files:
         try:
@@ -176,6 +198,17 @@ def check(manifest_path, meson_files):
                                 f'RUNTIME_PROVIDES if the runtime ships it')
             elif module not in names:
                 problems.append(f"{path}: dependency('{dep}') needs the manifest module "
+                                f'{module!r}, which {manifest_path.name} does not have')
+        for path, lib in meson_libraries(meson_file):
+            if lib in RUNTIME_LIBRARIES:
+                continue
+            module = LIBRARY_MODULES.get(lib)
+            if module is None:
+                problems.append(f"{path}: find_library('{lib}') is neither in the runtime's "
+                                f'toolchain nor built by the manifest: add a module for it to '
+                                f'{manifest_path.name} and to LIBRARY_MODULES')
+            elif module not in names:
+                problems.append(f"{path}: find_library('{lib}') needs the manifest module "
                                 f'{module!r}, which {manifest_path.name} does not have')
     return problems
 

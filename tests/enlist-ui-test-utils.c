@@ -13,9 +13,21 @@ void
 enlist_ui_test_init (int    *argc,
                      char ***argv)
 {
+  g_autoptr(GtkCssProvider) css = NULL;
+
   gtk_test_init (argc, argv, NULL);
   adw_init ();
   enlist_application_register_resources ();
+  /* Screenshots show where widgets end up, not a frame of their way there
+   * (libadwaita's animations follow this setting too). */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  /* what AdwApplication does for the app from its resource base path */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/enlist/Enlist/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 static gboolean
@@ -52,14 +64,15 @@ enlist_ui_test_wait_until (gboolean    (*condition) (gpointer data),
       if (g_get_monotonic_time () > deadline)
         g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
       g_main_context_iteration (NULL, TRUE);
+      /* set_flag removed its source when it fired: add the next one */
       if (tick)
         {
           tick = FALSE;
-          g_source_remove (source);
           source = g_timeout_add (20, set_flag, &tick);
         }
     }
-  g_source_remove (source);
+  if (!tick)
+    g_source_remove (source);
 }
 
 static void

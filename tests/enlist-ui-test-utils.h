@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* gtk_test_init + adw_init + the application's resources and stylesheet. */
+/* gtk_test_init + adw_init + the application's resources and stylesheet;
+ * animations off. */
 void      enlist_ui_test_init        (int          *argc,
                                       char       ***argv);
 /* Runs the main context for about ms milliseconds. */

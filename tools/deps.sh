@@ -8,7 +8,7 @@ ENLIST_DEPS=(
   # build
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libxml2-dev
-  libsecret-1-dev libgsasl-dev libjson-glib-dev libgdk-pixbuf-2.0-dev
+  libsecret-1-dev libgsasl-dev libjson-glib-dev libgdk-pixbuf-2.0-dev libzxcvbn-dev
   glib-networking desktop-file-utils appstream
   # headless UI tests and the keyring
   xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11

@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* enlist-form-view.c: a data form as a column of boxed lists, built at run
+ * time; the rows come from enlist-form-rows.c. */
+#define G_LOG_DOMAIN "enlist-form-view"
+
+#include "config.h"
+
+#include "enlist-display-text.h"
+#include "enlist-form-rows.h"
+#include "enlist-form-view.h"
+
+struct _EnlistFormView
+{
+  AdwBin              parent_instance;
+
+  GtkWidget          *header_box;
+  GtkLabel           *title_label;
+  GtkBox             *instructions_box;
+  GtkBox             *fields_box;
+
+  EnlistDataForm     *form;
+  GPtrArray          *rows;            /* EnlistFormRow *, in the form's order */
+  EnlistCaptchaView  *captcha_view;
+  EnlistFormRow      *password_row;    /* the account password, in rows */
+  EnlistFormRow      *username_row;    /* "username", in rows */
+  gboolean            valid;
+  gboolean            mapped_once;
+};
+
+G_DEFINE_FINAL_TYPE (EnlistFormView, enlist_form_view, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_FORM,
+  PROP_VALID,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_ACTIVATE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+update_valid (EnlistFormView *self)
+{
+  gboolean valid = TRUE;
+
+  for (guint i = 0; i < self->rows->len && valid; i++)
+    valid = enlist_form_row_is_valid (g_ptr_array_index (self->rows, i));
+
+  if (valid != self->valid)
+    {
+      self->valid = valid;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+    }
+}
+
+/* The password should not be made of the user name. */
+static void
+update_password_inputs (EnlistFormView *self)
+{
+  const char *inputs[2] = { NULL, NULL };
+
+  if (self->password_row == NULL)
+    return;
+  if (self->username_row != NULL)
+    inputs[0] = enlist_form_field_get_value (self->username_row->field);
+  enlist_password_rows_set_user_inputs (ENLIST_PASSWORD_ROWS (self->password_row->widget),
+                                        inputs);
+}
+
+static void
+row_changed (EnlistFormRow *row,
+             gpointer       user_data)
+{
+  EnlistFormView *self = user_data;
+
+  if (row == self->username_row)
+    update_password_inputs (self);
+  update_valid (self);
+}
+
+/* Enter in a one-line entry: on to the next one, or submit after the last. */
+static void
+row_activated (EnlistFormRow *row,
+               gpointer       user_data)
+{
+  EnlistFormView *self = user_data;
+  guint index;
+
+  if (!g_ptr_array_find (self->rows, row, &index))
+    g_return_if_reached ();
+
+  for (guint i = index + 1; i < self->rows->len; i++)
+    {
+      EnlistFormRow *next = g_ptr_array_index (self->rows, i);
+
+      if (next->is_text_entry && enlist_form_row_grab_focus (next))
+        return;
+    }
+  g_signal_emit (self, signals[SIGNAL_ACTIVATE], 0);
+}
+
+static GtkWidget *
+new_list (EnlistFormView *self)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_box_append (self->fields_box, list);
+  return list;
+}
+
+static EnlistFormField *
+find_account_password (EnlistDataForm *form)
+{
+  EnlistFormField *only = NULL;
+  guint n_private = 0;
+
+  for (guint i = 0; i < enlist_data_form_get_n_fields (form); i++)
+    {
+      EnlistFormField *field = enlist_data_form_get_field (form, i);
+
+      if (enlist_form_field_get_field_type (field) != ENLIST_FIELD_TYPE_TEXT_PRIVATE)
+        continue;
+      if (g_strcmp0 (enlist_form_field_get_var (field), "password") == 0)
+        return field;
+      only = field;
+      n_private++;
+    }
+  return n_private == 1 ? only : NULL;
+}
+
+static void
+build_header (EnlistFormView *self)
+{
+  const char *title = enlist_data_form_get_title (self->form);
+  const char * const *instructions = enlist_data_form_get_instructions (self->form);
+  gboolean any = FALSE;
+
+  if (title != NULL && *title != '\0')
+    {
+      g_autofree char *shown = enlist_display_text (title, ENLIST_DISPLAY_TITLE_CHARS, FALSE);
+
+      gtk_label_set_text (self->title_label, shown);
+      gtk_widget_set_visible (GTK_WIDGET (self->title_label), TRUE);
+      any = TRUE;
+    }
+
+  for (guint i = 0; instructions[i] != NULL; i++)
+    {
+      g_autofree char *shown = enlist_display_text (instructions[i],
+                                                    ENLIST_DISPLAY_DESCRIPTION_CHARS, TRUE);
+      GtkWidget *label;
+
+      if (*shown == '\0')
+        continue;
+      label = gtk_label_new (shown);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_box_append (self->instructions_box, label);
+      any = TRUE;
+    }
+
+  gtk_widget_set_visible (self->header_box, any);
+}
+
+/* Marking every field "Required" when all are (registration forms mostly
+ * ask for nothing else) is noise: the marks appear only when some fields
+ * may be left empty. Assistive technologies learn it from every field. */
+static void
+mark_required (EnlistFormView *self)
+{
+  gboolean any_required = FALSE, any_optional = FALSE;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      EnlistFormRow *row = g_ptr_array_index (self->rows, i);
+      EnlistFieldType type = enlist_form_field_get_field_type (row->field);
+
+      if (type == ENLIST_FIELD_TYPE_FIXED || type == ENLIST_FIELD_TYPE_BOOLEAN)
+        continue;
+      if (enlist_form_field_is_required (row->field))
+        any_required = TRUE;
+      else
+        any_optional = TRUE;
+    }
+  if (!any_required || !any_optional)
+    return;
+  for (guint i = 0; i < self->rows->len; i++)
+    enlist_form_row_show_required (g_ptr_array_index (self->rows, i));
+}
+
+static void
+build (EnlistFormView *self)
+{
+  EnlistFormField *password = find_account_password (self->form);
+  EnlistFormField *captcha = NULL;
+  GtkWidget *list = NULL;
+
+  if (enlist_data_form_is_captcha (self->form))
+    captcha = enlist_data_form_get_captcha_field (self->form);
+
+  build_header (self);
+
+  for (guint i = 0; i < enlist_data_form_get_n_fields (self->form); i++)
+    {
+      EnlistFormField *field = enlist_data_form_get_field (self->form, i);
+      const char *var = enlist_form_field_get_var (field);
+      EnlistFormRow *row;
+
+      /* ejabberd's link to the CAPTCHA page is no question for the user:
+       * the CAPTCHA view shows it as a link */
+      if (captcha != NULL && g_strcmp0 (var, "captcha-fallback-url") == 0)
+        continue;
+      /* XEP-0068: FORM_TYPE names the form, even where a server forgot
+       * type='hidden' (ejabberd's error replies echo forms without types) */
+      if (g_strcmp0 (var, "FORM_TYPE") == 0)
+        continue;
+
+      if (field == captcha && enlist_form_field_get_n_media_uris (field) > 0)
+        {
+          g_autofree char *description = enlist_display_text (
+            enlist_form_field_get_display_name (field), ENLIST_DISPLAY_DESCRIPTION_CHARS, TRUE);
+
+          self->captcha_view = ENLIST_CAPTCHA_VIEW (enlist_captcha_view_new ());
+          enlist_captcha_view_set_description (self->captcha_view, description);
+          enlist_captcha_view_set_fallback_url (
+            self->captcha_view, enlist_data_form_get_captcha_fallback_url (self->form));
+          gtk_box_append (self->fields_box, GTK_WIDGET (self->captcha_view));
+          list = NULL;
+        }
+
+      if (field == password)
+        row = enlist_form_row_new_account_password (field, row_changed, row_activated, self);
+      else
+        row = enlist_form_row_new (field, row_changed, row_activated, self);
+      if (row == NULL)
+        continue;
+      g_ptr_array_add (self->rows, row);
+      if (field == password)
+        self->password_row = row;
+      else if (g_strcmp0 (var, "username") == 0 &&
+               enlist_form_field_get_field_type (field) == ENLIST_FIELD_TYPE_TEXT_SINGLE)
+        self->username_row = row;
+
+      if (row->is_list_row)
+        {
+          if (list == NULL)
+            list = new_list (self);
+          gtk_list_box_append (GTK_LIST_BOX (list), row->widget);
+          if (row->note_row != NULL)
+            gtk_list_box_append (GTK_LIST_BOX (list), row->note_row);
+        }
+      else
+        {
+          gtk_box_append (self->fields_box, row->widget);
+          list = NULL;
+        }
+    }
+
+  mark_required (self);
+  mark_required (self);
+  update_password_inputs (self);
+  update_valid (self);
+}
+
+static EnlistFormRow *
+find_row (EnlistFormView *self,
+          const char     *var)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      EnlistFormRow *row = g_ptr_array_index (self->rows, i);
+
+      if (g_strcmp0 (enlist_form_field_get_var (row->field), var) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+/* The first time the form appears, the first empty field has the focus
+ * (the window would give it to whatever comes first, the title). */
+static void
+enlist_form_view_map (GtkWidget *widget)
+{
+  EnlistFormView *self = ENLIST_FORM_VIEW (widget);
+
+  GTK_WIDGET_CLASS (enlist_form_view_parent_class)->map (widget);
+
+  if (!self->mapped_once)
+    {
+      self->mapped_once = TRUE;
+      enlist_form_view_focus_first_empty (self);
+    }
+}
+
+static void
+enlist_form_view_constructed (GObject *object)
+{
+  EnlistFormView *self = ENLIST_FORM_VIEW (object);
+
+  G_OBJECT_CLASS (enlist_form_view_parent_class)->constructed (object);
+
+  g_return_if_fail (self->form != NULL);
+  build (self);
+}
+
+static void
+enlist_form_view_dispose (GObject *object)
+{
+  EnlistFormView *self = ENLIST_FORM_VIEW (object);
+
+  /* rows first: they disconnect from their widgets */
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  self->password_row = NULL;
+  self->username_row = NULL;
+  self->captcha_view = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), ENLIST_TYPE_FORM_VIEW);
+
+  G_OBJECT_CLASS (enlist_form_view_parent_class)->dispose (object);
+}
+
+static void
+enlist_form_view_finalize (GObject *object)
+{
+  EnlistFormView *self = ENLIST_FORM_VIEW (object);
+
+  g_clear_object (&self->form);
+
+  G_OBJECT_CLASS (enlist_form_view_parent_class)->finalize (object);
+}
+
+static void
+enlist_form_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  EnlistFormView *self = ENLIST_FORM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FORM:
+      g_value_set_object (value, self->form);
+      break;
+    case PROP_VALID:
+      g_value_set_boolean (value, self->valid);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+enlist_form_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  EnlistFormView *self = ENLIST_FORM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FORM:
+      self->form = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+enlist_form_view_class_init (EnlistFormViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = enlist_form_view_constructed;
+  object_class->dispose = enlist_form_view_dispose;
+  object_class->finalize = enlist_form_view_finalize;
+  object_class->get_property = enlist_form_view_get_property;
+  object_class->set_property = enlist_form_view_set_property;
+  widget_class->map = enlist_form_view_map;
+
+  properties[PROP_FORM] =
+    g_param_spec_object ("form", NULL, NULL, ENLIST_TYPE_DATA_FORM,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_ACTIVATE] =
+    g_signal_new ("activate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/enlist/Enlist/ui/enlist-form-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, EnlistFormView, header_box);
+  gtk_widget_class_bind_template_child (widget_class, EnlistFormView, title_label);
+  gtk_widget_class_bind_template_child (widget_class, EnlistFormView, instructions_box);
+  gtk_widget_class_bind_template_child (widget_class, EnlistFormView, fields_box);
+}
+
+static void
+enlist_form_view_init (EnlistFormView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_form_row_free);
+}
+
+GtkWidget *
+enlist_form_view_new (EnlistDataForm *form)
+{
+  g_return_val_if_fail (ENLIST_IS_DATA_FORM (form), NULL);
+
+  return g_object_new (ENLIST_TYPE_FORM_VIEW, "form", form, NULL);
+}
+
+EnlistDataForm *
+enlist_form_view_get_form (EnlistFormView *self)
+{
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), NULL);
+
+  return self->form;
+}
+
+gboolean
+enlist_form_view_get_valid (EnlistFormView *self)
+{
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), FALSE);
+
+  return self->valid;
+}
+
+EnlistPasswordRows *
+enlist_form_view_get_password_rows (EnlistFormView *self)
+{
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), NULL);
+
+  if (self->password_row == NULL)
+    return NULL;
+  return ENLIST_PASSWORD_ROWS (self->password_row->widget);
+}
+
+EnlistCaptchaView *
+enlist_form_view_get_captcha_view (EnlistFormView *self)
+{
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), NULL);
+
+  return self->captcha_view;
+}
+
+gboolean
+enlist_form_view_show_field_error (EnlistFormView *self,
+                                   const char     *var,
+                                   const char     *message)
+{
+  EnlistFormRow *row;
+
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), FALSE);
+  g_return_val_if_fail (var != NULL, FALSE);
+
+  row = find_row (self, var);
+  if (row == NULL)
+    return FALSE;
+  enlist_form_row_set_server_error (row, message);
+  return TRUE;
+}
+
+void
+enlist_form_view_show_all_errors (EnlistFormView *self)
+{
+  g_return_if_fail (ENLIST_IS_FORM_VIEW (self));
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      EnlistFormRow *row = g_ptr_array_index (self->rows, i);
+
+      row->touched = TRUE;
+      enlist_form_row_update (row);
+    }
+}
+
+gboolean
+enlist_form_view_focus_field (EnlistFormView *self,
+                              const char     *var)
+{
+  EnlistFormRow *row;
+
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), FALSE);
+  g_return_val_if_fail (var != NULL, FALSE);
+
+  row = find_row (self, var);
+  return row != NULL && enlist_form_row_grab_focus (row);
+}
+
+gboolean
+enlist_form_view_focus_first_empty (EnlistFormView *self)
+{
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), FALSE);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      EnlistFormRow *row = g_ptr_array_index (self->rows, i);
+
+      if (enlist_form_row_is_empty (row) && enlist_form_row_grab_focus (row))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+GtkWidget *
+enlist_form_view_get_field_widget (EnlistFormView *self,
+                                   const char     *var)
+{
+  EnlistFormRow *row;
+
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), NULL);
+  g_return_val_if_fail (var != NULL, NULL);
+
+  row = find_row (self, var);
+  return row != NULL ? row->widget : NULL;
+}
+
+const char *
+enlist_form_view_get_field_message (EnlistFormView *self,
+                                    const char     *var)
+{
+  EnlistFormRow *row;
+  const char *message;
+
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), NULL);
+  g_return_val_if_fail (var != NULL, NULL);
+
+  row = find_row (self, var);
+  if (row == NULL)
+    return NULL;
+  if (row == self->password_row)
+    return enlist_password_rows_get_message (ENLIST_PASSWORD_ROWS (row->widget));
+  if (row->error_label == NULL)
+    return NULL;
+  message = gtk_label_get_text (row->error_label);
+  return *message != '\0' ? message : NULL;
+}
