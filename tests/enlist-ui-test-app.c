@@ -307,6 +307,21 @@ enlist_ui_test_store_raw (const char *jid,
   g_assert_no_error (error);
 }
 
+void
+enlist_ui_test_clear_keyring (const char *jid)
+{
+  GList *items = g_list_concat (find_items ("jid", jid), find_items ("pending-jid", jid));
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (secret_item_delete_sync (l->data, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_list_free_full (items, g_object_unref);
+}
+
 static GKeyFile *
 load_records (const char *data_dir,
               char      **path_out)
@@ -360,6 +375,34 @@ enlist_ui_test_add_record (const char *data_dir,
 }
 
 /* ---- widgets ------------------------------------------------------------ */
+
+static void
+clicked_cb (GtkButton *button,
+            gboolean  *clicked)
+{
+  *clicked = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+enlist_ui_test_click (GtkWidget *button)
+{
+  gboolean clicked = FALSE;
+  gulong handler;
+
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* "clicked" runs its class handler (the button's action) first */
+  handler = g_signal_connect (button, "clicked", G_CALLBACK (clicked_cb), &clicked);
+  g_assert_true (gtk_widget_activate (button));
+  enlist_ui_test_wait_until (flag_set, &clicked, 5000, "the button to be clicked");
+  g_signal_handler_disconnect (button, handler);
+}
 
 GtkWidget *
 enlist_ui_test_find_row (EnlistWindow *window,

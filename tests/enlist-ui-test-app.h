@@ -50,6 +50,8 @@ char              *enlist_ui_test_keyring_of       (const char        *jid);
 void               enlist_ui_test_store_raw        (const char        *jid,
                                                     const char        *state,
                                                     const char        *password);
+/* Removes every item of jid. */
+void               enlist_ui_test_clear_keyring    (const char        *jid);
 /* TRUE when the account file in data_dir has a record of address. */
 gboolean           enlist_ui_test_has_record       (const char        *data_dir,
                                                     const char        *address);
@@ -68,6 +70,9 @@ gboolean           enlist_ui_test_login            (EnlistTestServers *servers,
                                                     const char        *password,
                                                     GError           **error);
 
+/* Activates button as Enter or a click would, and returns once it has
+ * been clicked (GTK shows it pressed for a moment first). */
+void               enlist_ui_test_click            (GtkWidget         *button);
 /* The row of address in the main window, or NULL. */
 GtkWidget         *enlist_ui_test_find_row         (EnlistWindow      *window,
                                                     const char        *address);

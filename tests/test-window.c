@@ -433,7 +433,7 @@ accounts_body (EnlistApplication *app,
   /* the toast is short; its Details are what the manager found */
   details = enlist_ui_test_find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Details");
   g_assert_nonnull (details);
-  g_assert_true (gtk_widget_activate (details));
+  enlist_ui_test_click (details);
   enlist_ui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000,
                              "the details of the toast");
   dialog = enlist_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
