@@ -397,11 +397,14 @@ enlist_ui_test_click (GtkWidget *button)
 
   g_assert_true (GTK_IS_BUTTON (button));
   g_assert_true (gtk_widget_is_sensitive (button));
+  /* a dialog's button may go with its dialog when clicked */
+  g_object_ref (button);
   /* "clicked" runs its class handler (the button's action) first */
   handler = g_signal_connect (button, "clicked", G_CALLBACK (clicked_cb), &clicked);
   g_assert_true (gtk_widget_activate (button));
   enlist_ui_test_wait_until (flag_set, &clicked, 5000, "the button to be clicked");
   g_signal_handler_disconnect (button, handler);
+  g_object_unref (button);
 }
 
 GtkWidget *

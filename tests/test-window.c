@@ -444,7 +444,8 @@ accounts_body (EnlistApplication *app,
                             "Enlist will check again next time"));
   shot = enlist_ui_test_screenshot (GTK_WIDGET (dialog), "window-pending-details");
   g_clear_pointer (&shot, g_free);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  enlist_ui_test_click (enlist_ui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Close"));
+  g_assert_null (enlist_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 
   keyring = enlist_ui_test_keyring_of (a->away);
   g_assert_cmpstr (keyring, ==, "pending-registration=who knows");
