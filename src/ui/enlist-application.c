@@ -214,6 +214,8 @@ enlist_application_parse_demo_server (const char  *value,
   parts = g_strsplit (equals + 1, ",", -1);
   if (g_strv_length (parts) < 3 || g_strv_length (parts) > 4)
     return bad_demo_server (error, _("a domain, a host and a port are needed"));
+  for (guint i = 0; parts[i] != NULL; i++)
+    g_strstrip (parts[i]);
   if (parts[3] != NULL)
     {
       if (g_strcmp0 (parts[3], "direct-tls") != 0)
