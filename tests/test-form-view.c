@@ -24,6 +24,15 @@
 #include "enlist-ui-test-utils.h"
 #include "enlist-xml-reader.h"
 
+/* Building and drawing a form must take seconds, not the minutes GTK 4.8
+ * spends on a 20,000-character title; under AddressSanitizer every free()
+ * in HarfBuzz unwinds the stack, which makes text layout ~30 times slower. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MAX_BUILD_USEC (300 * G_USEC_PER_SEC)
+#else
+#define MAX_BUILD_USEC (20 * G_USEC_PER_SEC)
+#endif
+
 /* ---- forms -------------------------------------------------------------- */
 
 static const char XEP0004_BOT_FORM[] =
@@ -122,6 +131,7 @@ static const char EVERY_TYPE_FORM[] =
   "<validate xmlns='http://jabber.org/protocol/xdata-validate' datatype='xs:string'>"
   "<regex>[a-z]{3}</regex></validate></field>"
   "<field type='text-private' label='Password' var='password'><required/></field>"
+  "<field type='text-private' label='Door PIN' var='pin'/>"
   "<field type='jid-single' label='Contact' var='contact'/>"
   "<field type='boolean' label='Accept the rules' var='rules'><required/></field>"
   "<field type='list-single' label='Colour' var='colour'><required/>"
@@ -709,6 +719,13 @@ test_every_type (void)
   g_assert_nonnull (enlist_ui_test_find (GTK_WIDGET (shown.view), GTK_TYPE_LABEL,
                                          "What others see."));
   g_assert_true (ENLIST_IS_PASSWORD_ROWS (field_widget (&shown, "password")));
+  /* a second secret is a plain password row, kept in a wiped buffer */
+  widget = field_widget (&shown, "pin");
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (widget));
+  g_assert_true (GTK_IS_PASSWORD_ENTRY_BUFFER (gtk_text_get_buffer (
+    GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (widget))))));
+  type_into (&shown, "pin", "4711");
+  g_assert_cmpstr (value_of (form, "pin"), ==, "4711");
   g_assert_true (ADW_IS_ENTRY_ROW (field_widget (&shown, "contact")));
   g_assert_true (ADW_IS_ACTION_ROW (field_widget (&shown, "rules")));
   g_assert_true (ADW_IS_COMBO_ROW (field_widget (&shown, "colour")));
@@ -924,7 +941,7 @@ test_hostile_text (void)
   start = g_get_monotonic_time ();
   show_form (&shown, form);
   g_test_message ("built and drawn in %.2f s", (g_get_monotonic_time () - start) / 1e6);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, MAX_BUILD_USEC);
 
   assert_plain_text (GTK_WIDGET (shown.view), "bold", "bold &");
   assert_plain_text (GTK_WIDGET (shown.view), "bold", "bold desc");
@@ -1022,7 +1039,7 @@ test_large_form (void)
   show_form (&shown, form);
   g_test_message ("%u fields built and drawn in %.2f s", ENLIST_DATA_FORM_MAX_FIELDS,
                   (g_get_monotonic_time () - start) / 1e6);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, MAX_BUILD_USEC);
 
   /* it scrolls; the last field can be reached and is scrolled to */
   scrolled = enlist_ui_test_find (GTK_WIDGET (shown.view), GTK_TYPE_SCROLLED_WINDOW, NULL);

@@ -386,6 +386,11 @@ test_rows_matching (RowsFixture   *fixture,
   g_assert_cmpint (enlist_password_rows_get_strength (fixture->rows), ==,
                    ENLIST_PASSWORD_STRENGTH_NONE);
   g_assert_null (strength_text (fixture));
+  /* the text lives in buffers that are never swapped out and are wiped */
+  g_assert_true (GTK_IS_PASSWORD_ENTRY_BUFFER (gtk_text_get_buffer (
+    GTK_TEXT (gtk_editable_get_delegate (password_row (fixture))))));
+  g_assert_true (GTK_IS_PASSWORD_ENTRY_BUFFER (gtk_text_get_buffer (
+    GTK_TEXT (gtk_editable_get_delegate (confirm_row (fixture))))));
 
   gtk_editable_set_text (password_row (fixture), "password");
   g_assert_cmpuint (fixture->changed, ==, 1);

@@ -139,8 +139,8 @@ enlist_captcha_view_class_init (EnlistCaptchaViewClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (ENLIST_TYPE_PIXEL_PICTURE);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/enlist/Enlist/ui/enlist-captcha-view.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/enlist/Enlist/ui/enlist-captcha-view.ui");
   gtk_widget_class_bind_template_child (widget_class, EnlistCaptchaView, stack);
   gtk_widget_class_bind_template_child (widget_class, EnlistCaptchaView, spinner);
   gtk_widget_class_bind_template_child (widget_class, EnlistCaptchaView, picture);

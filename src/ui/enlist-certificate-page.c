@@ -184,8 +184,8 @@ enlist_certificate_page_class_init (EnlistCertificatePageClass *klass)
     g_signal_new ("cancel", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/enlist/Enlist/ui/enlist-certificate-page.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/enlist/Enlist/ui/enlist-certificate-page.ui");
   gtk_widget_class_bind_template_child (widget_class, EnlistCertificatePage, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, EnlistCertificatePage, subject_label);
   gtk_widget_class_bind_template_child (widget_class, EnlistCertificatePage, issuer_label);

@@ -10,7 +10,8 @@
 G_BEGIN_DECLS
 
 #define ENLIST_TYPE_CERTIFICATE_PAGE (enlist_certificate_page_get_type ())
-G_DECLARE_FINAL_TYPE (EnlistCertificatePage, enlist_certificate_page, ENLIST, CERTIFICATE_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (EnlistCertificatePage, enlist_certificate_page,
+                      ENLIST, CERTIFICATE_PAGE, AdwBin)
 
 /* Signals "trust" and "cancel" (actions "certificate.trust",
  * "certificate.cancel"). grab_focus focuses Cancel, the safe choice. */

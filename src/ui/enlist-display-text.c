@@ -62,8 +62,11 @@ enlist_display_text (const char *text,
         lines[i][--len] = '\0';
       /* a tab is spacing, not a control to show */
       g_strdelimit (lines[i], "\t", ' ');
-      line = g_utf8_substring (lines[i], 0, MIN (g_utf8_strlen (lines[i], (gssize) max_chars * 4),
-                                                 (glong) max_chars + 1));
+      /* at most max_chars + 1 characters (of up to 4 bytes each): enough
+       * to know that the line is too long */
+      line = g_utf8_substring (lines[i], 0,
+                               MIN (g_utf8_strlen (lines[i], (gssize) (max_chars + 1) * 4),
+                                    (glong) max_chars + 1));
       clean = enlist_text_neutralize (line, -1);
       if (i > 0)
         g_string_append_c (out, multiline ? '\n' : ' ');

@@ -250,6 +250,14 @@ entry_row_new (EnlistFormField   *field,
   adw_entry_row_set_input_hints (ADW_ENTRY_ROW (entry),
                                  GTK_INPUT_HINT_NO_SPELLCHECK | GTK_INPUT_HINT_NO_EMOJI);
 
+  /* a secret lives in memory that is never swapped out and is wiped when
+   * freed (AdwPasswordEntryRow 1.2 uses a plain buffer) */
+  if (type == ADW_TYPE_PASSWORD_ENTRY_ROW)
+    {
+      g_autoptr(GtkEntryBuffer) buffer = gtk_password_entry_buffer_new ();
+
+      gtk_text_set_buffer (GTK_TEXT (text), buffer);
+    }
   if (value != NULL)
     {
       row->updating = TRUE;

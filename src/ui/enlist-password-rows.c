@@ -205,6 +205,16 @@ copy_action (GtkWidget  *widget,
   gtk_popover_popdown (self->generated_popover);
 }
 
+/* GtkPasswordEntryBuffer keeps the text in memory that is never swapped
+ * out and is wiped when freed; AdwPasswordEntryRow 1.2 uses a plain one. */
+static void
+enlist_password_rows_use_secure_buffer (AdwEntryRow *row)
+{
+  g_autoptr(GtkEntryBuffer) buffer = gtk_password_entry_buffer_new ();
+
+  gtk_text_set_buffer (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (row))), buffer);
+}
+
 static void
 enlist_password_rows_size_allocate (GtkWidget *widget,
                                     int        width,
@@ -332,8 +342,8 @@ enlist_password_rows_class_init (EnlistPasswordRowsClass *klass)
     g_signal_new ("activate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/enlist/Enlist/ui/enlist-password-rows.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/enlist/Enlist/ui/enlist-password-rows.ui");
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, password_row);
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, confirm_row);
   gtk_widget_class_bind_template_child (widget_class, EnlistPasswordRows, generate_button);
@@ -360,6 +370,8 @@ enlist_password_rows_init (EnlistPasswordRows *self)
 
   self->matches = TRUE;
   gtk_widget_set_parent (GTK_WIDGET (self->generated_popover), GTK_WIDGET (self));
+  enlist_password_rows_use_secure_buffer (self->password_row);
+  enlist_password_rows_use_secure_buffer (self->confirm_row);
 
   /* AdwEntryRow 1.2 has no signal of its own for Enter: its text's. */
   g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->password_row)),
