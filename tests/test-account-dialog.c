@@ -191,7 +191,7 @@ facts_body (EnlistApplication *app,
   g_autofree char *shot = NULL;
   g_autofree char *first_half = NULL;
   g_autofree char *shown = NULL;
-  GtkWidget *current, *pin;
+  GtkWidget *current, *pin, *text;
   GtkWindow *dialog;
   TextWait wait;
 
@@ -232,8 +232,10 @@ facts_body (EnlistApplication *app,
   current = find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "Current Password");
   wait = (TextWait) { current, OLD_PASSWORD };
   enlist_ui_test_wait_until (has_text, &wait, 10000, "the password from the keyring");
-  g_assert_false (gtk_text_get_visibility (GTK_TEXT (enlist_ui_test_find (current, GTK_TYPE_TEXT,
-                                                                          NULL))));
+  text = enlist_ui_test_find (current, GTK_TYPE_TEXT, NULL);
+  g_assert_false (gtk_text_get_visibility (GTK_TEXT (text)));
+  /* kept in memory that is never swapped out, and wiped */
+  g_assert_true (GTK_IS_PASSWORD_ENTRY_BUFFER (gtk_text_get_buffer (GTK_TEXT (text))));
   /* nothing to change yet */
   g_assert_false (gtk_widget_get_sensitive (find (dialog, GTK_TYPE_BUTTON, "Change Password")));
 

@@ -650,8 +650,15 @@ enlist_account_dialog_class_init (EnlistAccountDialogClass *klass)
 static void
 enlist_account_dialog_init (EnlistAccountDialog *self)
 {
+  g_autoptr(GtkEntryBuffer) buffer = gtk_password_entry_buffer_new ();
+
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the current password, as the new ones: in memory that is never swapped
+   * out and is wiped when freed (AdwPasswordEntryRow 1.2 uses a plain
+   * buffer) */
+  gtk_text_set_buffer (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->current_row))),
+                       buffer);
 }
 
 GtkWidget *
