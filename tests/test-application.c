@@ -417,7 +417,7 @@ demo_body (EnlistApplication *app,
 {
   EnlistProviderList *providers = enlist_application_get_provider_list (app);
   g_autoptr(GListModel) found = NULL;
-  EnlistProvider *first, *second;
+  EnlistProvider *first, *second, *third;
 
   g_assert_cmpuint (enlist_application_get_demo_providers (app)->len, ==, 2);
   /* first among the suggestions, in the order given, endpoints preset */
@@ -433,10 +433,11 @@ demo_body (EnlistApplication *app,
   g_assert_cmpuint (enlist_provider_get_port (second), ==, 5223);
   g_assert_true (enlist_provider_get_direct_tls (second));
   /* and the bundled providers after them */
-  g_assert_false (enlist_provider_get_is_demo (g_list_model_get_item (found, 2)));
-  g_object_unref (g_list_model_get_item (found, 2));
+  third = g_list_model_get_item (found, 2);
+  g_assert_false (enlist_provider_get_is_demo (third));
   g_object_unref (first);
   g_object_unref (second);
+  g_object_unref (third);
 }
 
 static void
