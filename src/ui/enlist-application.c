@@ -765,8 +765,12 @@ enlist_application_init (EnlistApplication *self)
 
   self->demo_providers = g_ptr_array_new_with_free_func (g_object_unref);
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  /* Translators: what may follow the options on the command line */
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[XMPP-LINK…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                             _("Create and manage XMPP chat accounts."));
+                                             _("Create and manage XMPP chat accounts. "
+                                               "xmpp:DOMAIN?register links open the sign-up "
+                                               "assistant."));
 }
 
 EnlistApplication *
