@@ -18,6 +18,7 @@
 
 #include "enlist-account-dialog.h"
 #include "enlist-account-row.h"
+#include "enlist-display-text.h"
 #include "enlist-form-view.h"
 #include "enlist-password-rows.h"
 #include "enlist-text.h"
@@ -170,6 +171,7 @@ show_server_form (EnlistAccountDialog *self,
 {
   drop_form_view (self);
   self->form_view = ENLIST_FORM_VIEW (enlist_form_view_new_skipping (form, own_vars));
+  enlist_form_view_embed (self->form_view);
   g_signal_connect_object (self->form_view, "notify::valid", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->form_view, "activate", G_CALLBACK (form_activated_cb), self,
@@ -222,8 +224,18 @@ changed_cb (GObject      *source,
   if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_FORM_RENEWED))
     {
       EnlistDataForm *form = enlist_registration_get_form (self->registration);
+      const char *server_text = enlist_error_get_server_text (error);
+      g_autofree char *message = NULL;
 
-      show_message (self, error->message, FALSE);
+      /* what the server said may tell what it wants; it is its own words */
+      if (server_text != NULL && *server_text != '\0')
+        {
+          g_autofree char *shown = enlist_display_text (server_text,
+                                                        ENLIST_DISPLAY_DESCRIPTION_CHARS, TRUE);
+
+          message = g_strdup_printf (_("%s The server says: “%s”"), error->message, shown);
+        }
+      show_message (self, message != NULL ? message : error->message, FALSE);
       if (form != NULL)
         show_server_form (self, form);
     }
