@@ -420,6 +420,14 @@ demo_body (EnlistApplication *app,
   EnlistProvider *first, *second, *third;
 
   g_assert_cmpuint (enlist_application_get_demo_providers (app)->len, ==, 2);
+  /* the address it refreshes from is the setting's */
+  g_assert_null (enlist_provider_list_get_url (providers));
+  enlist_settings_set_providers_url (enlist_application_get_settings (app),
+                                     "https://providers.example.org/providers.json");
+  g_assert_cmpstr (enlist_provider_list_get_url (providers), ==,
+                   "https://providers.example.org/providers.json");
+  enlist_settings_set_providers_url (enlist_application_get_settings (app), "");
+  g_assert_null (enlist_provider_list_get_url (providers));
   /* first among the suggestions, in the order given, endpoints preset */
   found = enlist_provider_list_search (providers, "", 0);
   g_assert_cmpuint (g_list_model_get_n_items (found), >, 2);

@@ -327,8 +327,8 @@ load_cb (GObject      *source,
   if (loaded || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  /* whatever could be read is listed all the same */
-  g_warning ("Loading the accounts: %s", error->message);
+  /* whatever could be read is listed all the same; the user is told */
+  g_message ("Loading the accounts: %s", error->message);
   g_clear_error (&self->load_error);
   self->load_error = g_steal_pointer (&error);
   if (enlist_application_get_main_window (self) != NULL)
