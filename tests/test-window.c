@@ -115,7 +115,8 @@ menus_body (EnlistApplication *app,
   /* the primary menu, with the copy of the issue */
   menu_button = enlist_ui_test_find (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, "Main Menu");
   g_assert_nonnull (menu_button);
-  items = enlist_ui_test_menu_items (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
+  items = enlist_ui_test_menu_items (
+    gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
   g_assert_cmpstr (items, ==,
                    "Create Account=app.create-account|"
                    "Keyboard Shortcuts=win.show-help-overlay|"
@@ -496,7 +497,8 @@ accounts_body (EnlistApplication *app,
   row = enlist_ui_test_find_row (window, a->first);
   menu_button = enlist_ui_test_find (row, GTK_TYPE_MENU_BUTTON, "Account Menu");
   g_assert_nonnull (menu_button);
-  items = enlist_ui_test_menu_items (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
+  items = enlist_ui_test_menu_items (
+    gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
   g_assert_cmpstr (items, ==,
                    "Change Password…=account.change-password|"
                    "Delete Account…=account.delete|"

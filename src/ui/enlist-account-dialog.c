@@ -631,8 +631,8 @@ enlist_account_dialog_class_init (EnlistAccountDialogClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ENLIST_TYPE_PASSWORD_ROWS);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/enlist/Enlist/ui/enlist-account-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/enlist/Enlist/ui/enlist-account-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, EnlistAccountDialog, page);
   gtk_widget_class_bind_template_child (widget_class, EnlistAccountDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, EnlistAccountDialog, status_row);
