@@ -333,6 +333,7 @@ confirm_delete (const char *jid)
   g_autofree char *prompt = NULL;
   g_autofree char *answer = NULL;
 
+  /* Translators: keep “yes” in English: the answer is compared with it */
   prompt = g_strdup_printf (_("Delete the account %s and everything the server keeps for it? "
                               "This cannot be undone. Type “yes” to confirm: "), clean);
   answer = enlist_cli_read_line (STDIN_FILENO, prompt, &error);

@@ -554,6 +554,7 @@ prompt_value (EnlistFormField  *field,
 
       if (!enlist_cli_parse_boolean_answer (answer, &value))
         g_set_error (problem, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+                     /* Translators: keep y and n in English: the answer is compared with them */
                      _("Answer y or n."));
       else
         enlist_form_field_set_boolean (field, value);
