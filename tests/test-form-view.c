@@ -713,6 +713,8 @@ test_every_type (void)
   const char * const *values;
 
   show_form (&shown, form);
+  /* a form this small is built whole at once */
+  g_assert_true (enlist_form_view_get_complete (shown.view));
   g_assert_nonnull (enlist_ui_test_find (GTK_WIDGET (shown.view), GTK_TYPE_LABEL,
                                          "Fixed text between the fields."));
   g_assert_null (enlist_form_view_get_field_widget (shown.view, "token"));
@@ -1044,12 +1046,12 @@ large_form_xml (guint n_fields)
 /* The widget a field of type gets (NULL for hidden fields and fixed
  * ones, which have no var). */
 static void
-assert_large_widget (Shown *shown,
-                     guint  i)
+assert_large_widget_of (EnlistFormView *view,
+                        guint           i)
 {
   const char *type = large_type (i);
   g_autofree char *var = g_strdup_printf ("f%u", i);
-  GtkWidget *widget = enlist_form_view_get_field_widget (shown->view, var);
+  GtkWidget *widget = enlist_form_view_get_field_widget (view, var);
 
   if (g_str_equal (type, "hidden") || g_str_equal (type, "fixed"))
     {
@@ -1074,6 +1076,12 @@ assert_large_widget (Shown *shown,
     g_assert_nonnull (enlist_ui_test_find (widget, GTK_TYPE_TEXT_VIEW, NULL));
 }
 
+static gboolean
+view_complete (gpointer data)
+{
+  return enlist_form_view_get_complete (data);
+}
+
 static void
 test_large_form (void)
 {
@@ -1084,12 +1092,23 @@ test_large_form (void)
   GtkAdjustment *adjustment;
   GtkWidget *scrolled, *last;
   gint64 start;
-  guint n_sent = 0;
+  guint n_sent = 0, n_complete = 0;
 
   g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, LARGE_N_FIELDS);
 
   start = g_get_monotonic_time ();
   show_form (&shown, form);
+  g_signal_connect (shown.view, "notify::complete", G_CALLBACK (count_notify), &n_complete);
+  /* it appears with its first rows and fills in at idle time, not valid
+   * until then */
+  g_assert_false (enlist_form_view_get_complete (shown.view));
+  g_assert_nonnull (enlist_form_view_get_field_widget (shown.view, "f0"));
+  g_assert_false (enlist_form_view_get_valid (shown.view));
+  enlist_ui_test_wait_until (view_complete, shown.view, MAX_BUILD_USEC / 1000,
+                             "the large form to be complete");
+  g_assert_cmpuint (n_complete, ==, 1);
+  /* the last rows laid out, so that focusing them can scroll to them */
+  enlist_ui_test_wait_draw (shown.window);
   /* bench/run-ui measures this; here it only must not take minutes */
   g_test_message ("%u fields built and drawn in %.2f s", LARGE_N_FIELDS,
                   (g_get_monotonic_time () - start) / 1e6);
@@ -1097,7 +1116,7 @@ test_large_form (void)
 
   /* every field has the widget of its type, in the form's order */
   for (guint i = 0; i < LARGE_N_FIELDS; i++)
-    assert_large_widget (&shown, i);
+    assert_large_widget_of (shown.view, i);
   g_assert_nonnull (enlist_ui_test_find (GTK_WIDGET (shown.view), GTK_TYPE_LABEL, "Section 994"));
   g_assert_cmpuint (count_widgets (GTK_WIDGET (shown.view), ADW_TYPE_COMBO_ROW), ==,
                     LARGE_N_FIELDS / G_N_ELEMENTS (LARGE_TYPES));
@@ -1155,6 +1174,39 @@ test_large_form (void)
   g_assert_nonnull (strstr (sent, "<field var='f996'><value>3</value></field>"));
   g_assert_nonnull (strstr (sent, "<field var='f998'><value>kept 998</value></field>"));
   close_form (&shown);
+}
+
+/* Every function that needs a row of a large form builds up to it first,
+ * before the idle gets there; and "valid" waits for the last row. */
+static void
+test_large_form_early (void)
+{
+  g_autofree char *xml = large_form_xml (LARGE_N_FIELDS);
+  g_autoptr(EnlistDataForm) form = form_from_string (xml);
+  g_autoptr(GtkWidget) view = g_object_ref_sink (enlist_form_view_new (form));
+  EnlistFormView *self = ENLIST_FORM_VIEW (view);
+  guint n_complete = 0;
+
+  g_signal_connect (view, "notify::complete", G_CALLBACK (count_notify), &n_complete);
+  g_assert_false (enlist_form_view_get_complete (self));
+  /* the row of the last field but one, built on demand */
+  g_assert_true (ADW_IS_COMBO_ROW (enlist_form_view_get_field_widget (self, "f996")));
+  g_assert_false (enlist_form_view_get_complete (self));
+  g_assert_true (enlist_form_view_show_field_error (self, "f990", "Taken"));
+  g_assert_cmpstr (enlist_form_view_get_field_message (self, "f990"), ==, "Taken");
+  g_assert_null (enlist_form_view_get_field_widget (self, "no-such-field"));
+  /* several secrets, none "password": no account password */
+  g_assert_null (enlist_form_view_get_password_rows (self));
+  g_assert_null (enlist_form_view_get_captcha_view (self));
+  g_assert_false (enlist_form_view_get_valid (self));
+  /* showing every error needs every row */
+  enlist_form_view_show_all_errors (self);
+  g_assert_true (enlist_form_view_get_complete (self));
+  g_assert_cmpuint (n_complete, ==, 1);
+  g_assert_nonnull (enlist_form_view_get_field_message (self, "f0"));
+  for (guint i = 0; i < LARGE_N_FIELDS; i++)
+    assert_large_widget_of (self, i);
+  g_assert_finalize_object (g_steal_pointer (&view));
 }
 
 /* The model refuses a form over ENLIST_DATA_FORM_MAX_FIELDS before any
@@ -1271,6 +1323,7 @@ main (int    argc,
   g_test_add_func ("/form-view/validation", test_validation);
   g_test_add_func ("/form-view/hostile-text", test_hostile_text);
   g_test_add_func ("/form-view/large", test_large_form);
+  g_test_add_func ("/form-view/large/early", test_large_form_early);
   g_test_add_func ("/form-view/too-large", test_too_large_form);
   g_test_add_func ("/form-view/server-error", test_server_error);
   g_test_add_func ("/form-view/focus-and-enter", test_focus_and_enter);
