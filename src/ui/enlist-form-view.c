@@ -32,6 +32,11 @@
  * 1/SLICE_GROWTH of the time spent building before them. */
 #define SLICE_USEC   (4 * 1000)
 #define SLICE_GROWTH 4
+/* Rows of one boxed list at most: each row added to a list costs GTK work
+ * on the list's other rows (a 2,000-field form of one-line entries took
+ * five times as long when they all went into one list). A form this
+ * small keeps its lists whole. */
+#define LIST_ROWS    (2 * LAZY_FIELDS)
 
 struct _EnlistFormView
 {
@@ -57,6 +62,7 @@ struct _EnlistFormView
   gboolean            show_required;   /* mark required rows visibly */
   guint               next_field;      /* the model's index of the next field to build */
   GtkWidget          *list;            /* the boxed list rows go into, or NULL */
+  guint               list_rows;       /* the rows in it */
   guint               build_source;    /* building the rest at idle priority */
   gint64              build_usec;      /* time spent in slices so far */
   gboolean            building;        /* "complete" not notified yet */
@@ -312,11 +318,18 @@ build_field (EnlistFormView  *self,
 
   if (row->is_list_row)
     {
-      if (self->list == NULL)
-        self->list = new_list (self);
+      if (self->list == NULL || self->list_rows >= LIST_ROWS)
+        {
+          self->list = new_list (self);
+          self->list_rows = 0;
+        }
       gtk_list_box_append (GTK_LIST_BOX (self->list), row->widget);
+      self->list_rows++;
       if (row->note_row != NULL)
-        gtk_list_box_append (GTK_LIST_BOX (self->list), row->note_row);
+        {
+          gtk_list_box_append (GTK_LIST_BOX (self->list), row->note_row);
+          self->list_rows++;
+        }
     }
   else
     {
