@@ -17,8 +17,8 @@ G_BEGIN_DECLS
  * ENLIST_ERROR_LIMIT_EXCEEDED and a message that says which. The per-item
  * limits alone would let one form hold gigabytes (2,000 fields × 500
  * choices × 64 KiB), so the whole form has budgets too: the MAX_FORM_*
- * limits count across all its fields. The form view builds 2,000 fields in
- * well under a second (bench/README.md). */
+ * limits count across all its fields. The form view shows a 2,000-field
+ * form at once and fills it in slices (bench/README.md). */
 #define ENLIST_DATA_FORM_MAX_FIELDS        2000
 #define ENLIST_DATA_FORM_MAX_OPTIONS       500          /* per field */
 #define ENLIST_DATA_FORM_MAX_VALUES        100          /* per field */
