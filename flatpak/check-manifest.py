@@ -40,6 +40,9 @@ RUNTIME_PROVIDES = {
     'gtk4', 'libadwaita-1', 'gdk-pixbuf-2.0', 'pango', 'pangocairo', 'cairo', 'graphene-1.0',
     # Networking, data, keyring
     'libsoup-3.0', 'libxml-2.0', 'json-glib-1.0', 'libsecret-1', 'gnutls', 'libidn2',
+    # X11 client libraries (the freedesktop SDK builds them for GTK's X11
+    # backend); Enlist's UI benchmarks (bench/) use them to watch the screen
+    'x11', 'xdamage',
     # Toolchain-level
     'threads', 'zlib',
 }
