@@ -34,7 +34,7 @@ PUBLIC_HEADERS = {
     'enlist-enums.h', 'enlist-certificate.h', 'enlist-jid.h', 'enlist-text.h',
     'enlist-trace.h', 'enlist-account-manager.h', 'enlist-account.h',
     'enlist-account-types.h', 'enlist-account-enums.h', 'enlist-keyring.h',
-    'enlist-trust-store.h',
+    'enlist-trust-store.h', 'enlist-provider-list.h', 'enlist-provider.h',
 }
 
 # Headers the build generates, and the layer they belong to.

@@ -19,6 +19,7 @@ struct _EnlistFormView
   GtkBox             *fields_box;
 
   EnlistDataForm     *form;
+  GStrv               skip_vars;       /* fields the owner fills in itself */
   GPtrArray          *rows;            /* EnlistFormRow *, in the form's order */
   EnlistCaptchaView  *captcha_view;
   EnlistFormRow      *password_row;    /* the account password, in rows */
@@ -32,6 +33,7 @@ G_DEFINE_FINAL_TYPE (EnlistFormView, enlist_form_view, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_FORM,
+  PROP_SKIP_VARS,
   PROP_VALID,
   N_PROPS
 };
@@ -207,6 +209,9 @@ build (EnlistFormView *self)
 
   if (enlist_data_form_is_captcha (self->form))
     captcha = enlist_data_form_get_captcha_field (self->form);
+  if (password != NULL && self->skip_vars != NULL &&
+      g_strv_contains ((const char * const *) self->skip_vars, enlist_form_field_get_var (password)))
+    password = NULL;
 
   build_header (self);
 
@@ -223,6 +228,9 @@ build (EnlistFormView *self)
       /* XEP-0068: FORM_TYPE names the form, even where a server forgot
        * type='hidden' (ejabberd's error replies echo forms without types) */
       if (g_strcmp0 (var, "FORM_TYPE") == 0)
+        continue;
+      if (var != NULL && self->skip_vars != NULL &&
+          g_strv_contains ((const char * const *) self->skip_vars, var))
         continue;
 
       if (field == captcha && enlist_form_field_get_n_media_uris (field) > 0)
@@ -334,6 +342,7 @@ enlist_form_view_finalize (GObject *object)
   EnlistFormView *self = ENLIST_FORM_VIEW (object);
 
   g_clear_object (&self->form);
+  g_strfreev (self->skip_vars);
 
   G_OBJECT_CLASS (enlist_form_view_parent_class)->finalize (object);
 }
@@ -350,6 +359,9 @@ enlist_form_view_get_property (GObject    *object,
     {
     case PROP_FORM:
       g_value_set_object (value, self->form);
+      break;
+    case PROP_SKIP_VARS:
+      g_value_set_boxed (value, self->skip_vars);
       break;
     case PROP_VALID:
       g_value_set_boolean (value, self->valid);
@@ -372,6 +384,9 @@ enlist_form_view_set_property (GObject      *object,
     case PROP_FORM:
       self->form = g_value_dup_object (value);
       break;
+    case PROP_SKIP_VARS:
+      self->skip_vars = g_value_dup_boxed (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -393,6 +408,9 @@ enlist_form_view_class_init (EnlistFormViewClass *klass)
   properties[PROP_FORM] =
     g_param_spec_object ("form", NULL, NULL, ENLIST_TYPE_DATA_FORM,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SKIP_VARS] =
+    g_param_spec_boxed ("skip-vars", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VALID] =
     g_param_spec_boolean ("valid", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -424,6 +442,15 @@ enlist_form_view_new (EnlistDataForm *form)
   g_return_val_if_fail (ENLIST_IS_DATA_FORM (form), NULL);
 
   return g_object_new (ENLIST_TYPE_FORM_VIEW, "form", form, NULL);
+}
+
+GtkWidget *
+enlist_form_view_new_skipping (EnlistDataForm     *form,
+                               const char * const *skip_vars)
+{
+  g_return_val_if_fail (ENLIST_IS_DATA_FORM (form), NULL);
+
+  return g_object_new (ENLIST_TYPE_FORM_VIEW, "form", form, "skip-vars", skip_vars, NULL);
 }
 
 EnlistDataForm *

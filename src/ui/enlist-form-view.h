@@ -22,6 +22,11 @@ G_DECLARE_FINAL_TYPE (EnlistFormView, enlist_form_view, ENLIST, FORM_VIEW, AdwBi
  * form is submitted).
  * Signal "activate": Enter in the last one-line entry (submit). */
 GtkWidget          *enlist_form_view_new                (EnlistDataForm *form);
+/* The same without the fields skip_vars names (property "skip-vars",
+ * construct-only), which the owner fills in itself: the username and the
+ * passwords of a server's password-change form. */
+GtkWidget          *enlist_form_view_new_skipping       (EnlistDataForm     *form,
+                                                         const char * const *skip_vars);
 
 EnlistDataForm     *enlist_form_view_get_form           (EnlistFormView *self);
 gboolean            enlist_form_view_get_valid          (EnlistFormView *self);
