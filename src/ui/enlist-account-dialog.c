@@ -52,7 +52,9 @@ struct _EnlistAccountDialog
   EnlistFormView       *form_view;      /* the server's extra fields, or NULL */
   GCancellable         *cancellable;
   gboolean              busy;
-  gboolean              focus_on_map;
+  gboolean              focus_pending;  /* on New Password, once laid out */
+  guint                 scroll_id;      /* tick callback */
+  guint                 scroll_ticks;
 };
 
 G_DEFINE_FINAL_TYPE (EnlistAccountDialog, enlist_account_dialog, ADW_TYPE_PREFERENCES_WINDOW)
@@ -66,6 +68,9 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void focus_new_password (EnlistAccountDialog *self);
+static void scroll_to_password (EnlistAccountDialog *self);
 
 static const char *
 text_of (gpointer editable)
@@ -85,6 +90,8 @@ show_message (EnlistAccountDialog *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+  if (text != NULL)
+    scroll_to_password (self);
 }
 
 static gboolean
@@ -112,13 +119,21 @@ update_stage (EnlistAccountDialog *self)
     stage = enlist_registration_stage_describe (enlist_registration_get_stage (self->registration));
   gtk_label_set_text (self->stage_label, stage != NULL ? stage : "");
   gtk_widget_set_visible (GTK_WIDGET (self->stage_label), stage != NULL);
+  /* where the spinner is, as the page grows */
+  if (self->busy)
+    scroll_to_password (self);
 }
 
 static void
 set_busy (EnlistAccountDialog *self,
           gboolean             busy)
 {
+  /* GTK 4.8 leaves a focused entry that turns insensitive blinking (and
+   * warning) without a focus-out: the focus leaves the fields first */
+  if (busy)
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
   self->busy = busy;
+  scroll_to_password (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->current_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->new_rows), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->extra_box), !busy);
@@ -139,9 +154,6 @@ drop_form_view (EnlistAccountDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->extra_box), FALSE);
 }
 
-static void change_password_action (GtkWidget  *widget,
-                                    const char *action_name,
-                                    GVariant   *parameter);
 
 static void
 form_activated_cb (EnlistAccountDialog *self)
@@ -207,16 +219,26 @@ changed_cb (GObject      *source,
       return;
     }
 
-  show_message (self, error->message, TRUE);
   if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_FORM_RENEWED))
     {
       EnlistDataForm *form = enlist_registration_get_form (self->registration);
 
+      show_message (self, error->message, FALSE);
       if (form != NULL)
         show_server_form (self, form);
     }
-  else if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED))
-    gtk_widget_grab_focus (GTK_WIDGET (self->current_row));
+  else if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED) &&
+           g_strcmp0 (enlist_error_get_condition (error), "not-authorized") == 0)
+    {
+      /* the user name is ours: it is the password the user can fix */
+      show_message (self, _("The current password is not correct. Nothing was changed."), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->current_row));
+    }
+  else
+    {
+      show_message (self, error->message, TRUE);
+      focus_new_password (self);
+    }
   update_state (self);
 }
 
@@ -309,7 +331,10 @@ password_found_cb (GObject      *source,
     show_message (self, _("No password of this account is saved on this computer: type the "
                           "current one."), FALSE);
   else
-    show_message (self, error->message, TRUE);
+    {
+      show_message (self, error->message, TRUE);
+      focus_new_password (self);
+    }
   update_state (self);
 }
 
@@ -353,6 +378,18 @@ update_facts (EnlistAccountDialog *self)
                                : _("STARTTLS"));
 }
 
+/* 32 byte pairs, in two lines of 16, so that the pairs line up and a line
+ * never breaks inside one. */
+static char *
+format_fingerprint (const char *fingerprint)
+{
+  const size_t half = 16 * 3 - 1;
+
+  if (strlen (fingerprint) != 2 * half + 1 || fingerprint[half] != ':')
+    return g_strdup (fingerprint);
+  return g_strdup_printf ("%.*s\n%s", (int) half, fingerprint, fingerprint + half + 1);
+}
+
 static void
 show_pins (EnlistAccountDialog *self)
 {
@@ -361,10 +398,11 @@ show_pins (EnlistAccountDialog *self)
 
   for (guint i = 0; pins[i] != NULL; i++)
     {
+      g_autofree char *shown = format_fingerprint (pins[i]);
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pins[i]);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown);
       adw_preferences_row_set_title_selectable (ADW_PREFERENCES_ROW (row), TRUE);
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("SHA-256 fingerprint"));
@@ -384,14 +422,65 @@ manager_changed_cb (EnlistAccountDialog *self)
     gtk_window_close (GTK_WINDOW (self));
 }
 
-/* ---- focus -------------------------------------------------------------- */
+/* ---- focus and scrolling ------------------------------------------------ */
 
+static GtkAdjustment *
+page_adjustment (EnlistAccountDialog *self)
+{
+  /* the page scrolls its groups in a GtkScrolledWindow of its own */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->page));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child));
+  return NULL;
+}
+
+/* A tick callback runs before the frame's layout: the second one sees
+ * the page as tall as the first frame laid it out. */
+static gboolean
+scroll_to_password_tick (GtkWidget     *widget,
+                         GdkFrameClock *clock,
+                         gpointer       user_data)
+{
+  EnlistAccountDialog *self = ENLIST_ACCOUNT_DIALOG (widget);
+  GtkAdjustment *adjustment;
+
+  if (++self->scroll_ticks < 2)
+    return G_SOURCE_CONTINUE;
+  self->scroll_id = 0;
+
+  /* the Password group is the last one: its end, with the message and the
+   * button, is the end of the page */
+  adjustment = page_adjustment (self);
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                          gtk_adjustment_get_page_size (adjustment));
+  if (self->focus_pending)
+    {
+      self->focus_pending = FALSE;
+      gtk_widget_grab_focus (enlist_password_rows_get_password_row (self->new_rows));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the page has been laid out with what changed. */
+static void
+scroll_to_password (EnlistAccountDialog *self)
+{
+  self->scroll_ticks = 0;
+  if (self->scroll_id == 0)
+    self->scroll_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_password_tick,
+                                                    NULL, NULL);
+}
+
+/* Before the window is shown it would give the focus away again: the
+ * focus goes there with the scrolling, once the page is laid out. */
 static void
 focus_new_password (EnlistAccountDialog *self)
 {
-  GtkWidget *row = enlist_password_rows_get_password_row (self->new_rows);
-
-  gtk_widget_grab_focus (row);
+  self->focus_pending = TRUE;
+  scroll_to_password (self);
 }
 
 void
@@ -399,35 +488,7 @@ enlist_account_dialog_focus_password (EnlistAccountDialog *self)
 {
   g_return_if_fail (ENLIST_IS_ACCOUNT_DIALOG (self));
 
-  /* the window gives the focus away when it is first shown */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    focus_new_password (self);
-  else
-    self->focus_on_map = TRUE;
-}
-
-static gboolean
-focus_later (gpointer data)
-{
-  g_autoptr(EnlistAccountDialog) self = data;
-
   focus_new_password (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-enlist_account_dialog_map (GtkWidget *widget)
-{
-  EnlistAccountDialog *self = ENLIST_ACCOUNT_DIALOG (widget);
-
-  GTK_WIDGET_CLASS (enlist_account_dialog_parent_class)->map (widget);
-
-  if (self->focus_on_map)
-    {
-      self->focus_on_map = FALSE;
-      /* after the page's own first allocation, so that it scrolls there */
-      g_idle_add_full (G_PRIORITY_LOW, focus_later, g_object_ref (self), g_object_unref);
-    }
 }
 
 /* ---- GObject ------------------------------------------------------------ */
@@ -467,6 +528,9 @@ enlist_account_dialog_dispose (GObject *object)
   EnlistAccountDialog *self = ENLIST_ACCOUNT_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->scroll_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_id);
+  self->scroll_id = 0;
   self->form_view = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), ENLIST_TYPE_ACCOUNT_DIALOG);
   g_clear_object (&self->registration);
@@ -542,7 +606,6 @@ enlist_account_dialog_class_init (EnlistAccountDialogClass *klass)
   object_class->finalize = enlist_account_dialog_finalize;
   object_class->get_property = enlist_account_dialog_get_property;
   object_class->set_property = enlist_account_dialog_set_property;
-  widget_class->map = enlist_account_dialog_map;
 
   properties[PROP_MANAGER] =
     g_param_spec_object ("manager", NULL, NULL, ENLIST_TYPE_ACCOUNT_MANAGER,

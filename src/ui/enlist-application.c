@@ -341,6 +341,30 @@ load_cb (GObject      *source,
     present_load_error (self);
 }
 
+/* What settling a pending account found, short enough for a toast; the
+ * manager's message, with what was done about it, is in its details. */
+static char *
+describe_outcome (EnlistAccount        *account,
+                  EnlistPendingOutcome  outcome)
+{
+  const char *address = enlist_account_get_address (account);
+
+  switch (outcome)
+    {
+    case ENLIST_PENDING_OUTCOME_REGISTERED:
+      return g_strdup_printf (_("%s was created"), address);
+    case ENLIST_PENDING_OUTCOME_NOT_REGISTERED:
+      return g_strdup_printf (_("%s was not created"), address);
+    case ENLIST_PENDING_OUTCOME_NEW_PASSWORD:
+      return g_strdup_printf (_("The new password of %s is in effect"), address);
+    case ENLIST_PENDING_OUTCOME_OLD_PASSWORD:
+      return g_strdup_printf (_("The old password of %s is still in effect"), address);
+    case ENLIST_PENDING_OUTCOME_UNRESOLVED:
+    default:
+      return g_strdup_printf (_("%s could not be checked"), address);
+    }
+}
+
 static void
 pending_resolved_cb (EnlistApplication    *self,
                      EnlistAccount        *account,
@@ -348,10 +372,16 @@ pending_resolved_cb (EnlistApplication    *self,
                      const char           *message)
 {
   GtkWindow *window = enlist_application_get_main_window (self);
+  g_autofree char *title = NULL;
 
   /* without a window the rows will say where each account stands */
-  if (window != NULL && message != NULL)
-    enlist_window_add_toast (ENLIST_WINDOW (window), message);
+  if (window == NULL)
+    return;
+  title = describe_outcome (account, outcome);
+  if (message != NULL)
+    enlist_window_add_toast_with_details (ENLIST_WINDOW (window), title, message);
+  else
+    enlist_window_add_toast (ENLIST_WINDOW (window), title);
 }
 
 static void

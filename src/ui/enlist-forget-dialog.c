@@ -67,7 +67,7 @@ enlist_forget_dialog_new (GtkWindow     *parent,
   self = g_object_new (ENLIST_TYPE_FORGET_DIALOG, "transient-for", parent, NULL);
   self->account = g_object_ref (account);
   body = g_strdup_printf (_("Enlist will no longer list %s, and its password will be removed "
-                            "from this computer's keyring. The account stays on its server: "
+                            "from this computer’s keyring. The account stays on its server: "
                             "you can still log in with it if you know its password."),
                           enlist_account_get_address (account));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* enlist-message-choice.c: an AdwMessageDialog's answer as an async
  * operation. The task lives on the dialog until a response, cancellation
- * or the dialog's destruction ends it, whichever comes first. */
+ * or the dialog's destruction ends it, whichever comes first.
+ *
+ * A response button closes (and so destroys) the dialog before it emits
+ * "response": destruction only counts as cancelling once the main loop
+ * has come round without a response. */
 #define G_LOG_DOMAIN "enlist-message-choice"
 
 #include "config.h"
@@ -48,20 +52,43 @@ finish (GTask      *task,
   g_object_set_data (G_OBJECT (choice->dialog), TASK_KEY, NULL);
 }
 
+static gboolean
+unanswered (GTask *task)
+{
+  Choice *choice = g_task_get_task_data (task);
+
+  return g_object_get_data (G_OBJECT (choice->dialog), TASK_KEY) == task;
+}
+
 static void
 response_cb (AdwMessageDialog *dialog,
              const char       *response,
              GTask            *task)
 {
+  g_object_ref (dialog);
   finish (task, response, NULL);
+  /* adw_message_dialog_response () answers without closing the dialog */
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_close (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+static gboolean
+destroyed_unanswered (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+
+  if (unanswered (task))
+    finish (task, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "The dialog was closed"));
+  return G_SOURCE_REMOVE;
 }
 
 static void
 destroy_cb (AdwMessageDialog *dialog,
             GTask            *task)
 {
-  finish (task, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                           "The dialog was closed"));
+  g_idle_add_full (G_PRIORITY_DEFAULT, destroyed_unanswered, g_object_ref (task), NULL);
 }
 
 static gboolean
@@ -70,8 +97,8 @@ close_when_cancelled (gpointer data)
   g_autoptr(GTask) task = data;
   Choice *choice = g_task_get_task_data (task);
 
-  if (g_object_get_data (G_OBJECT (choice->dialog), TASK_KEY) != task)
-    return G_SOURCE_REMOVE;  /* answered meanwhile */
+  if (!unanswered (task))
+    return G_SOURCE_REMOVE;
   g_object_ref (choice->dialog);
   finish (task, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                            "The operation was cancelled"));

@@ -51,18 +51,58 @@ enlist_window_add_toast (EnlistWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
+void
+enlist_window_add_toast_with_details (EnlistWindow *self,
+                                      const char   *text,
+                                      const char   *details)
+{
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (ENLIST_IS_WINDOW (self));
+  g_return_if_fail (text != NULL && details != NULL);
+
+  escaped = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "window.show-details");
+  adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", text, details));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* heading and body are plain text */
+static void
+present_message (EnlistWindow *self,
+                 const char   *heading,
+                 const char   *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* A failure the user should read: in a dialog, not a toast that goes. */
 static void
 present_error (EnlistWindow *self,
                const char   *heading,
                const GError *error)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error->message);
+  present_message (self, heading, error->message);
+}
 
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_window_present (GTK_WINDOW (dialog));
+static void
+show_details_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  const char *heading = NULL;
+  const char *body = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &heading, &body);
+  present_message (ENLIST_WINDOW (widget), heading, body);
 }
 
 static void
@@ -412,6 +452,9 @@ enlist_window_class_init (EnlistWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlistWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, EnlistWindow, accounts_list);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "window.show-details", "(ss)",
+                                   show_details_action);
 }
 
 static void

@@ -19,6 +19,12 @@ EnlistWindow *enlist_window_new              (EnlistApplication *application);
 void          enlist_window_add_toast        (EnlistWindow      *self,
                                               const char        *text);
 
+/* The same with a "Details" button that shows details (plain text) in a
+ * dialog headed with text: for news too long for a toast. */
+void          enlist_window_add_toast_with_details (EnlistWindow *self,
+                                                    const char   *text,
+                                                    const char   *details);
+
 /* What the rows' menus do; each returns at once and reports in the
  * window. open_account presents the account's settings dialog (at its
  * Password group when at_password) and returns it. */
