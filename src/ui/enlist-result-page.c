@@ -159,6 +159,9 @@ enlist_result_page_dispose (GObject *object)
   EnlistResultPage *self = ENLIST_RESULT_PAGE (object);
 
   enlist_result_page_clear (self);
+  /* the toast overlay is the bin's child and a template child at once:
+   * the bin lets go of it first, so that only the template unparents it */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), ENLIST_TYPE_RESULT_PAGE);
 
   G_OBJECT_CLASS (enlist_result_page_parent_class)->dispose (object);

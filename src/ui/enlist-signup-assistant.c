@@ -96,7 +96,7 @@ struct _EnlistSignupAssistant
   EnlistDataForm        *form;         /* the form shown, the registration's */
 
   gboolean               close_confirmed;
-  gboolean               asking_to_close;
+  GtkWindow             *close_dialog;  /* asking whether to close (weak) */
 };
 
 G_DEFINE_FINAL_TYPE (EnlistSignupAssistant, enlist_signup_assistant, ADW_TYPE_WINDOW)
@@ -294,6 +294,19 @@ focus_page (EnlistSignupAssistant *self)
 
 /* Shows page. The server and form pages are what Back returns to; the
  * others pass. Showing a page that Back would return to goes back to it. */
+/* GTK 4.8 loses track of a text field that keeps the focus while it is
+ * hidden or turns insensitive (its cursor keeps blinking, with a
+ * warning): the focus leaves first. */
+static void
+leave_page_focus (EnlistSignupAssistant *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+
+  if (focus != NULL && page != NULL && gtk_widget_is_ancestor (focus, page))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+}
+
 static void
 show_page (EnlistSignupAssistant *self,
            Page                   page)
@@ -308,7 +321,11 @@ show_page (EnlistSignupAssistant *self,
     g_array_append_val (self->back_stack, self->page);
 
   self->page = page;
-  gtk_stack_set_visible_child_name (self->stack, page_names[page]);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), page_names[page]) != 0)
+    {
+      leave_page_focus (self);
+      gtk_stack_set_visible_child_name (self->stack, page_names[page]);
+    }
   update_chrome (self);
   focus_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
@@ -798,6 +815,7 @@ register_form (EnlistSignupAssistant *self)
     }
 
   enlist_form_page_set_error (self->form_page, NULL);
+  leave_page_focus (self);
   enlist_form_page_set_busy (self->form_page, TRUE);
   enlist_progress_page_set_registration (self->progress_page, self->registration,
                                          self->endpoint.domain);
@@ -955,6 +973,22 @@ done_action (GtkWidget  *widget,
 
 /* ---- closing ------------------------------------------------------------- */
 
+/* GTK 4.8 keeps a destroyed dialog's pointer to its transient parent
+ * until the dialog is finalized, which may be after the parent: the
+ * dialog lets go of this window first. */
+static void
+forget_close_dialog (EnlistSignupAssistant *self)
+{
+  GtkWindow *dialog = self->close_dialog;
+
+  if (dialog == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_dialog);
+  self->close_dialog = NULL;
+  gtk_window_set_transient_for (dialog, NULL);
+  gtk_window_destroy (dialog);
+}
+
 static void
 close_chosen_cb (GObject      *source,
                  GAsyncResult *result,
@@ -964,9 +998,11 @@ close_chosen_cb (GObject      *source,
   g_autofree char *response = NULL;
 
   response = enlist_message_choice_finish (ADW_MESSAGE_DIALOG (source), result, NULL);
-  self->asking_to_close = FALSE;
-  if (g_cancellable_is_cancelled (self->cancellable))
+  gtk_window_set_transient_for (GTK_WINDOW (source), NULL);
+  /* an answer to a question asked again since counts no more */
+  if (g_cancellable_is_cancelled (self->cancellable) || GTK_WINDOW (source) != self->close_dialog)
     return;
+  forget_close_dialog (self);
   if (g_strcmp0 (response, "close") == 0)
     {
       self->close_confirmed = TRUE;
@@ -985,8 +1021,10 @@ enlist_signup_assistant_close_request (GtkWindow *window)
 
   if (self->close_confirmed || (!in_flight && !filled))
     return GTK_WINDOW_CLASS (enlist_signup_assistant_parent_class)->close_request (window);
-  if (self->asking_to_close)
+  if (self->close_dialog != NULL && gtk_widget_get_visible (GTK_WIDGET (self->close_dialog)))
     return TRUE;
+  /* answered, the answer not yet come round: asked again */
+  forget_close_dialog (self);
 
   if (in_flight)
     dialog = adw_message_dialog_new (window, _("Close While the Account Is Created?"),
@@ -1005,7 +1043,8 @@ enlist_signup_assistant_close_request (GtkWindow *window)
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  self->asking_to_close = TRUE;
+  self->close_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_dialog);
   enlist_message_choice_async (ADW_MESSAGE_DIALOG (dialog), self->cancellable, close_chosen_cb,
                                g_object_ref (self));
   return TRUE;
@@ -1154,6 +1193,7 @@ enlist_signup_assistant_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->attempt);
+  forget_close_dialog (self);
   /* a registration under way is closed by its callback */
   drop_registration (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ENLIST_TYPE_SIGNUP_ASSISTANT);
