@@ -1412,6 +1412,9 @@ links_body (EnlistApplication *app,
   g_assert_cmpstr (enlist_signup_assistant_get_page (assistant), ==, "server");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (enlist_server_page_get_server_row (server))),
                    ==, "localhost");
+  /* the first page: nothing before it */
+  g_assert_false (gtk_widget_get_visible (enlist_ui_test_find (GTK_WIDGET (assistant),
+                                                               GTK_TYPE_BUTTON, "Back")));
 
   /* an invitation pasted into the server entry: its server, and the token
    * out of sight */

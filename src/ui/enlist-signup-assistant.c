@@ -292,8 +292,6 @@ focus_page (EnlistSignupAssistant *self)
     }
 }
 
-/* Shows page. The server and form pages are what Back returns to; the
- * others pass. Showing a page that Back would return to goes back to it. */
 /* GTK 4.8 loses track of a text field that keeps the focus while it is
  * hidden or turns insensitive (its cursor keeps blinking, with a
  * warning): the focus leaves first. */
@@ -307,17 +305,25 @@ leave_page_focus (EnlistSignupAssistant *self)
     gtk_window_set_focus (GTK_WINDOW (self), NULL);
 }
 
+/* Shows page. The server and form pages are what Back returns to; the
+ * others pass. Showing a page that Back would return to goes back to it;
+ * going back leaves nothing to go forward to. */
 static void
-show_page (EnlistSignupAssistant *self,
-           Page                   page)
+go_to_page (EnlistSignupAssistant *self,
+            Page                   page,
+            gboolean               going_back)
 {
+  gboolean returning = FALSE;
+
   for (guint i = 0; i < self->back_stack->len; i++)
     if (g_array_index (self->back_stack, Page, i) == page)
       {
         g_array_set_size (self->back_stack, i);
+        returning = TRUE;
         break;
       }
-  if (page != self->page && (self->page == PAGE_SERVER || self->page == PAGE_FORM))
+  if (!going_back && !returning && page != self->page &&
+      (self->page == PAGE_SERVER || self->page == PAGE_FORM))
     g_array_append_val (self->back_stack, self->page);
 
   self->page = page;
@@ -329,6 +335,13 @@ show_page (EnlistSignupAssistant *self,
   update_chrome (self);
   focus_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
+}
+
+static void
+show_page (EnlistSignupAssistant *self,
+           Page                   page)
+{
+  go_to_page (self, page, FALSE);
 }
 
 static void
@@ -904,7 +917,7 @@ back_action (GtkWidget  *widget,
     return;
   previous = g_array_index (self->back_stack, Page, self->back_stack->len - 1);
   /* the form and the registration stay for Next to the same server */
-  show_page (self, previous);
+  go_to_page (self, previous, TRUE);
 }
 
 static void
