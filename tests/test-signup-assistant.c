@@ -7,7 +7,8 @@
  * field with a fresh CAPTCHA and the values kept, an untrusted certificate
  * trusted and pinned, Cancel while connecting, a web-only server, a
  * keyring that refuses, xmpp: links and invitations, Back and closing —
- * and the whole Prosody flow from the keyboard. Everything is checked from
+ * and both servers from the keyboard alone (real key presses through the X
+ * server). Everything is checked from
  * outside too: the keyring, the account file, a login, the main window. */
 #define G_LOG_DOMAIN "test-signup-assistant"
 
@@ -444,12 +445,15 @@ count_keyring_items (void)
 
 /* ---- Prosody, in the running application ---------------------------------- */
 
+/* A run of the application: its data directory, the name registered, and
+ * the address the assistant reported. */
 typedef struct
 {
   char *dir;
   char *user;
   char *address;
-} ProsodyRun;
+} AppRun;
+
 
 typedef struct
 {
@@ -482,7 +486,7 @@ contains_string (GPtrArray  *strings,
 static gboolean
 row_listed (gpointer data)
 {
-  ProsodyRun *run = ((gpointer *) data)[0];
+  AppRun *run = ((gpointer *) data)[0];
   EnlistApplication *app = ((gpointer *) data)[1];
 
   return enlist_ui_test_find_row (enlist_ui_test_app_window (app), run->address) != NULL;
@@ -492,7 +496,7 @@ static void
 prosody_body (EnlistApplication *app,
               gpointer           user_data)
 {
-  ProsodyRun *run = user_data;
+  AppRun *run = user_data;
   EnlistSignupAssistant *assistant;
   EnlistServerPage *server;
   EnlistServerSuggestions *suggestions;
@@ -638,7 +642,7 @@ static void
 test_prosody (void)
 {
   g_auto(GStrv) options = demo_options ();
-  ProsodyRun run = { make_data_dir (), random_user ("prosody"), NULL };
+  AppRun run = { make_data_dir (), random_user ("prosody"), NULL };
 
   g_assert_cmpint (enlist_ui_test_app_run (run.dir, enlist_test_servers_get_ca_file (servers),
                                            (const char * const *) options, prosody_body, &run),
@@ -653,12 +657,6 @@ test_prosody (void)
 
 /* ---- ejabberd with its CAPTCHA, and a name taken -------------------------- */
 
-typedef struct
-{
-  char *dir;
-  char *user;
-  char *address;
-} EjabberdRun;
 
 static gboolean
 captcha_shown (gpointer data)
@@ -704,7 +702,7 @@ static void
 ejabberd_body (EnlistApplication *app,
                gpointer           user_data)
 {
-  EjabberdRun *run = user_data;
+  AppRun *run = user_data;
   EnlistSignupAssistant *assistant;
   EnlistPasswordRows *rows;
   EnlistResultPage *result;
@@ -813,7 +811,7 @@ static void
 test_ejabberd (void)
 {
   g_auto(GStrv) options = demo_options ();
-  EjabberdRun run = { make_data_dir (), random_user ("captcha"), NULL };
+  AppRun run = { make_data_dir (), random_user ("captcha"), NULL };
 
   g_assert_cmpint (enlist_ui_test_app_run (run.dir, enlist_test_servers_get_ca_file (servers),
                                            (const char * const *) options, ejabberd_body, &run),
@@ -1552,6 +1550,243 @@ test_back_and_close (void)
   enlist_ui_test_remove_dir (dir);
 }
 
+/* ---- the keyboard alone ----------------------------------------------------- */
+
+/* Real key presses, through the X server (XTEST), to the window with the
+ * keyboard focus: what a person at the keyboard does. */
+static void
+xdotool (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (char *) "xdotool");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  /* missing xdotool is a failure, not a skip */
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("xdotool %s: %s (%s)", args[0], error->message, err);
+  /* the events reach GTK through the X server: a round trip brings all of
+   * them in, then they are handled */
+  gdk_display_sync (gdk_display_get_default ());
+  for (guint i = 0; i < 3; i++)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      enlist_ui_test_iterate (20);
+    }
+}
+
+static void
+press (const char *keys)
+{
+  const char *args[] = { "key", "--clearmodifiers", keys, NULL };
+
+  xdotool (args);
+}
+
+static void
+type_keys (const char *text)
+{
+  const char *args[] = { "type", "--delay", "10", "--clearmodifiers", text, NULL };
+
+  xdotool (args);
+}
+
+static gboolean
+window_active (gpointer data)
+{
+  return gtk_window_is_active (GTK_WINDOW (data));
+}
+
+static GtkWidget *
+focus_of (EnlistSignupAssistant *assistant)
+{
+  return gtk_window_get_focus (GTK_WINDOW (assistant));
+}
+
+static gboolean
+focus_in (EnlistSignupAssistant *assistant,
+          GtkWidget             *widget)
+{
+  GtkWidget *focus = focus_of (assistant);
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+
+static void
+keyboard_body (EnlistApplication *app,
+               gpointer           user_data)
+{
+  AppRun *run = user_data;
+  EnlistWindow *window = enlist_ui_test_app_window (app);
+  EnlistSignupAssistant *assistant;
+  EnlistServerPage *server;
+  EnlistServerSuggestions *suggestions;
+  EnlistPasswordRows *rows;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second_user = g_strconcat (run->user, "e", NULL);
+  gpointer listed[2] = { run, app };
+
+  enlist_ui_test_wait_until (window_active, window, 10000, "the main window to have the keyboard");
+
+  /* Ctrl+N */
+  press ("ctrl+n");
+  assistant = wait_assistant ();
+  enlist_ui_test_wait_until (window_active, assistant, 10000,
+                             "the assistant to have the keyboard");
+  server = server_page_of (assistant);
+  g_assert_true (focus_in (assistant, enlist_server_page_get_server_row (server)));
+
+  /* typing shows the suggestions; Down, Down picks the ejabberd demo,
+   * Up goes back to Prosody; Enter takes it */
+  suggestions = ENLIST_SERVER_SUGGESTIONS (enlist_server_page_get_suggestions (server));
+  type_keys ("local");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (enlist_server_page_get_server_row (server))),
+                   ==, "local");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (suggestions)));
+  press ("Down");
+  press ("Down");
+  press ("Up");
+  {
+    g_autoptr(EnlistProvider) selected = enlist_server_suggestions_get_selected (suggestions);
+
+    g_assert_nonnull (selected);
+    g_assert_cmpstr (enlist_provider_get_label (selected), ==, "Prosody (demo)");
+  }
+  press ("Return");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (suggestions)));
+  g_assert_cmpuint (enlist_server_page_get_port (server), ==, port_of ("prosody"));
+  g_assert_cmpstr (enlist_signup_assistant_get_page (assistant), ==, "server");
+
+  /* Enter again: Next */
+  press ("Return");
+  wait_page (assistant, "form");
+  g_assert_true (focus_in (assistant, field_entry (assistant, "username")));
+
+  /* Alt+Left goes back, Enter comes to the same form again */
+  type_keys ("kb");
+  press ("alt+Left");
+  g_assert_cmpstr (enlist_signup_assistant_get_page (assistant), ==, "server");
+  g_assert_true (focus_in (assistant, enlist_server_page_get_server_row (server)));
+  press ("Return");
+  /* (a button activated by the keyboard shows its press for a moment) */
+  wait_page (assistant, "form");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field_entry (assistant, "username"))), ==,
+                   "kb");
+
+  /* the name, Enter, the password, Enter, again, Enter: registered */
+  /* the first empty field has the focus (the password): Shift+Tab up to
+   * the name, which Ctrl+A selects to be typed over */
+  g_assert_true (focus_in (assistant,
+                           enlist_password_rows_get_password_row (password_rows_of (assistant))));
+  for (guint i = 0; i < 8 && !focus_in (assistant, field_entry (assistant, "username")); i++)
+    press ("shift+Tab");
+  g_assert_true (focus_in (assistant, field_entry (assistant, "username")));
+  press ("ctrl+a");
+  type_keys (run->user);
+  press ("Return");
+  rows = password_rows_of (assistant);
+  g_assert_true (focus_in (assistant, enlist_password_rows_get_password_row (rows)));
+  type_keys (PASSWORD);
+  press ("Return");
+  g_assert_true (focus_in (assistant, enlist_password_rows_get_confirm_row (rows)));
+  type_keys (PASSWORD);
+  g_assert_true (enlist_password_rows_get_matches (rows));
+  g_assert_cmpint (enlist_signup_assistant_get_state (assistant), ==, ENLIST_PAGE_STATE_READY);
+  press ("Return");
+  wait_page (assistant, "result");
+  run->address = g_strdup_printf ("%s@localhost", run->user);
+  g_assert_cmpstr (enlist_result_page_get_address (ENLIST_RESULT_PAGE (
+                     enlist_signup_assistant_get_page_widget (assistant, "result"))), ==,
+                   run->address);
+
+  /* Enter: Done */
+  press ("Return");
+  enlist_ui_test_wait_until (toplevel_gone, GSIZE_TO_POINTER (ENLIST_TYPE_SIGNUP_ASSISTANT),
+                             10000, "Enter on Done to close the assistant");
+  enlist_ui_test_wait_until (row_listed, listed, 10000, "the new account in the main window");
+  g_assert_true (enlist_ui_test_login (servers, "prosody", run->address, PASSWORD, &error));
+  g_assert_no_error (error);
+
+  /* ejabberd with its CAPTCHA, the same way: Enter goes from field to
+   * field, through the CAPTCHA's answer, and then registers */
+  press ("ctrl+n");
+  assistant = wait_assistant ();
+  enlist_ui_test_wait_until (window_active, assistant, 10000,
+                             "the assistant to have the keyboard again");
+  server = server_page_of (assistant);
+  type_keys ("local");
+  press ("Down");
+  press ("Down");
+  press ("Return");
+  g_assert_cmpuint (enlist_server_page_get_port (server), ==, port_of ("ejabberd"));
+  press ("Return");
+  wait_page (assistant, "form");
+  enlist_ui_test_wait_until (captcha_shown, assistant, WAIT_MS, "the CAPTCHA image");
+  g_assert_true (focus_in (assistant, field_entry (assistant, "username")));
+  type_keys (second_user);
+  press ("Return");
+  type_keys (PASSWORD);
+  press ("Return");
+  type_keys (PASSWORD);
+  press ("Return");
+  g_assert_true (focus_in (assistant, field_entry (assistant, captcha_var (assistant))));
+  {
+    g_autofree char *answer = captcha_answer (assistant);
+
+    type_keys (answer);
+  }
+  press ("Return");
+  wait_page (assistant, "result");
+  {
+    g_autofree char *address = g_strdup_printf ("%s@localhost", second_user);
+
+    g_assert_cmpstr (enlist_result_page_get_address (ENLIST_RESULT_PAGE (
+                       enlist_signup_assistant_get_page_widget (assistant, "result"))), ==,
+                     address);
+    g_assert_true (enlist_ui_test_login (servers, "ejabberd", address, PASSWORD, &error));
+    g_assert_no_error (error);
+    enlist_ui_test_clear_keyring (address);
+  }
+  press ("Return");
+  enlist_ui_test_wait_until (toplevel_gone, GSIZE_TO_POINTER (ENLIST_TYPE_SIGNUP_ASSISTANT),
+                             10000, "Enter on Done to close the assistant");
+
+  /* Ctrl+N, then Escape: closed, nothing asked */
+  press ("ctrl+n");
+  assistant = wait_assistant ();
+  enlist_ui_test_wait_until (window_active, assistant, 10000,
+                             "the assistant to have the keyboard again");
+  press ("Escape");
+  enlist_ui_test_wait_until (toplevel_gone, GSIZE_TO_POINTER (ENLIST_TYPE_SIGNUP_ASSISTANT),
+                             10000, "Escape to close the assistant");
+}
+
+static void
+test_keyboard (void)
+{
+  g_auto(GStrv) options = demo_options ();
+  AppRun run = { make_data_dir (), random_user ("keys"), NULL };
+
+  g_assert_cmpint (enlist_ui_test_app_run (run.dir, enlist_test_servers_get_ca_file (servers),
+                                           (const char * const *) options, keyboard_body, &run),
+                   ==, 0);
+  g_assert_nonnull (run.address);
+  enlist_ui_test_clear_keyring (run.address);
+  enlist_ui_test_remove_dir (run.dir);
+  g_free (run.dir);
+  g_free (run.user);
+  g_free (run.address);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 int
@@ -1582,6 +1817,7 @@ main (int    argc,
   g_test_add_func ("/signup-assistant/keyring-refused", test_keyring_refused);
   g_test_add_func ("/signup-assistant/links", test_links);
   g_test_add_func ("/signup-assistant/back-and-close", test_back_and_close);
+  g_test_add_func ("/signup-assistant/keyboard", test_keyboard);
 
   /* A subprocess is given the servers' coordinates by its parent. */
   if (!g_test_subprocess ())

@@ -1334,6 +1334,8 @@ enlist_signup_assistant_init (EnlistSignupAssistant *self)
   g_signal_connect_object (self->result_page, "notify::default-widget",
                            G_CALLBACK (update_chrome), self, G_CONNECT_SWAPPED);
   update_chrome (self);
+  /* typing begins with the server's name */
+  gtk_widget_grab_focus (GTK_WIDGET (self->server_page));
 }
 
 EnlistSignupAssistant *
