@@ -102,8 +102,8 @@ enlist_progress_page_class_init (EnlistProgressPageClass *klass)
   widget_class->map = enlist_progress_page_map;
   widget_class->unmap = enlist_progress_page_unmap;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/enlist/Enlist/ui/enlist-progress-page.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/enlist/Enlist/ui/enlist-progress-page.ui");
   gtk_widget_class_bind_template_child (widget_class, EnlistProgressPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, EnlistProgressPage, stage_label);
   gtk_widget_class_bind_template_child (widget_class, EnlistProgressPage, server_label);

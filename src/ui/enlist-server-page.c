@@ -247,7 +247,9 @@ static void
 update_suggestions (EnlistServerPage *self,
                     gboolean          even_empty)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row))));
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+  g_autofree char *text = g_strstrip (g_strdup (typed));
+  GtkEventControllerFocus *focus = GTK_EVENT_CONTROLLER_FOCUS (self->focus_controller);
   g_autoptr(GListModel) found = NULL;
 
   if (self->providers == NULL || (*text == '\0' && !even_empty) || is_link (text) ||
@@ -260,7 +262,7 @@ update_suggestions (EnlistServerPage *self,
   found = enlist_provider_list_search (self->providers, text, MAX_SUGGESTIONS);
   enlist_server_suggestions_set_model (self->suggestions, found);
   if (g_list_model_get_n_items (found) == 0 ||
-      !gtk_event_controller_focus_contains_focus (GTK_EVENT_CONTROLLER_FOCUS (self->focus_controller)))
+      !gtk_event_controller_focus_contains_focus (focus))
     {
       hide_suggestions (self);
       return;
@@ -728,8 +730,8 @@ enlist_server_page_class_init (EnlistServerPageClass *klass)
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/enlist/Enlist/ui/enlist-server-page.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/enlist/Enlist/ui/enlist-server-page.ui");
   gtk_widget_class_bind_template_child (widget_class, EnlistServerPage, server_row);
   gtk_widget_class_bind_template_child (widget_class, EnlistServerPage, server_message_label);
   gtk_widget_class_bind_template_child (widget_class, EnlistServerPage, error_box);

@@ -278,7 +278,8 @@ enlist_data_form_is_web_only (EnlistDataForm *self)
 
   for (guint i = 0; i < enlist_data_form_get_n_fields (self); i++)
     {
-      EnlistFieldType type = enlist_form_field_get_field_type (enlist_data_form_get_field (self, i));
+      EnlistFormField *field = enlist_data_form_get_field (self, i);
+      EnlistFieldType type = enlist_form_field_get_field_type (field);
 
       if (type != ENLIST_FIELD_TYPE_HIDDEN && type != ENLIST_FIELD_TYPE_FIXED)
         return FALSE;
