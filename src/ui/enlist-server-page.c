@@ -643,7 +643,7 @@ enlist_server_page_size_allocate (GtkWidget *widget,
   EnlistServerPage *self = ENLIST_SERVER_PAGE (widget);
 
   GTK_WIDGET_CLASS (enlist_server_page_parent_class)->size_allocate (widget, width, height,
-                                                                    baseline);
+                                                                     baseline);
   if (gtk_widget_get_visible (GTK_WIDGET (self->suggestions)))
     place_suggestions (self);
   gtk_popover_present (GTK_POPOVER (self->suggestions));
