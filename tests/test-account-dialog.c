@@ -6,7 +6,9 @@
  * password changed through the real widgets and checked from outside (the
  * keyring through libsecret, fresh logins with the new and the old
  * password); a change refused for a wrong current password, which changes
- * nothing. */
+ * nothing; and, with the in-process fake server since real servers do not
+ * do it, a server that answers with a password-change form of its own,
+ * whose extra field the dialog shows and sends. */
 #include "config.h"
 
 #include <string.h>
@@ -14,6 +16,8 @@
 #include "enlist-account-dialog.h"
 #include "enlist-account-manager.h"
 #include "enlist-certificate.h"
+#include "enlist-fake-server.h"
+#include "enlist-form-view.h"
 #include "enlist-test-servers.h"
 #include "enlist-test-utils.h"
 #include "enlist-ui-test-app.h"
@@ -191,7 +195,7 @@ facts_body (EnlistApplication *app,
   g_autofree char *shot = NULL;
   g_autofree char *first_half = NULL;
   g_autofree char *shown = NULL;
-  GtkWidget *current, *pin;
+  GtkWidget *current, *pin, *text;
   GtkWindow *dialog;
   TextWait wait;
 
@@ -232,8 +236,10 @@ facts_body (EnlistApplication *app,
   current = find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "Current Password");
   wait = (TextWait) { current, OLD_PASSWORD };
   enlist_ui_test_wait_until (has_text, &wait, 10000, "the password from the keyring");
-  g_assert_false (gtk_text_get_visibility (GTK_TEXT (enlist_ui_test_find (current, GTK_TYPE_TEXT,
-                                                                          NULL))));
+  text = enlist_ui_test_find (current, GTK_TYPE_TEXT, NULL);
+  g_assert_false (gtk_text_get_visibility (GTK_TEXT (text)));
+  /* kept in memory that is never swapped out, and wiped */
+  g_assert_true (GTK_IS_PASSWORD_ENTRY_BUFFER (gtk_text_get_buffer (GTK_TEXT (text))));
   /* nothing to change yet */
   g_assert_false (gtk_widget_get_sensitive (find (dialog, GTK_TYPE_BUTTON, "Change Password")));
 
@@ -415,6 +421,233 @@ test_refused (Fixture       *f,
                                            NULL, refused_body, f), ==, 0);
 }
 
+/* ---- the server's own form ---------------------------------------------- */
+
+/* A server that wants a PIN besides the new password (XEP-0077 §3.3: the
+ * answer to the plain request is its own form). */
+#define PIN_FORM \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<title>Change your password</title>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register:changepassword</value></field>" \
+  "<field type='text-single' var='username'><required/></field>" \
+  "<field type='text-private' var='old_password' label='Old Password'><required/></field>" \
+  "<field type='text-private' var='password' label='New Password'><required/></field>" \
+  "<field type='text-single' var='pin' label='Security PIN'><required/></field>" \
+  "</x></query>" \
+  "<error type='modify'><not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>" \
+  "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>Your security PIN is needed.</text></error>"
+
+typedef struct
+{
+  EnlistFakeServer *server;
+  char             *password;
+  char             *submitted;   /* the form the dialog sent */
+  guint             n_sets;
+} PinServer;
+
+static void
+pin_reply (PinServer           *pin,
+           const EnlistXmlNode *iq,
+           const char          *type,
+           const char          *payload)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_string_printf (out, "<iq type='%s' id='", type);
+  enlist_xml_escape_attr (out, enlist_xml_node_get_attr (iq, "id"));
+  g_string_append_printf (out, "'>%s</iq>", payload != NULL ? payload : "");
+  enlist_fake_server_send (pin->server, out->str);
+}
+
+/* The value of field var in the submitted data form. */
+static const char *
+submitted_value (const EnlistXmlNode *query,
+                 const char          *var)
+{
+  const EnlistXmlNode *x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
+
+  for (guint i = 0; x != NULL && i < x->children->len; i++)
+    {
+      const EnlistXmlNode *field = g_ptr_array_index (x->children, i);
+
+      if (g_strcmp0 (enlist_xml_node_get_attr (field, "var"), var) == 0)
+        {
+          const EnlistXmlNode *value = enlist_xml_node_get_child (field, "value", NULL);
+
+          return value != NULL ? enlist_xml_node_get_text (value) : NULL;
+        }
+    }
+  return NULL;
+}
+
+static void
+pin_stanza (EnlistFakeServer    *server,
+            const EnlistXmlNode *stanza,
+            gpointer             user_data)
+{
+  PinServer *pin = user_data;
+  const EnlistXmlNode *query;
+
+  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    {
+      /* PLAIN: NUL alice NUL password */
+      g_autofree char *expected = g_strdup_printf ("%calice%c%s", 0, 0, pin->password);
+      g_autofree char *encoded = g_base64_encode ((const guchar *) expected,
+                                                  strlen (pin->password) + 7);
+
+      if (g_strcmp0 (enlist_xml_node_get_text (stanza), encoded) == 0)
+        {
+          enlist_fake_server_send (server, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+          enlist_fake_server_restart_stream (server);
+        }
+      else
+        enlist_fake_server_send (server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                         "<not-authorized/></failure>");
+      return;
+    }
+  if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
+    return;
+
+  query = enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER);
+  if (enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) != NULL)
+    pin_reply (pin, stanza, "result", "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                                      "<jid>alice@fake.test/fake</jid></bind>");
+  else if (query == NULL || g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "set") != 0)
+    pin_reply (pin, stanza, "result", NULL);
+  else if (enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM) == NULL)
+    {
+      /* the plain request: this server wants its form */
+      pin->n_sets++;
+      pin_reply (pin, stanza, "error", PIN_FORM);
+    }
+  else
+    {
+      pin->n_sets++;
+      g_free (pin->submitted);
+      pin->submitted = g_strdup_printf ("username=%s old=%s new=%s pin=%s",
+                                        submitted_value (query, "username"),
+                                        submitted_value (query, "old_password"),
+                                        submitted_value (query, "password"),
+                                        submitted_value (query, "pin"));
+      if (g_strcmp0 (submitted_value (query, "pin"), "4711") == 0 &&
+          g_strcmp0 (submitted_value (query, "old_password"), pin->password) == 0)
+        {
+          g_free (pin->password);
+          pin->password = g_strdup (submitted_value (query, "password"));
+          pin_reply (pin, stanza, "result", NULL);
+        }
+      else
+        pin_reply (pin, stanza, "error", "<error type='auth'><not-authorized "
+                                         "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>");
+    }
+}
+
+static void
+server_form_body (EnlistApplication *app,
+                  gpointer           data)
+{
+  PinServer *pin = data;
+  EnlistWindow *window = enlist_ui_test_app_window (app);
+  GtkWidget *row = enlist_ui_test_find_row (window, "alice@fake.test");
+  g_autofree char *shot = NULL;
+  g_autofree char *keyring = NULL;
+  GtkWidget *current, *new_row, *confirm, *button, *pin_row;
+  EnlistFormView *view;
+  GtkWindow *dialog;
+  TextWait wait;
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate_action (row, "account.change-password", NULL));
+  dialog = wait_dialog ();
+  current = find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "Current Password");
+  new_row = find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "New Password");
+  confirm = find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "Confirm New Password");
+  button = find (dialog, GTK_TYPE_BUTTON, "Change Password");
+  wait = (TextWait) { current, "old pin secret" };
+  enlist_ui_test_wait_until (has_text, &wait, 10000, "the password from the keyring");
+  g_assert_null (enlist_ui_test_find (GTK_WIDGET (dialog), ENLIST_TYPE_FORM_VIEW, NULL));
+
+  gtk_editable_set_text (GTK_EDITABLE (new_row), "new pin secret");
+  gtk_editable_set_text (GTK_EDITABLE (confirm), "new pin secret");
+  enlist_ui_test_click (button);
+  enlist_ui_test_wait_until (not_busy, dialog, 30000, "the server's answer");
+
+  /* the server's form: only what the service does not fill in itself */
+  wait_label (dialog, "The server asks for more details to change the password. Fill in its "
+                      "form and try again. The server says: “Your security PIN is needed.”");
+  view = ENLIST_FORM_VIEW (enlist_ui_test_find (GTK_WIDGET (dialog), ENLIST_TYPE_FORM_VIEW, NULL));
+  g_assert_nonnull (view);
+  pin_row = enlist_form_view_get_field_widget (view, "pin");
+  g_assert_nonnull (pin_row);
+  g_assert_null (enlist_form_view_get_field_widget (view, "username"));
+  g_assert_null (enlist_form_view_get_field_widget (view, "password"));
+  g_assert_null (enlist_form_view_get_field_widget (view, "old_password"));
+  g_assert_null (enlist_form_view_get_password_rows (view));
+  /* shown whole, in the page (which scrolls), not in a scrolled corner */
+  enlist_ui_test_iterate (100);
+  {
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (pin_row, GTK_WIDGET (view), &bounds));
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                       gtk_widget_get_height (GTK_WIDGET (view)));
+    g_assert_cmpfloat (bounds.size.height, >, 0);
+  }
+  /* the PIN is still to be given */
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_cmpuint (pin->n_sets, ==, 1);
+  enlist_ui_test_iterate (100);
+  shot = enlist_ui_test_screenshot (GTK_WIDGET (dialog), "account-dialog-server-form");
+  g_clear_pointer (&shot, g_free);
+
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), "4711");
+  g_assert_true (gtk_widget_get_sensitive (button));
+  enlist_ui_test_click (button);
+  wait_label (dialog, "Password changed");
+  g_assert_cmpuint (pin->n_sets, ==, 2);
+  g_assert_cmpstr (pin->submitted, ==,
+                   "username=alice old=old pin secret new=new pin secret pin=4711");
+  g_assert_cmpstr (pin->password, ==, "new pin secret");
+  /* the form is done with */
+  g_assert_null (enlist_ui_test_find (GTK_WIDGET (dialog), ENLIST_TYPE_FORM_VIEW, NULL));
+  keyring = enlist_ui_test_keyring_of ("alice@fake.test");
+  g_assert_cmpstr (keyring, ==, "-=new pin secret");
+  enlist_ui_test_iterate (100);
+  shot = enlist_ui_test_screenshot (GTK_WIDGET (dialog), "account-dialog-server-form-done");
+}
+
+static gboolean
+no_live_connection (gpointer data)
+{
+  return enlist_fake_server_get_n_live () == 0;
+}
+
+static void
+test_server_form (void)
+{
+  g_autofree char *dir = enlist_ui_test_make_dir ();
+  g_autofree char *ca_file = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem",
+                                                    NULL);
+  PinServer pin = { 0 };
+  EnlistFakeServerOptions options = { .stanza_func = pin_stanza, .user_data = &pin };
+
+  pin.password = g_strdup ("old pin secret");
+  pin.server = enlist_fake_server_new (&options);
+  enlist_ui_test_store_raw ("alice@fake.test", NULL, "old pin secret");
+  enlist_ui_test_add_record (dir, "alice@fake.test", enlist_fake_server_get_port (pin.server),
+                             "ready");
+
+  g_assert_cmpint (enlist_ui_test_app_run (dir, ca_file, NULL, server_form_body, &pin), ==, 0);
+
+  enlist_ui_test_clear_keyring ("alice@fake.test");
+  /* both sides' closing I/O finishes, so that nothing is left behind */
+  g_clear_object (&pin.server);
+  enlist_ui_test_wait_until (no_live_connection, NULL, 10000, "the fake server's connections");
+  g_free (pin.password);
+  g_free (pin.submitted);
+  enlist_ui_test_remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -428,6 +661,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/account-dialog/refused", Fixture, NULL, fixture_set_up, test_refused,
               fixture_tear_down);
+  g_test_add_func ("/account-dialog/server-form", test_server_form);
 
   servers = enlist_test_servers_start (TRUE, FALSE);
   status = g_test_run ();

@@ -115,7 +115,8 @@ menus_body (EnlistApplication *app,
   /* the primary menu, with the copy of the issue */
   menu_button = enlist_ui_test_find (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, "Main Menu");
   g_assert_nonnull (menu_button);
-  items = enlist_ui_test_menu_items (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
+  items = enlist_ui_test_menu_items (
+    gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
   g_assert_cmpstr (items, ==,
                    "Create Account=app.create-account|"
                    "Keyboard Shortcuts=win.show-help-overlay|"
@@ -176,6 +177,47 @@ test_window_menus (void)
   g_autofree char *dir = enlist_ui_test_make_dir ();
 
   g_assert_cmpint (enlist_ui_test_app_run (dir, NULL, NULL, menus_body, NULL), ==, 0);
+  enlist_ui_test_remove_dir (dir);
+}
+
+/* ---- a damaged account file ---------------------------------------------- */
+
+static void
+damaged_body (EnlistApplication *app,
+              gpointer           data)
+{
+  g_autofree char *shot = NULL;
+  GtkWindow *dialog;
+
+  /* said at once, over the window, in plain words naming the file */
+  enlist_ui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10000,
+                             "the load error");
+  dialog = enlist_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  enlist_ui_test_show (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Your Accounts Could Not Be Read");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "accounts.ini"));
+  g_assert_true (gtk_window_get_transient_for (dialog) ==
+                 GTK_WINDOW (enlist_ui_test_app_window (app)));
+  shot = enlist_ui_test_screenshot (GTK_WIDGET (dialog), "window-damaged-file");
+  enlist_ui_test_click (enlist_ui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Close"));
+}
+
+static void
+test_window_damaged (void)
+{
+  g_autofree char *dir = enlist_ui_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "accounts.ini", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "[enlist\nversion=", -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (enlist_ui_test_app_run (dir, NULL, NULL, damaged_body, NULL), ==, 0);
+  /* and left as it was */
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_cmpstr (contents, ==, "[enlist\nversion=");
   enlist_ui_test_remove_dir (dir);
 }
 
@@ -455,7 +497,8 @@ accounts_body (EnlistApplication *app,
   row = enlist_ui_test_find_row (window, a->first);
   menu_button = enlist_ui_test_find (row, GTK_TYPE_MENU_BUTTON, "Account Menu");
   g_assert_nonnull (menu_button);
-  items = enlist_ui_test_menu_items (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
+  items = enlist_ui_test_menu_items (
+    gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
   g_assert_cmpstr (items, ==,
                    "Change Password…=account.change-password|"
                    "Delete Account…=account.delete|"
@@ -536,6 +579,7 @@ main (int    argc,
   g_test_add_func ("/window/empty", test_window_empty);
   g_test_add_func ("/window/menus", test_window_menus);
   g_test_add_func ("/window/size", test_window_size);
+  g_test_add_func ("/window/damaged-file", test_window_damaged);
   g_test_add_func ("/window/accounts", test_window_accounts);
 
   servers = enlist_test_servers_start (TRUE, FALSE);

@@ -18,6 +18,7 @@
 
 #include "enlist-account-dialog.h"
 #include "enlist-account-row.h"
+#include "enlist-display-text.h"
 #include "enlist-form-view.h"
 #include "enlist-password-rows.h"
 #include "enlist-text.h"
@@ -170,6 +171,7 @@ show_server_form (EnlistAccountDialog *self,
 {
   drop_form_view (self);
   self->form_view = ENLIST_FORM_VIEW (enlist_form_view_new_skipping (form, own_vars));
+  enlist_form_view_embed (self->form_view);
   g_signal_connect_object (self->form_view, "notify::valid", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->form_view, "activate", G_CALLBACK (form_activated_cb), self,
@@ -222,8 +224,18 @@ changed_cb (GObject      *source,
   if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_FORM_RENEWED))
     {
       EnlistDataForm *form = enlist_registration_get_form (self->registration);
+      const char *server_text = enlist_error_get_server_text (error);
+      g_autofree char *message = NULL;
 
-      show_message (self, error->message, FALSE);
+      /* what the server said may tell what it wants; it is its own words */
+      if (server_text != NULL && *server_text != '\0')
+        {
+          g_autofree char *shown = enlist_display_text (server_text,
+                                                        ENLIST_DISPLAY_DESCRIPTION_CHARS, TRUE);
+
+          message = g_strdup_printf (_("%s The server says: “%s”"), error->message, shown);
+        }
+      show_message (self, message != NULL ? message : error->message, FALSE);
       if (form != NULL)
         show_server_form (self, form);
     }
@@ -619,8 +631,8 @@ enlist_account_dialog_class_init (EnlistAccountDialogClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ENLIST_TYPE_PASSWORD_ROWS);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/enlist/Enlist/ui/enlist-account-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/enlist/Enlist/ui/enlist-account-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, EnlistAccountDialog, page);
   gtk_widget_class_bind_template_child (widget_class, EnlistAccountDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, EnlistAccountDialog, status_row);
@@ -650,8 +662,15 @@ enlist_account_dialog_class_init (EnlistAccountDialogClass *klass)
 static void
 enlist_account_dialog_init (EnlistAccountDialog *self)
 {
+  g_autoptr(GtkEntryBuffer) buffer = gtk_password_entry_buffer_new ();
+
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the current password, as the new ones: in memory that is never swapped
+   * out and is wiped when freed (AdwPasswordEntryRow 1.2 uses a plain
+   * buffer) */
+  gtk_text_set_buffer (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->current_row))),
+                       buffer);
 }
 
 GtkWidget *

@@ -15,7 +15,8 @@
 G_BEGIN_DECLS
 
 #define ENLIST_TYPE_ACCOUNT_DIALOG (enlist_account_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (EnlistAccountDialog, enlist_account_dialog, ENLIST, ACCOUNT_DIALOG, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE (EnlistAccountDialog, enlist_account_dialog, ENLIST, ACCOUNT_DIALOG,
+                      AdwPreferencesWindow)
 
 /* Properties "manager" and "account" (construct-only). The dialog closes
  * by itself when the account leaves the manager. */

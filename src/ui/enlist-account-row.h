@@ -14,7 +14,8 @@
 G_BEGIN_DECLS
 
 #define ENLIST_TYPE_ACCOUNT_ROW (enlist_account_row_get_type ())
-G_DECLARE_FINAL_TYPE (EnlistAccountRow, enlist_account_row, ENLIST, ACCOUNT_ROW, AdwActionRow)
+G_DECLARE_FINAL_TYPE (EnlistAccountRow, enlist_account_row, ENLIST, ACCOUNT_ROW,
+                      AdwActionRow)
 
 /* Property "account" (construct-only). */
 GtkWidget     *enlist_account_row_new         (EnlistAccount    *account);

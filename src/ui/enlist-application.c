@@ -222,6 +222,8 @@ enlist_application_parse_demo_server (const char  *value,
   parts = g_strsplit (equals + 1, ",", -1);
   if (g_strv_length (parts) < 3 || g_strv_length (parts) > 4)
     return bad_demo_server (error, _("a domain, a host and a port are needed"));
+  for (guint i = 0; parts[i] != NULL; i++)
+    g_strstrip (parts[i]);
   if (parts[3] != NULL)
     {
       if (g_strcmp0 (parts[3], "direct-tls") != 0)
@@ -333,8 +335,8 @@ load_cb (GObject      *source,
   if (loaded || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  /* whatever could be read is listed all the same */
-  g_warning ("Loading the accounts: %s", error->message);
+  /* whatever could be read is listed all the same; the user is told */
+  g_message ("Loading the accounts: %s", error->message);
   g_clear_error (&self->load_error);
   self->load_error = g_steal_pointer (&error);
   if (enlist_application_get_main_window (self) != NULL)
@@ -767,8 +769,12 @@ enlist_application_init (EnlistApplication *self)
 
   self->demo_providers = g_ptr_array_new_with_free_func (g_object_unref);
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  /* Translators: what may follow the options on the command line */
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[XMPP-LINK…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                             _("Create and manage XMPP chat accounts."));
+                                             _("Create and manage XMPP chat accounts. "
+                                               "xmpp:DOMAIN?register links open the sign-up "
+                                               "assistant."));
 }
 
 EnlistApplication *

@@ -14,7 +14,8 @@
 G_BEGIN_DECLS
 
 #define ENLIST_TYPE_APPLICATION (enlist_application_get_type ())
-G_DECLARE_FINAL_TYPE (EnlistApplication, enlist_application, ENLIST, APPLICATION, AdwApplication)
+G_DECLARE_FINAL_TYPE (EnlistApplication, enlist_application, ENLIST, APPLICATION,
+                      AdwApplication)
 
 /* The compiled-in resources (data/ and src/ui/); main () and the UI tests
  * call this once, before any widget is built. */

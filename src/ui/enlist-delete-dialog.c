@@ -62,8 +62,8 @@ enlist_delete_dialog_class_init (EnlistDeleteDialogClass *klass)
 
   object_class->dispose = enlist_delete_dialog_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/enlist/Enlist/ui/enlist-delete-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/enlist/Enlist/ui/enlist-delete-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, EnlistDeleteDialog, address_row);
   gtk_widget_class_bind_template_callback (widget_class, address_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, address_activated_cb);

@@ -13,7 +13,8 @@
 G_BEGIN_DECLS
 
 #define ENLIST_TYPE_DELETE_DIALOG (enlist_delete_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (EnlistDeleteDialog, enlist_delete_dialog, ENLIST, DELETE_DIALOG, AdwMessageDialog)
+G_DECLARE_FINAL_TYPE (EnlistDeleteDialog, enlist_delete_dialog, ENLIST, DELETE_DIALOG,
+                      AdwMessageDialog)
 
 /* Responses: "cancel" and "delete". */
 EnlistDeleteDialog *enlist_delete_dialog_new           (GtkWindow           *parent,

@@ -11,7 +11,8 @@
 G_BEGIN_DECLS
 
 #define ENLIST_TYPE_FORGET_DIALOG (enlist_forget_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (EnlistForgetDialog, enlist_forget_dialog, ENLIST, FORGET_DIALOG, AdwMessageDialog)
+G_DECLARE_FINAL_TYPE (EnlistForgetDialog, enlist_forget_dialog, ENLIST, FORGET_DIALOG,
+                      AdwMessageDialog)
 
 /* Responses: "cancel" and "forget". */
 EnlistForgetDialog *enlist_forget_dialog_new           (GtkWindow           *parent,

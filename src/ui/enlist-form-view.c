@@ -453,6 +453,25 @@ enlist_form_view_new_skipping (EnlistDataForm     *form,
   return g_object_new (ENLIST_TYPE_FORM_VIEW, "form", form, "skip-vars", skip_vars, NULL);
 }
 
+void
+enlist_form_view_embed (EnlistFormView *self)
+{
+  GtkScrolledWindow *scrolled;
+  GtkWidget *content;
+
+  g_return_if_fail (ENLIST_IS_FORM_VIEW (self));
+
+  scrolled = GTK_SCROLLED_WINDOW (adw_bin_get_child (ADW_BIN (self)));
+  gtk_scrolled_window_set_policy (scrolled, GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_height (scrolled, TRUE);
+  /* the box the header and the fields are in */
+  content = gtk_widget_get_parent (self->header_box);
+  gtk_widget_set_margin_top (content, 0);
+  gtk_widget_set_margin_bottom (content, 0);
+  gtk_widget_set_margin_start (content, 0);
+  gtk_widget_set_margin_end (content, 0);
+}
+
 EnlistDataForm *
 enlist_form_view_get_form (EnlistFormView *self)
 {

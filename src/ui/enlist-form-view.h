@@ -28,6 +28,10 @@ GtkWidget          *enlist_form_view_new                (EnlistDataForm *form);
 GtkWidget          *enlist_form_view_new_skipping       (EnlistDataForm     *form,
                                                          const char * const *skip_vars);
 
+/* For a view inside a page that scrolls already (the account dialog's
+ * Password group): it stops scrolling and drops its own margins. */
+void                enlist_form_view_embed              (EnlistFormView *self);
+
 EnlistDataForm     *enlist_form_view_get_form           (EnlistFormView *self);
 gboolean            enlist_form_view_get_valid          (EnlistFormView *self);
 
