@@ -481,8 +481,6 @@ enlist_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.create-account",
                                          create_accels);
-  /* The sign-up assistant answers "create-account". */
-  g_signal_connect (application, "create-account", G_CALLBACK (create_account_cb), NULL);
 
   self->cancellable = g_cancellable_new ();
   self->settings = enlist_settings_new ();
@@ -752,8 +750,10 @@ enlist_application_class_init (EnlistApplicationClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CREATE_ACCOUNT] =
-    g_signal_new ("create-account", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+    g_signal_new_class_handler ("create-account", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                /* the sign-up assistant, unless a handler stops it */
+                                G_CALLBACK (create_account_cb),
+                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
