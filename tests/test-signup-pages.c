@@ -19,6 +19,7 @@
 #include "enlist-fake-server.h"
 #include "enlist-progress-page.h"
 #include "enlist-result-page.h"
+#include "enlist-server-suggestions.h"
 #include "enlist-signup-test.h"
 #include "enlist-test-utils.h"
 #include "enlist-ui-test-app.h"
@@ -438,6 +439,26 @@ test_web_only (void)
   g_assert_cmpstr (enlist_signup_assistant_get_page (assistant), ==, "server");
   g_assert_cmpstr (enlist_server_page_get_domain (signup_server_page_of (assistant)), ==,
                    "localhost");
+  signup_close_assistant (assistant);
+
+  /* a provider the list marks web-only: its sign-up page, without asking
+   * its server (no connection is made) */
+  assistant = signup_new_assistant (manager, providers);
+  signup_choose_suggestion (assistant, "disroot", 0);
+  {
+    EnlistProvider *provider = enlist_server_page_get_provider (signup_server_page_of (assistant));
+    g_autofree char *details = NULL;
+
+    g_assert_nonnull (provider);
+    g_assert_true (enlist_provider_get_web_only (provider));
+    details = enlist_server_suggestions_describe (provider);
+    g_assert_nonnull (strstr (details, "sign-up on its web site only"));
+  }
+  signup_activate (assistant, "assistant.next");
+  g_assert_cmpstr (enlist_signup_assistant_get_page (assistant), ==, "web");
+  g_assert_null (enlist_signup_assistant_get_registration (assistant));
+  page = ENLIST_WEB_PAGE (enlist_signup_assistant_get_page_widget (assistant, "web"));
+  g_assert_cmpstr (enlist_web_page_get_url (page), ==, "https://user.disroot.org");
   signup_close_assistant (assistant);
   g_clear_object (&server);
   enlist_test_finalize (g_steal_pointer (&manager));
