@@ -331,6 +331,93 @@ test_cancel (void)
   enlist_ui_test_remove_dir (dir);
 }
 
+/* ---- errors that end an attempt ------------------------------------------- */
+
+/* A port nothing listens on: bound, then let go. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, address, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* Next, then back on the server page with heading (and words of what to
+ * do, advice) said; Next stays live for another try. */
+static void
+assert_attempt_error (EnlistSignupAssistant *assistant,
+                      const char            *heading,
+                      const char            *advice,
+                      const char            *shot)
+{
+  g_autofree char *error = NULL;
+  g_autofree char *path = NULL;
+
+  signup_activate (assistant, "assistant.next");
+  g_assert_cmpstr (enlist_signup_assistant_get_page (assistant), ==, "progress");
+  enlist_ui_test_wait_until (signup_not_busy, assistant, SIGNUP_WAIT_MS, "the attempt to end");
+  g_assert_cmpstr (enlist_signup_assistant_get_page (assistant), ==, "server");
+  error = enlist_server_page_dup_error (signup_server_page_of (assistant));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error);
+  g_assert_true (g_str_has_prefix (error, heading));
+  g_assert_nonnull (strstr (error, advice));
+  g_assert_null (enlist_signup_assistant_get_registration (assistant));
+  g_assert_cmpint (enlist_signup_assistant_get_state (assistant), ==, ENLIST_PAGE_STATE_ERROR);
+  g_assert_true (signup_action_enabled (assistant, "assistant.next"));
+  if (shot != NULL)
+    path = enlist_ui_test_screenshot (GTK_WIDGET (assistant), shot);
+}
+
+static void
+test_attempt_errors (void)
+{
+  g_autofree char *dir = signup_make_data_dir ();
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem",
+                                               NULL);
+  g_autoptr(EnlistAccountManager) manager = signup_new_manager (dir, ca);
+  g_autoptr(EnlistProviderList) providers = signup_demo_providers ();
+  g_autoptr(EnlistFakeServer) server = NULL;
+  EnlistFakeServerOptions options = { 0 };
+  EnlistSignupAssistant *assistant;
+
+  assistant = signup_new_assistant (manager, providers);
+
+  /* nothing listens */
+  signup_type_endpoint (assistant, "localhost", closed_port ());
+  assert_attempt_error (assistant, "Could Not Connect", "Check that this computer is online",
+                        "assistant-error-connect");
+  /* changing what was typed clears it */
+  signup_type_text (enlist_server_page_get_server_row (signup_server_page_of (assistant)),
+                    "localhost.");
+  g_assert_false (enlist_server_page_get_has_error (signup_server_page_of (assistant)));
+
+  /* a server without registration */
+  options.secure_response = ENLIST_FAKE_SERVER_STREAM_HEADER
+    "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+    "<mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+  server = enlist_fake_server_new (&options);
+  signup_type_endpoint (assistant, "localhost", enlist_fake_server_get_port (server));
+  assert_attempt_error (assistant, "Registration Not Offered", "Choose another server",
+                        "assistant-error-not-supported");
+
+  signup_close_assistant (assistant);
+  g_clear_object (&server);
+  enlist_test_finalize (g_steal_pointer (&manager));
+  enlist_ui_test_remove_dir (dir);
+}
+
 /* ---- a server that signs people up on its web site only ------------------- */
 
 static void
@@ -691,6 +778,7 @@ main (int    argc,
 
   g_test_add_func ("/signup-pages/certificate", test_certificate);
   g_test_add_func ("/signup-pages/cancel-connecting", test_cancel);
+  g_test_add_func ("/signup-pages/attempt-errors", test_attempt_errors);
   g_test_add_func ("/signup-pages/web-only", test_web_only);
   g_test_add_func ("/signup-pages/keyring-refused", test_keyring_refused);
   g_test_add_func ("/signup-pages/back-and-close", test_back_and_close);

@@ -586,6 +586,10 @@ enlist_server_page_set_error (EnlistServerPage *self,
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL && *message != '\0');
   gtk_widget_set_visible (self->error_box, heading != NULL);
+  /* where it tried to connect is part of what to look at */
+  if (heading != NULL && (*gtk_editable_get_text (GTK_EDITABLE (self->host_row)) != '\0' ||
+                          *gtk_editable_get_text (GTK_EDITABLE (self->port_row)) != '\0'))
+    adw_expander_row_set_expanded (self->advanced_row, TRUE);
 }
 
 gboolean

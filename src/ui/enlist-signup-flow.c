@@ -147,8 +147,7 @@ enlist_signup_assistant_show_attempt_error (EnlistSignupAssistant *self,
         break;
       case ENLIST_ERROR_NOT_SUPPORTED:
         heading = _("Registration Not Offered");
-        advice = _("This server does not let apps create accounts. Choose another server, or "
-                   "look for a sign-up page on its web site.");
+        advice = _("Choose another server, or look for a sign-up page on its web site.");
         break;
       case ENLIST_ERROR_ALREADY_REGISTERED:
         heading = _("Already Registered");
@@ -179,7 +178,8 @@ enlist_signup_assistant_show_attempt_error (EnlistSignupAssistant *self,
       advice = _("Check that this computer is online, then try again.");
     }
 
-  message = advice != NULL ? g_strdup_printf ("%s %s", error->message, advice)
+  /* what happened, then what to do, each in its own paragraph */
+  message = advice != NULL ? g_strdup_printf ("%s\n\n%s", error->message, advice)
                            : g_strdup (error->message);
   enlist_server_page_set_error (self->server_page, heading, message);
   enlist_signup_assistant_show_page (self, PAGE_SERVER);
