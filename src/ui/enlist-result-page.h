@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EnlistResultPage, enlist_result_page, ENLIST, RESULT_PAGE, AdwBin)
 
 /* Actions "result.copy-address" and "result.copy-password" copy to the
- * clipboard. The page's "Done" button activates "assistant.done". */
+ * clipboard. The page's "Done" button activates "assistant.done".
+ * Property "default-widget" (read-only, notified): what Enter activates. */
 GtkWidget  *enlist_result_page_new                (void);
 
 /* address: the new account's address (NULL when the server did not say);
