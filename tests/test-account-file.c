@@ -237,6 +237,69 @@ test_round_trip (Fixture       *fixture,
   enlist_test_finalize (file);
 }
 
+/* One account however its address is spelled: case, an internationalised
+ * domain or its xn-- form, a final dot, a resource (enlist_jid_normalize);
+ * the case folding of what is no address. */
+static void
+test_address_key (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const struct
+  {
+    const char *a;
+    const char *b;
+    gboolean    same;
+  } cases[] = {
+    { "Alice@Example.ORG", "alice@example.org", TRUE },
+    { "alice@b\xc3\xbc" "cher.example", "ALICE@xn--bcher-kva.example", TRUE },
+    { "alice@B\xc3\x9c" "CHER.example", "alice@b\xc3\xbc" "cher.example", TRUE },
+    { "alice@example.org.", "alice@example.org", TRUE },
+    { "alice@example.org/phone", "alice@example.org", TRUE },
+    { "alice@example.org", "bob@example.org", FALSE },
+    { "alice@example.org", "alice@example.net", FALSE },
+    { "alice@b\xc3\xbc" "cher.example", "alice@bucher.example", FALSE },
+    /* not addresses (a quote in the localpart): their case folding */
+    { "o'brien@EXAMPLE.org", "O'Brien@example.org", TRUE },
+    { "o'brien@example.org", "obrien@example.org", FALSE },
+  };
+  EnlistAccountFile *file = enlist_account_file_new (fixture->path);
+  g_autoptr(EnlistAccountRecord) unicode = NULL;
+  g_autoptr(EnlistAccountRecord) ascii = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ka = enlist_account_address_key (cases[i].a);
+      g_autofree char *kb = enlist_account_address_key (cases[i].b);
+
+      g_test_message ("%s / %s: %s / %s", cases[i].a, cases[i].b, ka, kb);
+      g_assert_cmpint (g_str_equal (ka, kb), ==, cases[i].same);
+    }
+
+  /* in the file: the second spelling replaces the first */
+  unicode = make_record ("alice@b\xc3\xbc" "cher.example", NULL, 0, FALSE,
+                         ENLIST_ACCOUNT_STATE_READY);
+  ascii = make_record ("Alice@xn--bcher-kva.example", NULL, 0, FALSE, ENLIST_ACCOUNT_STATE_READY);
+  g_assert_true (put (file, unicode, &error));
+  g_assert_no_error (error);
+  g_assert_true (put (file, ascii, &error));
+  g_assert_no_error (error);
+  records = load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  assert_record_equal (g_ptr_array_index (records, 0), ascii);
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  g_assert_true (remove_address (file, "ALICE@B\xc3\x9c" "CHER.example", &error));
+  g_assert_no_error (error);
+  records = load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 0);
+
+  enlist_test_finalize (file);
+}
+
 static guint
 file_mode (const char *path)
 {
@@ -657,6 +720,7 @@ main (int   argc,
 
   ADD ("missing-file", test_missing_file);
   ADD ("round-trip", test_round_trip);
+  ADD ("address-key", test_address_key);
   ADD ("private-mode", test_private_mode);
   ADD ("atomic-replace", test_atomic_replace);
   ADD ("corrupt", test_corrupt);

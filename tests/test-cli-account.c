@@ -3,7 +3,8 @@
  * delete) against a real Prosody and a real ejabberd with CAPTCHA, over
  * STARTTLS, in JSON mode. Runs inside tests/keyring-session, so that
  * register --save and the keyring lookups of passwd and delete have a
- * keyring of their own. */
+ * keyring of their own. What goes through the account manager is in
+ * test-cli-manager.c. */
 #define G_LOG_DOMAIN "test-cli-account"
 
 #include "config.h"
@@ -14,13 +15,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "enlist-keyring.h"
+#include "enlist-test-cli.h"
 #include "enlist-test-servers.h"
 #include "enlist-test-utils.h"
 
 static EnlistTestServers *servers;
-static char *work_dir;       /* scripts and password files */
-static char *answers_dir;    /* ejabberd's CAPTCHA answers, named by SHA-1 */
 
 typedef struct
 {
@@ -36,56 +35,7 @@ static const Target targets[] = {
 
 /* ---------------------------------------------------------------------- */
 
-static char *
-work_file (const char *name)
-{
-  return g_build_filename (work_dir, name, NULL);
-}
-
-static char *
-write_work_file (const char *name,
-                 const char *contents,
-                 int         mode)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = work_file (name);
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (path, mode), ==, 0);
-  return path;
-}
-
-/* ejabberd's CAPTCHA answers directory, from the servers' state file. */
-static char *
-find_answers_dir (void)
-{
-  g_autofree char *state = g_build_filename (enlist_test_servers_get_state_dir (servers), "state.json",
-                                             NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonObject *ejabberd;
-
-  json_parser_load_from_file (parser, state, &error);
-  g_assert_no_error (error);
-  ejabberd = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                            "ejabberd");
-  g_assert_nonnull (ejabberd);
-  return g_strdup (json_object_get_string_member (ejabberd, "captcha_dir"));
-}
-
-static const char *
-cli_path (void)
-{
-  const char *cli = g_getenv ("ENLIST_CLI");
-
-  g_assert_nonnull (cli);
-  return cli;
-}
-
-/* Runs enlist-cli with the connection options for target appended; stdin
- * is a pipe (never a terminal) fed stdin_text. Returns the JSON object it
- * printed, or NULL when it printed nothing. */
+/* enlist-cli with the connection options for target appended, in JSON mode. */
 static JsonObject *
 run_cli (const Target       *target,
          const char * const *args,
@@ -94,53 +44,8 @@ run_cli (const Target       *target,
          char              **stderr_out,
          JsonParser        **parser_out)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autofree char *port = g_strdup_printf ("%u", enlist_test_servers_get_port (servers, target->server,
-                                                                              FALSE));
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  JsonParser *parser = json_parser_new ();
-
-  g_ptr_array_add (argv, (gpointer) cli_path ());
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, (gpointer) "--host");
-  g_ptr_array_add (argv, (gpointer) "127.0.0.1");
-  g_ptr_array_add (argv, (gpointer) "--port");
-  g_ptr_array_add (argv, port);
-  g_ptr_array_add (argv, (gpointer) "--ca-file");
-  g_ptr_array_add (argv, (gpointer) enlist_test_servers_get_ca_file (servers));
-  g_ptr_array_add (argv, (gpointer) "--json");
-  g_ptr_array_add (argv, NULL);
-
-  /* for the CAPTCHA script */
-  g_subprocess_launcher_setenv (launcher, "ENLIST_TEST_CAPTCHA_ANSWERS", answers_dir, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (process))
-    g_error ("enlist-cli died (signal %d); its stderr:\n%s",
-             g_subprocess_get_term_sig (process), err ? err : "");
-  *exit_status = g_subprocess_get_exit_status (process);
-  if (err && *err)
-    g_test_message ("enlist-cli %s stderr: %s", args[0], err);
-
-  if (stderr_out != NULL)
-    *stderr_out = g_steal_pointer (&err);
-  *parser_out = parser;
-  /* refusals before anything is done (usage) go to stderr only */
-  if (out == NULL || *out == '\0')
-    return NULL;
-  json_parser_load_from_data (parser, out, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_node_get_object (json_parser_get_root (parser));
+  return enlist_test_cli_run_json (target->server, args, stdin_text, ENLIST_TEST_CLI_DEFAULT, 0,
+                                   exit_status, stderr_out, parser_out);
 }
 
 static const char *
@@ -151,32 +56,6 @@ error_condition (JsonObject *result)
   g_assert_nonnull (error);
   return json_object_has_member (error, "condition")
          ? json_object_get_string_member (error, "condition") : NULL;
-}
-
-/* The exit status of enlist-cli login with the password in password_file. */
-static int
-login_status (const Target *target,
-              const char   *jid,
-              const char   *password_file)
-{
-  const char *args[] = { "login", jid, "--password-file", password_file, NULL };
-  g_autoptr(JsonParser) parser = NULL;
-  int status;
-
-  run_cli (target, args, NULL, &status, NULL, &parser);
-  return status;
-}
-
-static char *
-random_user (const char *prefix)
-{
-  return g_strdup_printf ("%s%u", prefix, g_random_int_range (0, 100000000));
-}
-
-static char *
-jid_of (const char *user)
-{
-  return g_strdup_printf ("%s@%s", user, enlist_test_servers_get_domain (servers));
 }
 
 static JsonObject *
@@ -246,13 +125,13 @@ static void
 test_lifecycle (gconstpointer data)
 {
   const Target *target = data;
-  g_autofree char *user = random_user ("cli");
-  g_autofree char *jid = jid_of (user);
+  g_autofree char *user = enlist_test_cli_random_user ("cli");
+  g_autofree char *jid = enlist_test_cli_jid_of (user);
   g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
-  g_autofree char *password1 = work_file ("password1");
-  g_autofree char *password2 = work_file ("password2");
+  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
+  g_autofree char *password2 = enlist_test_cli_work_file ("password2");
   g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
-  g_autofree char *solver = work_file ("solve-captcha");
+  g_autofree char *solver = enlist_test_cli_work_file ("solve-captcha");
   const char *register_args[] = {
     "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
     "--field", password_arg, target->captcha ? "--captcha-command" : NULL, solver, NULL
@@ -274,7 +153,7 @@ test_lifecycle (gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (result, "jid"), ==, jid);
   g_assert_true (json_object_get_boolean_member (result, "verified"));
   g_assert_false (json_object_get_boolean_member (result, "saved"));
-  g_assert_cmpint (login_status (target, jid, password1), ==, 0);
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password1), ==, 0);
 
   result = run_cli (target, register_args, NULL, &status, NULL, &parser2);
   g_assert_cmpint (status, ==, 6);
@@ -285,13 +164,13 @@ test_lifecycle (gconstpointer data)
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "ok"));
   g_assert_false (json_object_get_boolean_member (result, "keyring_updated"));
-  g_assert_cmpint (login_status (target, jid, password2), ==, 0);
-  g_assert_cmpint (login_status (target, jid, password1), ==, 5);
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password2), ==, 0);
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password1), ==, 5);
 
   result = run_cli (target, delete_args, NULL, &status, NULL, &parser4);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "ok"));
-  g_assert_cmpint (login_status (target, jid, password2), ==, 5);
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password2), ==, 5);
 }
 
 /* What register refuses before sending anything. */
@@ -300,7 +179,7 @@ test_register_usage (gconstpointer data)
 {
   const Target *target = data;
   const char *domain = enlist_test_servers_get_domain (servers);
-  g_autofree char *user = random_user ("usage");
+  g_autofree char *user = enlist_test_cli_random_user ("usage");
   g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
   const char *nothing_args[] = { "register", domain, NULL };
   const char *argv_secret_args[] = {
@@ -343,11 +222,11 @@ static void
 test_register_stdin (gconstpointer data)
 {
   const Target *target = data;
-  g_autofree char *user = random_user ("stdin");
-  g_autofree char *jid = jid_of (user);
+  g_autofree char *user = enlist_test_cli_random_user ("stdin");
+  g_autofree char *jid = enlist_test_cli_jid_of (user);
   g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
-  g_autofree char *password_file = work_file ("stdin-password");
-  g_autofree char *solver = work_file ("solve-captcha");
+  g_autofree char *password_file = enlist_test_cli_work_file ("stdin-password");
+  g_autofree char *solver = enlist_test_cli_work_file ("solve-captcha");
   const char *args[] = {
     "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
     "--field", "nickname=ignored", "--no-verify",
@@ -367,53 +246,16 @@ test_register_stdin (gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (result, "jid"), ==, jid);
   g_assert_false (json_object_get_boolean_member (result, "verified"));
   g_assert_nonnull (strstr (err, "nickname"));
-  g_free (write_work_file ("stdin-password", "stdin password\n", 0600));
-  g_assert_cmpint (login_status (target, jid, password_file), ==, 0);
+  g_free (enlist_test_cli_write_file ("stdin-password", "stdin password\n", 0600));
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password_file), ==, 0);
 
   g_assert_null (run_cli (target, unconfirmed_args, NULL, &status, NULL, &parser2));
   g_assert_cmpint (status, ==, 2);
-  g_assert_cmpint (login_status (target, jid, password_file), ==, 0);
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password_file), ==, 0);
 
   run_cli (target, delete_args, NULL, &status, NULL, &parser3);
   g_assert_cmpint (status, ==, 0);
-  g_assert_cmpint (login_status (target, jid, password_file), ==, 5);
-}
-
-/* What the test's private keyring holds for jid, read with libsecret itself;
- * NULL when nothing (ENLIST_ERROR_NOT_FOUND). */
-static char *
-keyring_password (const char *jid)
-{
-  g_autoptr(EnlistKeyring) keyring = enlist_keyring_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  char *password;
-
-  enlist_keyring_lookup_async (keyring, jid, NULL, enlist_test_store_result, &result);
-  enlist_test_wait_for (&result);
-  password = enlist_keyring_lookup_finish (keyring, result, &error);
-  if (password == NULL)
-    g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND);
-  return password;
-}
-
-static void
-assert_keyring_holds (const char *jid,
-                      const char *password_file)
-{
-  g_autofree char *expected = NULL;
-  char *stored = keyring_password (jid);
-
-  if (password_file == NULL)
-    {
-      g_assert_null (stored);
-      return;
-    }
-  g_assert_true (g_file_get_contents (password_file, &expected, NULL, NULL));
-  g_strchomp (expected);
-  g_assert_nonnull (stored);
-  g_assert_cmpstr (stored, ==, expected);
-  enlist_keyring_password_free (stored);
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password_file), ==, 5);
 }
 
 /* --save, then passwd and delete with the password from the keyring; the
@@ -422,13 +264,13 @@ static void
 test_keyring (gconstpointer data)
 {
   const Target *target = data;
-  g_autofree char *user = random_user ("saved");
-  g_autofree char *jid = jid_of (user);
+  g_autofree char *user = enlist_test_cli_random_user ("saved");
+  g_autofree char *jid = enlist_test_cli_jid_of (user);
   g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
-  g_autofree char *password1 = work_file ("password1");
-  g_autofree char *password2 = work_file ("password2");
+  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
+  g_autofree char *password2 = enlist_test_cli_work_file ("password2");
   g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
-  g_autofree char *solver = work_file ("solve-captcha");
+  g_autofree char *solver = enlist_test_cli_work_file ("solve-captcha");
   const char *register_args[] = {
     "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
     "--field", password_arg, "--save", target->captcha ? "--captcha-command" : NULL, solver, NULL
@@ -442,25 +284,25 @@ test_keyring (gconstpointer data)
   JsonObject *result;
   int status;
 
-  assert_keyring_holds (jid, NULL);
+  enlist_test_cli_assert_keyring_holds (jid, NULL);
   result = run_cli (target, register_args, NULL, &status, NULL, &parser);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "saved"));
-  assert_keyring_holds (jid, password1);
+  enlist_test_cli_assert_keyring_holds (jid, password1);
 
   /* the current password comes from the keyring: standard input is empty */
   result = run_cli (target, passwd_args, NULL, &status, NULL, &parser2);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "keyring_updated"));
-  g_assert_cmpint (login_status (target, jid, password2), ==, 0);
-  assert_keyring_holds (jid, password2);
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password2), ==, 0);
+  enlist_test_cli_assert_keyring_holds (jid, password2);
 
   /* and from the updated entry */
   result = run_cli (target, delete_args, NULL, &status, NULL, &parser3);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "keyring_cleared"));
-  g_assert_cmpint (login_status (target, jid, password2), ==, 5);
-  assert_keyring_holds (jid, NULL);
+  g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password2), ==, 5);
+  enlist_test_cli_assert_keyring_holds (jid, NULL);
 
   /* the entry is gone: delete falls back to standard input, here empty */
   g_assert_null (run_cli (target, delete_args, NULL, &status, NULL, &parser4));
@@ -472,19 +314,20 @@ static void
 test_captcha_retry (gconstpointer data)
 {
   const Target *target = data;
-  g_autofree char *user = random_user ("retry");
-  g_autofree char *jid = jid_of (user);
+  g_autofree char *user = enlist_test_cli_random_user ("retry");
+  g_autofree char *jid = enlist_test_cli_jid_of (user);
   g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
-  g_autofree char *password1 = work_file ("password1");
+  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
   g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
-  g_autofree char *counter = work_file ("retry-count");
+  g_autofree char *counter = enlist_test_cli_work_file ("retry-count");
+  g_autofree char *solver = enlist_test_cli_work_file ("solve-captcha");
   g_autofree char *script_text = g_strdup_printf ("#!/bin/sh\n"
                                                   "echo x >> '%s'\n"
                                                   "if [ \"$(wc -l < '%s')\" -lt 2 ]; then echo wrong; exit 0; fi\n"
-                                                  "exec '%s/solve-captcha' \"$@\"\n",
-                                                  counter, counter, work_dir);
-  g_autofree char *script = write_work_file ("solve-late", script_text, 0700);
-  g_autofree char *never = write_work_file ("solve-never", "#!/bin/sh\necho wrong\n", 0700);
+                                                  "exec '%s' \"$@\"\n",
+                                                  counter, counter, solver);
+  g_autofree char *script = enlist_test_cli_write_file ("solve-late", script_text, 0700);
+  g_autofree char *never = enlist_test_cli_write_file ("solve-never", "#!/bin/sh\necho wrong\n", 0700);
   const char *args[] = {
     "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
     "--field", password_arg, "--captcha-command", script, NULL
@@ -509,7 +352,7 @@ test_captcha_retry (gconstpointer data)
 
   /* bounded: three wrong answers, then the server's refusal */
   g_free (user);
-  user = random_user ("never");
+  user = enlist_test_cli_random_user ("never");
   g_free (username_arg);
   username_arg = g_strdup_printf ("username=%s", user);
   never_args[3] = username_arg;
@@ -525,10 +368,10 @@ test_invite (gconstpointer data)
 {
   const Target *target = data;
   g_autofree char *invite = enlist_test_servers_invite (servers);
-  g_autofree char *user = random_user ("invited");
+  g_autofree char *user = enlist_test_cli_random_user ("invited");
   g_autofree char *jid = g_strdup_printf ("%s@%s", user, enlist_test_servers_get_invite_domain (servers));
   g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
-  g_autofree char *password1 = work_file ("password1");
+  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
   g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
   const char *args[] = {
     "register", enlist_test_servers_get_invite_domain (servers), "--invite", invite,
@@ -573,7 +416,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int result;
 
   g_test_init (&argc, &argv, NULL);
@@ -586,37 +428,9 @@ main (int    argc,
   add_for_targets ("captcha-retry", test_captcha_retry, TRUE);
   g_test_add_data_func ("/cli-account/prosody-invite/register", &targets[0], test_invite);
 
-  work_dir = g_dir_make_tmp ("enlist-cli-account-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_free (write_work_file ("password1", "first password\n", 0600));
-  g_free (write_work_file ("password2", "second password\n", 0600));
-  /* answers ejabberd's CAPTCHA from the harness's answers directory, found
-   * by the SHA-1 of the image enlist-cli passes */
-  g_free (write_work_file ("solve-captcha",
-                           "#!/bin/sh\n"
-                           "set -eu\n"
-                           "sum=$(sha1sum \"$1\" | cut -d ' ' -f 1)\n"
-                           "cat \"$ENLIST_TEST_CAPTCHA_ANSWERS/$sum\"\n"
-                           "echo\n", 0700));
-
-  /* a missing server fails here, loudly: it is never a skip */
-  servers = enlist_test_servers_start (TRUE, TRUE);
-  answers_dir = find_answers_dir ();
+  enlist_test_cli_start (TRUE, TRUE);
+  servers = enlist_test_cli_get_servers ();
   result = g_test_run ();
-  enlist_test_servers_stop (servers);
-
-  {
-    const char *names[] = { "password1", "password2", "solve-captcha", "solve-late", "solve-never",
-                            "retry-count", "stdin-password" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        g_autofree char *path = work_file (names[i]);
-        g_unlink (path);
-      }
-    g_rmdir (work_dir);
-  }
-  g_free (work_dir);
-  g_free (answers_dir);
+  enlist_test_cli_stop ();
   return result;
 }

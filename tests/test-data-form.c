@@ -766,8 +766,8 @@ assert_limit (const char *xml,
 static void
 test_limits (void)
 {
-  g_autofree char *fields_200 = form_with_fields (200);
-  g_autofree char *fields_201 = form_with_fields (201);
+  g_autofree char *fields_max = form_with_fields (ENLIST_DATA_FORM_MAX_FIELDS);
+  g_autofree char *fields_over = form_with_fields (ENLIST_DATA_FORM_MAX_FIELDS + 1);
   g_autofree char *text_ok = g_strnfill (ENLIST_DATA_FORM_MAX_TEXT, 'v');
   g_autofree char *text_long = g_strnfill (ENLIST_DATA_FORM_MAX_TEXT + 1, 'v');
   g_autofree char *value_ok = g_strdup_printf ("<x xmlns='jabber:x:data' type='form'><field var='a'>"
@@ -794,10 +794,12 @@ test_limits (void)
   g_autofree char *values_xml = NULL;
   g_autoptr(EnlistDataForm) form = NULL;
 
-  form = enlist_test_form_from_string_ok (fields_200);
-  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 200);
+  /* issue #9's 2,000-field form is the largest accepted */
+  g_assert_cmpuint (ENLIST_DATA_FORM_MAX_FIELDS, ==, 2000);
+  form = enlist_test_form_from_string_ok (fields_max);
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 2000);
   g_clear_object (&form);
-  assert_limit (fields_201, "200");
+  assert_limit (fields_over, "2000");
 
   form = enlist_test_form_from_string_ok (value_ok);
   g_assert_cmpuint (strlen (value_of (form, "a")), ==, ENLIST_DATA_FORM_MAX_TEXT);
@@ -820,6 +822,108 @@ test_limits (void)
   g_string_append (values, "</field></x>");
   values_xml = g_string_free (values, FALSE);
   assert_limit (values_xml, "100");
+}
+
+/* n fields of the given type with two-letter vars, each holding per_field
+ * copies of item; extra goes before the end of the form. */
+static char *
+form_of_repeats (guint       n,
+                 const char *type,
+                 guint       per_field,
+                 const char *item,
+                 const char *extra)
+{
+  GString *xml = g_string_new ("<x xmlns='jabber:x:data' type='form'>");
+
+  g_assert_cmpuint (n, <=, 26 * 26);
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append_printf (xml, "<field var='%c%c' type='%s'>",
+                              'a' + i / 26, 'a' + i % 26, type);
+      for (guint j = 0; j < per_field; j++)
+        g_string_append (xml, item);
+      g_string_append (xml, "</field>");
+    }
+  g_string_append (xml, extra);
+  g_string_append (xml, "</x>");
+  return g_string_free (xml, FALSE);
+}
+
+#define XDATA_VALIDATE "<validate xmlns='http://jabber.org/protocol/xdata-validate'>"
+
+/* The last field of the text budget's form: var "zz" (2 bytes), a desc of
+ * desc_len bytes and a regex of regex_len bytes. */
+static char *
+budget_last_field (gsize       desc_len,
+                   const char *regex,
+                   const char *before)
+{
+  g_autofree char *desc = g_strnfill (desc_len, 'd');
+
+  return g_strdup_printf ("%s<field var='zz'><desc>%s</desc>" XDATA_VALIDATE
+                          "<regex>%s</regex></validate></field>", before, desc, regex);
+}
+
+/* The whole form's budgets: what the per-item limits would still allow
+ * across 2,000 fields is refused, at the exact boundary. */
+static void
+test_form_budgets (void)
+{
+  g_autofree char *desc = g_strnfill (ENLIST_DATA_FORM_MAX_TEXT - 2, 'd');
+  g_autofree char *desc_item = g_strdup_printf ("<desc>%s</desc>", desc);
+  g_autofree char *last_at = budget_last_field (ENLIST_DATA_FORM_MAX_TEXT - 3, ".", "");
+  g_autofree char *last_over = budget_last_field (ENLIST_DATA_FORM_MAX_TEXT - 3, "..", "");
+  g_autofree char *last_titled = budget_last_field (ENLIST_DATA_FORM_MAX_TEXT - 3, ".",
+                                                    "<title>t</title>");
+  g_autofree char *text_at = form_of_repeats (15, "text-single", 1, desc_item, last_at);
+  g_autofree char *text_over = form_of_repeats (15, "text-single", 1, desc_item, last_over);
+  g_autofree char *text_titled = form_of_repeats (15, "text-single", 1, desc_item, last_titled);
+  g_autofree char *regex_long = g_strnfill (ENLIST_DATA_FORM_MAX_TEXT + 1, '.');
+  g_autofree char *regex_over =
+    g_strdup_printf ("<x xmlns='jabber:x:data' type='form'><field var='r'>" XDATA_VALIDATE
+                     "<regex>%s</regex></validate></field></x>", regex_long);
+  static const char option[] = "<option label='o'><value>v</value></option>";
+  g_autofree char *options_at = form_of_repeats (20, "list-single", ENLIST_DATA_FORM_MAX_OPTIONS,
+                                                 option, "");
+  g_autofree char *options_over =
+    form_of_repeats (20, "list-single", ENLIST_DATA_FORM_MAX_OPTIONS, option,
+                     "<field var='one' type='list-multi'><option><value>v</value></option></field>");
+  g_autofree char *values_at = form_of_repeats (100, "text-multi", ENLIST_DATA_FORM_MAX_VALUES,
+                                                "<value>line</value>", "");
+  g_autofree char *values_over = form_of_repeats (100, "text-multi", ENLIST_DATA_FORM_MAX_VALUES,
+                                                  "<value>line</value>",
+                                                  "<field var='one'><value>v</value></field>");
+  g_autoptr(EnlistDataForm) form = NULL;
+  guint n_options = 0, n_values = 0;
+
+  /* text: 15 fields of a 2-byte var and a 65,534-byte desc, then "zz" with
+   * a desc a byte shorter and a 1-byte regex (rules count too): 1 MiB */
+  g_assert_cmpuint (ENLIST_DATA_FORM_MAX_FORM_TEXT, ==, 16 * ENLIST_DATA_FORM_MAX_TEXT);
+  form = enlist_test_form_from_string_ok (text_at);
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, 16);
+  g_clear_object (&form);
+  /* one byte more, in the rule or in a title */
+  assert_limit (text_over, "1048576 bytes of text");
+  assert_limit (text_titled, "1048576 bytes of text");
+  /* a rule alone is held to the per-item limit */
+  assert_limit (regex_over, "65536");
+
+  /* choices: 20 lists of 500 fill the budget; one more anywhere is over */
+  form = enlist_test_form_from_string_ok (options_at);
+  for (guint i = 0; i < enlist_data_form_get_n_fields (form); i++)
+    n_options += enlist_form_field_get_n_options (enlist_data_form_get_field (form, i));
+  g_assert_cmpuint (n_options, ==, ENLIST_DATA_FORM_MAX_FORM_OPTIONS);
+  g_clear_object (&form);
+  assert_limit (options_over, "10000 choices");
+
+  /* values: 100 fields of 100 values fill the budget */
+  form = enlist_test_form_from_string_ok (values_at);
+  for (guint i = 0; i < enlist_data_form_get_n_fields (form); i++)
+    n_values += g_strv_length ((GStrv) enlist_form_field_get_values (
+                                 enlist_data_form_get_field (form, i)));
+  g_assert_cmpuint (n_values, ==, ENLIST_DATA_FORM_MAX_FORM_VALUES);
+  g_clear_object (&form);
+  assert_limit (values_over, "10000 values");
 }
 
 static void
@@ -935,6 +1039,7 @@ main (int   argc,
   g_test_add_func ("/data-form/xep0158", test_xep0158);
   g_test_add_func ("/data-form/xep0158/variants", test_xep0158_variants);
   g_test_add_func ("/data-form/limits", test_limits);
+  g_test_add_func ("/data-form/limits/whole-form", test_form_budgets);
   g_test_add_func ("/data-form/malformed", test_malformed);
   g_test_add_func ("/data-form/copy-values", test_copy_values);
   g_test_add_func ("/data-form/copy-values/legacy", test_copy_values_legacy);

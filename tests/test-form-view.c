@@ -2,7 +2,7 @@
 /* test-form-view.c: the form view under Xvfb, built from the forms Prosody
  * and ejabberd send (tests/fixtures/forms, tests/enlist-samples.h), the
  * XEP-0004/0077/0158 examples, a form with a field of every type and the
- * largest form the model accepts: the widgets per type, values typed into
+ * 1,000-field form of issue #7: the widgets per type, values typed into
  * the real entries landing in the model and in the submission, XEP-0122
  * validation as the user types, "valid", server text shown as plain text
  * and cut to size, server errors at a field, focus and Enter. */
@@ -713,6 +713,8 @@ test_every_type (void)
   const char * const *values;
 
   show_form (&shown, form);
+  /* a form this small is built whole at once */
+  g_assert_true (enlist_form_view_get_complete (shown.view));
   g_assert_nonnull (enlist_ui_test_find (GTK_WIDGET (shown.view), GTK_TYPE_LABEL,
                                          "Fixed text between the fields."));
   g_assert_null (enlist_form_view_get_field_widget (shown.view, "token"));
@@ -997,63 +999,227 @@ test_hostile_text (void)
 
 /* ---- size --------------------------------------------------------------- */
 
+/* The large form of issue #7: 1,000 fields, a hundred of each type. */
+static const char * const LARGE_TYPES[] = {
+  "text-single", "text-private", "boolean", "jid-single", "fixed",
+  "text-multi", "list-single", "list-multi", "hidden", "jid-multi",
+};
+#define LARGE_N_FIELDS 1000
+
+static const char *
+large_type (guint i)
+{
+  return LARGE_TYPES[i % G_N_ELEMENTS (LARGE_TYPES)];
+}
+
+static char *
+large_form_xml (guint n_fields)
+{
+  GString *xml = g_string_new ("<x xmlns='jabber:x:data' type='form'><title>Large</title>");
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *type = large_type (i);
+
+      g_string_append_printf (xml, "<field type='%s'", type);
+      if (g_str_equal (type, "fixed"))
+        {
+          g_string_append_printf (xml, "><value>Section %u</value></field>", i);
+          continue;
+        }
+      g_string_append_printf (xml, " var='f%u' label='Field %u'>", i, i);
+      /* the one-line texts are required, the rest optional */
+      if (g_str_equal (type, "text-single"))
+        g_string_append (xml, "<required/>");
+      else if (g_str_has_prefix (type, "list-"))
+        g_string_append (xml, "<option label='One'><value>1</value></option>"
+                              "<option label='Two'><value>2</value></option>"
+                              "<option label='Three'><value>3</value></option>");
+      else if (g_str_equal (type, "hidden"))
+        g_string_append_printf (xml, "<value>kept %u</value>", i);
+      g_string_append (xml, "</field>");
+    }
+  g_string_append (xml, "</x>");
+  return g_string_free (xml, FALSE);
+}
+
+/* The widget a field of type gets (NULL for hidden fields and fixed
+ * ones, which have no var). */
+static void
+assert_large_widget_of (EnlistFormView *view,
+                        guint           i)
+{
+  const char *type = large_type (i);
+  g_autofree char *var = g_strdup_printf ("f%u", i);
+  GtkWidget *widget = enlist_form_view_get_field_widget (view, var);
+
+  if (g_str_equal (type, "hidden") || g_str_equal (type, "fixed"))
+    {
+      g_assert_null (widget);
+      return;
+    }
+  if (widget == NULL)
+    g_error ("field %s (%s) is not shown", var, type);
+  if (g_str_equal (type, "text-private"))
+    /* several secrets and none called "password": no account password */
+    g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (widget));
+  else if (g_str_equal (type, "text-single") || g_str_equal (type, "jid-single"))
+    g_assert_true (ADW_IS_ENTRY_ROW (widget) && !ADW_IS_PASSWORD_ENTRY_ROW (widget));
+  else if (g_str_equal (type, "boolean"))
+    g_assert_true (GTK_IS_SWITCH (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (widget))));
+  else if (g_str_equal (type, "list-single"))
+    g_assert_true (ADW_IS_COMBO_ROW (widget));
+  else if (g_str_equal (type, "list-multi"))
+    g_assert_true (ADW_IS_EXPANDER_ROW (widget) &&
+                   enlist_ui_test_find (widget, GTK_TYPE_CHECK_BUTTON, NULL) != NULL);
+  else
+    g_assert_nonnull (enlist_ui_test_find (widget, GTK_TYPE_TEXT_VIEW, NULL));
+}
+
+static gboolean
+view_complete (gpointer data)
+{
+  return enlist_form_view_get_complete (data);
+}
+
 static void
 test_large_form (void)
 {
-  g_autoptr(GString) xml = g_string_new ("<x xmlns='jabber:x:data' type='form'>");
-  g_autoptr(GString) too_many = g_string_new ("<x xmlns='jabber:x:data' type='form'>");
-  g_autoptr(EnlistDataForm) form = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EnlistDataForm) refused = NULL;
+  g_autofree char *xml = large_form_xml (LARGE_N_FIELDS);
+  g_autoptr(EnlistDataForm) form = form_from_string (xml);
+  g_autofree char *sent = NULL;
   Shown shown = { 0 };
   GtkAdjustment *adjustment;
   GtkWidget *scrolled, *last;
   gint64 start;
+  guint n_sent = 0, n_complete = 0;
 
-  /* the model takes 200 fields at most (ENLIST_DATA_FORM_MAX_FIELDS); a
-   * 1,000-field form never reaches the view */
-  for (guint i = 0; i < 1000; i++)
-    g_string_append_printf (too_many, "<field type='text-single' var='f%u'/>", i);
-  g_string_append (too_many, "</x>");
-  refused = try_form (too_many->str, &error);
-  g_assert_null (refused);
-  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED);
-
-  for (guint i = 0; i < ENLIST_DATA_FORM_MAX_FIELDS; i++)
-    {
-      static const char * const types[] = {
-        "text-single", "text-private", "boolean", "jid-single", "fixed", "text-multi",
-      };
-      const char *type = types[i % G_N_ELEMENTS (types)];
-
-      if (g_str_equal (type, "fixed"))
-        g_string_append_printf (xml, "<field type='fixed'><value>Section %u</value></field>", i);
-      else
-        g_string_append_printf (xml, "<field type='%s' var='f%u' label='Field %u'%s/>",
-                                type, i, i, i % 7 == 0 ? "" : "");
-    }
-  g_string_append (xml, "</x>");
-  form = form_from_string (xml->str);
-  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, ENLIST_DATA_FORM_MAX_FIELDS);
+  g_assert_cmpuint (enlist_data_form_get_n_fields (form), ==, LARGE_N_FIELDS);
 
   start = g_get_monotonic_time ();
   show_form (&shown, form);
-  g_test_message ("%u fields built and drawn in %.2f s", ENLIST_DATA_FORM_MAX_FIELDS,
+  g_signal_connect (shown.view, "notify::complete", G_CALLBACK (count_notify), &n_complete);
+  /* it appears with its first rows and fills in at idle time, not valid
+   * until then */
+  g_assert_false (enlist_form_view_get_complete (shown.view));
+  g_assert_nonnull (enlist_form_view_get_field_widget (shown.view, "f0"));
+  g_assert_false (enlist_form_view_get_valid (shown.view));
+  enlist_ui_test_wait_until (view_complete, shown.view, MAX_BUILD_USEC / 1000,
+                             "the large form to be complete");
+  g_assert_cmpuint (n_complete, ==, 1);
+  /* the last rows laid out, so that focusing them can scroll to them */
+  enlist_ui_test_wait_draw (shown.window);
+  /* bench/run-ui measures this; here it only must not take minutes */
+  g_test_message ("%u fields built and drawn in %.2f s", LARGE_N_FIELDS,
                   (g_get_monotonic_time () - start) / 1e6);
   g_assert_cmpint (g_get_monotonic_time () - start, <, MAX_BUILD_USEC);
+
+  /* every field has the widget of its type, in the form's order */
+  for (guint i = 0; i < LARGE_N_FIELDS; i++)
+    assert_large_widget_of (shown.view, i);
+  g_assert_nonnull (enlist_ui_test_find (GTK_WIDGET (shown.view), GTK_TYPE_LABEL, "Section 994"));
+  g_assert_cmpuint (count_widgets (GTK_WIDGET (shown.view), ADW_TYPE_COMBO_ROW), ==,
+                    LARGE_N_FIELDS / G_N_ELEMENTS (LARGE_TYPES));
+  /* some fields are optional: the required ones say so */
+  g_assert_nonnull (enlist_ui_test_find (field_widget (&shown, "f990"), GTK_TYPE_LABEL,
+                                         "Required"));
+  /* the focus starts in the first empty field */
+  g_assert_true (focus_is_in (&shown, field_widget (&shown, "f0")));
+
+  /* valid once the last required field is filled in, and not while a JID
+   * is wrong */
+  g_assert_false (enlist_form_view_get_valid (shown.view));
+  for (guint i = 0; i < LARGE_N_FIELDS; i += G_N_ELEMENTS (LARGE_TYPES))
+    {
+      g_autofree char *var = g_strdup_printf ("f%u", i);
+      g_autofree char *value = g_strdup_printf ("value %u", i);
+
+      g_assert_false (enlist_form_view_get_valid (shown.view));
+      type_into (&shown, var, value);
+    }
+  g_assert_true (enlist_form_view_get_valid (shown.view));
+  type_into (&shown, "f503", "not a jid@@");
+  g_assert_false (enlist_form_view_get_valid (shown.view));
+  g_assert_nonnull (enlist_form_view_get_field_message (shown.view, "f503"));
+  type_into (&shown, "f503", "juliet@capulet.lit");
+  g_assert_true (enlist_form_view_get_valid (shown.view));
+
+  /* values from the far end of the form land in the model */
+  type_into (&shown, "f991", "4711");
+  gtk_switch_set_active (GTK_SWITCH (adw_action_row_get_activatable_widget (
+    ADW_ACTION_ROW (field_widget (&shown, "f992")))), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (field_widget (&shown, "f996")), 3);
 
   /* it scrolls; the last field can be reached and is scrolled to */
   scrolled = enlist_ui_test_find (GTK_WIDGET (shown.view), GTK_TYPE_SCROLLED_WINDOW, NULL);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, 10 * 720);
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
-  last = field_widget (&shown, "f199");
-  g_assert_true (enlist_form_view_focus_field (shown.view, "f199"));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, 50 * 720);
+  last = field_widget (&shown, "f999");
+  g_assert_true (enlist_form_view_focus_field (shown.view, "f999"));
   g_assert_true (focus_is_in (&shown, last));
   enlist_ui_test_wait_draw (shown.window);
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 9 * 720);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 45 * 720);
   screenshot (&shown, "form-large-end");
+
+  /* the submission holds every field but the fixed ones, hidden values
+   * as the server sent them */
+  sent = submission (form);
+  for (const char *p = strstr (sent, "<field var="); p != NULL; p = strstr (p + 1, "<field var="))
+    n_sent++;
+  g_assert_cmpuint (n_sent, ==, LARGE_N_FIELDS - LARGE_N_FIELDS / G_N_ELEMENTS (LARGE_TYPES));
+  g_assert_nonnull (strstr (sent, "<field var='f990'><value>value 990</value></field>"));
+  g_assert_nonnull (strstr (sent, "<field var='f991'><value>4711</value></field>"));
+  g_assert_nonnull (strstr (sent, "<field var='f992'><value>1</value></field>"));
+  g_assert_nonnull (strstr (sent, "<field var='f503'><value>juliet@capulet.lit</value></field>"));
+  g_assert_nonnull (strstr (sent, "<field var='f996'><value>3</value></field>"));
+  g_assert_nonnull (strstr (sent, "<field var='f998'><value>kept 998</value></field>"));
   close_form (&shown);
+}
+
+/* Every function that needs a row of a large form builds up to it first,
+ * before the idle gets there; and "valid" waits for the last row. */
+static void
+test_large_form_early (void)
+{
+  g_autofree char *xml = large_form_xml (LARGE_N_FIELDS);
+  g_autoptr(EnlistDataForm) form = form_from_string (xml);
+  g_autoptr(GtkWidget) view = g_object_ref_sink (enlist_form_view_new (form));
+  EnlistFormView *self = ENLIST_FORM_VIEW (view);
+  guint n_complete = 0;
+
+  g_signal_connect (view, "notify::complete", G_CALLBACK (count_notify), &n_complete);
+  g_assert_false (enlist_form_view_get_complete (self));
+  /* the row of the last field but one, built on demand */
+  g_assert_true (ADW_IS_COMBO_ROW (enlist_form_view_get_field_widget (self, "f996")));
+  g_assert_false (enlist_form_view_get_complete (self));
+  g_assert_true (enlist_form_view_show_field_error (self, "f990", "Taken"));
+  g_assert_cmpstr (enlist_form_view_get_field_message (self, "f990"), ==, "Taken");
+  g_assert_null (enlist_form_view_get_field_widget (self, "no-such-field"));
+  /* several secrets, none "password": no account password */
+  g_assert_null (enlist_form_view_get_password_rows (self));
+  g_assert_null (enlist_form_view_get_captcha_view (self));
+  g_assert_false (enlist_form_view_get_valid (self));
+  /* showing every error needs every row */
+  enlist_form_view_show_all_errors (self);
+  g_assert_true (enlist_form_view_get_complete (self));
+  g_assert_cmpuint (n_complete, ==, 1);
+  g_assert_nonnull (enlist_form_view_get_field_message (self, "f0"));
+  for (guint i = 0; i < LARGE_N_FIELDS; i++)
+    assert_large_widget_of (self, i);
+  g_assert_finalize_object (g_steal_pointer (&view));
+}
+
+/* The model refuses a form over ENLIST_DATA_FORM_MAX_FIELDS before any
+ * view sees it. */
+static void
+test_too_large_form (void)
+{
+  g_autofree char *xml = large_form_xml (ENLIST_DATA_FORM_MAX_FIELDS + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistDataForm) refused = try_form (xml, &error);
+
+  g_assert_null (refused);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED);
 }
 
 /* ---- server errors, focus, Enter ---------------------------------------- */
@@ -1157,6 +1323,8 @@ main (int    argc,
   g_test_add_func ("/form-view/validation", test_validation);
   g_test_add_func ("/form-view/hostile-text", test_hostile_text);
   g_test_add_func ("/form-view/large", test_large_form);
+  g_test_add_func ("/form-view/large/early", test_large_form_early);
+  g_test_add_func ("/form-view/too-large", test_too_large_form);
   g_test_add_func ("/form-view/server-error", test_server_error);
   g_test_add_func ("/form-view/focus-and-enter", test_focus_and_enter);
 

@@ -12,6 +12,8 @@ ENLIST_DEPS=(
   glib-networking desktop-file-utils appstream
   # headless UI tests and the keyring
   xvfb xauth xdotool gnome-keyring libsecret-tools dbus dbus-x11
+  # the UI benchmarks (bench/run-ui) watch the X server for damage
+  libx11-dev libxdamage-dev
   # real servers for the integration tests (tests/servers/enlist-test-servers)
   prosody ejabberd imagemagick fonts-dejavu-core openssl python3 ca-certificates
 )

@@ -35,6 +35,7 @@
 #include "enlist-account-enums.h"
 #include "enlist-account-file.h"
 #include "enlist-error.h"
+#include "enlist-jid.h"
 
 #define GROUP_ENLIST "enlist"
 /* How long a write waits for another writer's lock before giving up. */
@@ -102,14 +103,29 @@ enlist_account_address_compare (const char *a,
   return cmp != 0 ? cmp : strcmp (a, b);
 }
 
+char *
+enlist_account_address_key (const char *address)
+{
+  g_autofree char *bare = NULL;
+  char *key = NULL;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  bare = enlist_jid_dup_bare (address, NULL);
+  if (bare != NULL)
+    key = enlist_jid_normalize (bare, NULL);
+  return key != NULL ? key : g_utf8_casefold (address, -1);
+}
+
+/* Keys are keys of themselves, so either side may be one already. */
 static gboolean
 same_address (const char *a,
               const char *b)
 {
-  g_autofree char *fa = g_utf8_casefold (a, -1);
-  g_autofree char *fb = g_utf8_casefold (b, -1);
+  g_autofree char *ka = enlist_account_address_key (a);
+  g_autofree char *kb = enlist_account_address_key (b);
 
-  return strcmp (fa, fb) == 0;
+  return strcmp (ka, kb) == 0;
 }
 
 static int
@@ -337,14 +353,16 @@ records_from_key_file (GKeyFile    *key_file,
                        GError     **error)
 {
   g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_auto(GStrv) groups = g_key_file_get_groups (key_file, NULL);
 
   records = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_account_record_free);
   for (guint i = 0; groups[i] != NULL; i++)
     {
       g_autofree char *problem = NULL;
+      g_autofree char *key = NULL;
       EnlistAccountRecord *record;
-      gboolean duplicate = FALSE;
+      gboolean duplicate;
 
       if (strcmp (groups[i], GROUP_ENLIST) == 0)
         continue;
@@ -358,9 +376,8 @@ records_from_key_file (GKeyFile    *key_file,
 
       /* Only ever written once per address; should a hand edit repeat one,
        * the first counts, as for a write, which replaces them all. */
-      for (guint j = 0; j < records->len && !duplicate; j++)
-        duplicate = same_address (((EnlistAccountRecord *) g_ptr_array_index (records, j))->address,
-                                  record->address);
+      key = enlist_account_address_key (record->address);
+      duplicate = !g_hash_table_add (seen, g_steal_pointer (&key));
       if (duplicate)
         enlist_account_record_free (record);
       else
@@ -497,7 +514,7 @@ struct _EnlistAccountFile
   guint       n_writes;
 
   /* The write under way (NULL when none) and the next one being gathered:
-   * changes keyed by case-folded address (a record, or NULL for removal)
+   * changes keyed by enlist_account_address_key (a record, or NULL for removal)
    * with the tasks waiting for them. */
   GPtrArray  *running_tasks;
   GHashTable *queued_changes;
@@ -730,7 +747,7 @@ queue_change (EnlistAccountFile         *self,
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  g_hash_table_replace (self->queued_changes, g_utf8_casefold (address, -1),
+  g_hash_table_replace (self->queued_changes, enlist_account_address_key (address),
                         record != NULL ? enlist_account_record_copy (record) : NULL);
   g_ptr_array_add (self->queued_tasks, task);
 

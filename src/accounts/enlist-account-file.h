@@ -31,8 +31,12 @@ EnlistAccountRecord *enlist_account_record_new  (const char                *addr
                                                  const char                *domain);
 EnlistAccountRecord *enlist_account_record_copy (const EnlistAccountRecord *record);
 void                 enlist_account_record_free (EnlistAccountRecord       *record);
-/* Addresses compare case-insensitively (as XMPP compares bare JIDs of the
- * ASCII kind): a record is replaced by one whose address differs in case. */
+/* The key that every spelling of one account's address shares: the bare
+ * JID as enlist_jid_normalize gives it (the localpart case-folded, the
+ * domain in its lower-case ASCII form), or the case folding of a string
+ * that is no address. A record is replaced by one with the same key. */
+char                *enlist_account_address_key     (const char            *address);
+/* The order accounts are listed in: case-insensitive, stable. */
 int                  enlist_account_address_compare (const char            *a,
                                                      const char            *b);
 

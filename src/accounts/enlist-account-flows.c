@@ -145,12 +145,12 @@ register_record_success (GTask *task)
   if (strcmp (enlist_account_get_address (data->account), address) != 0)
     {
       const char *old = enlist_account_get_address (data->account);
-      g_autofree char *folded_old = g_utf8_casefold (old, -1);
-      g_autofree char *folded_new = g_utf8_casefold (address, -1);
+      g_autofree char *old_key = enlist_account_address_key (old);
+      g_autofree char *new_key = enlist_account_address_key (address);
 
       /* Another spelling replaces the record by itself; another address
        * needs the old record gone. */
-      if (strcmp (folded_old, folded_new) != 0)
+      if (strcmp (old_key, new_key) != 0)
         enlist_account_manager_save_async (self, NULL, enlist_account_get_address (data->account),
                                            NULL, NULL);
       enlist_account_set_address (data->account, address);

@@ -254,13 +254,15 @@ enlist_account_manager_lookup (EnlistAccountManager *self,
   g_return_val_if_fail (ENLIST_IS_ACCOUNT_MANAGER (self), NULL);
   g_return_val_if_fail (address != NULL, NULL);
 
-  wanted = g_utf8_casefold (address, -1);
+  /* the same account however it is spelled: case, an internationalised
+   * domain or its xn-- form (enlist_jid_normalize) */
+  wanted = enlist_account_address_key (address);
   for (guint i = 0; i < self->accounts->len; i++)
     {
       EnlistAccount *account = g_ptr_array_index (self->accounts, i);
-      g_autofree char *folded = g_utf8_casefold (enlist_account_get_address (account), -1);
+      g_autofree char *key = enlist_account_address_key (enlist_account_get_address (account));
 
-      if (strcmp (folded, wanted) == 0)
+      if (strcmp (key, wanted) == 0)
         return account;
     }
 

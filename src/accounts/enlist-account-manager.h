@@ -82,7 +82,8 @@ gboolean              enlist_account_manager_resolve_pending_finish (EnlistAccou
                                                                      GAsyncResult         *result,
                                                                      GError              **error);
 
-/* The account with this bare JID (compared case-insensitively), or NULL. */
+/* The account with this bare JID, however it is spelled (case, an
+ * internationalised domain or its xn-- form: enlist_jid_normalize), or NULL. */
 EnlistAccount        *enlist_account_manager_lookup           (EnlistAccountManager *self,
                                                                const char           *address);
 

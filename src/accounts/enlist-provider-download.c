@@ -26,7 +26,6 @@ typedef struct
   GInputStream        *body;
   GByteArray          *buffer;
   guint                redirects;
-  GTlsDatabase        *ca_database;
   GTlsCertificate     *rejected_certificate;
   GTlsCertificateFlags rejected_flags;
 
@@ -79,7 +78,6 @@ download_free (Download *download)
   g_clear_object (&download->session);
   g_clear_pointer (&download->current, g_uri_unref);
   g_clear_pointer (&download->buffer, g_byte_array_unref);
-  g_clear_object (&download->ca_database);
   g_clear_object (&download->rejected_certificate);
   g_free (download->if_none_match);
   g_free (download->if_modified_since);
@@ -196,8 +194,8 @@ enlist_provider_download_check_url (const char  *url,
 /* ---------------------------------------------------------------------- */
 /* The exchange                                                            */
 
-/* Called only when the system store did not vouch for the chain: the extra
- * CA file may. When it knows the chain, its verdict is the one to report. */
+/* Called only for a chain the session's trust policy refused: remember it
+ * and why, for the error. */
 static gboolean
 accept_certificate_cb (SoupMessage         *message,
                        GTlsCertificate     *certificate,
@@ -205,25 +203,6 @@ accept_certificate_cb (SoupMessage         *message,
                        gpointer             user_data)
 {
   Download *download = user_data;
-
-  if (download->ca_database != NULL)
-    {
-      GUri *uri = soup_message_get_uri (message);
-      g_autoptr(GSocketConnectable) identity = NULL;
-      g_autoptr(GError) error = NULL;
-      GTlsCertificateFlags flags;
-
-      identity = g_network_address_new (g_uri_get_host (uri),
-                                        g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443);
-      flags = g_tls_database_verify_chain (download->ca_database, certificate,
-                                           G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                           identity, NULL, G_TLS_DATABASE_VERIFY_NONE,
-                                           NULL, &error);
-      if (error == NULL && flags == 0)
-        return TRUE;
-      if (error == NULL && (flags & G_TLS_CERTIFICATE_UNKNOWN_CA) == 0)
-        errors = flags;
-    }
 
   g_set_object (&download->rejected_certificate, certificate);
   download->rejected_flags = errors;
@@ -422,7 +401,6 @@ send_request (GTask *task)
 void
 enlist_provider_download_async (SoupSession         *session,
                                 const char          *url,
-                                GTlsDatabase        *ca_database,
                                 const char          *etag,
                                 const char          *last_modified,
                                 guint                timeout_ms,
@@ -443,7 +421,6 @@ enlist_provider_download_async (SoupSession         *session,
 
   download = g_new0 (Download, 1);
   download->session = g_object_ref (session);
-  download->ca_database = ca_database ? g_object_ref (ca_database) : NULL;
   download->if_none_match = g_strdup (etag);
   download->if_modified_since = g_strdup (last_modified);
   download->cancellable = g_cancellable_new ();

@@ -15,13 +15,12 @@ GUri   *enlist_provider_download_check_url (const char           *url,
                                             GError              **error);
 
 /* GETs url with session (redirects are followed here, each target checked
- * as above), trusting ca_database besides the system store when it is not
- * NULL; sends If-None-Match / If-Modified-Since when etag / last_modified
+ * as above; certificates are verified by the session's TLS database, an
+ * EnlistTlsPolicy); sends If-None-Match / If-Modified-Since when etag / last_modified
  * are given. Reads at most ENLIST_PROVIDER_LIST_MAX_BYTES of the body, and
  * gives up after timeout_ms. */
 void    enlist_provider_download_async     (SoupSession          *session,
                                             const char           *url,
-                                            GTlsDatabase         *ca_database,
                                             const char           *etag,
                                             const char           *last_modified,
                                             guint                 timeout_ms,

@@ -20,6 +20,7 @@
 #include "enlist-provider-list.h"
 #include "enlist-provider-parser.h"
 #include "enlist-provider-private.h"
+#include "enlist-tls-policy.h"
 
 #define CACHE_DIR_NAME   "enlist"
 #define CACHE_FILE_NAME  "providers.json"
@@ -36,7 +37,7 @@ struct _EnlistProviderList
 
   char         *url;
   guint         timeout_ms;
-  GTlsDatabase *ca_database;
+  EnlistTlsPolicy *policy;   /* the session's TLS database */
   SoupSession  *session;
   gboolean      refreshing;
 
@@ -603,25 +604,12 @@ enlist_provider_list_set_ca_file (EnlistProviderList  *self,
                                   const char          *path,
                                   GError             **error)
 {
-  g_autofree char *absolute = NULL;
-  GTlsDatabase *database;
-
   g_return_val_if_fail (ENLIST_IS_PROVIDER_LIST (self), FALSE);
 
   /* pooled connections were accepted under the old anchors */
   if (self->session != NULL)
     soup_session_abort (self->session);
-  g_clear_object (&self->ca_database);
-  if (path == NULL)
-    return TRUE;
-
-  /* GTlsFileDatabase wants an absolute path */
-  absolute = g_canonicalize_filename (path, NULL);
-  database = g_tls_file_database_new (absolute, error);
-  if (database == NULL)
-    return FALSE;
-  self->ca_database = database;
-  return TRUE;
+  return enlist_tls_policy_set_ca_file (self->policy, path, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -741,10 +729,15 @@ static SoupSession *
 ensure_session (EnlistProviderList *self)
 {
   if (self->session == NULL)
-    self->session = soup_session_new_with_options ("timeout", HTTP_IO_TIMEOUT_S,
-                                                   "idle-timeout", HTTP_IO_TIMEOUT_S,
-                                                   "user-agent", "Enlist/" PACKAGE_VERSION " ",
-                                                   NULL);
+    {
+      /* see enlist-media.c: libsoup applies the session's database late */
+      enlist_tls_policy_install_default ();
+      self->session = soup_session_new_with_options ("timeout", HTTP_IO_TIMEOUT_S,
+                                                     "idle-timeout", HTTP_IO_TIMEOUT_S,
+                                                     "user-agent", "Enlist/" PACKAGE_VERSION " ",
+                                                     "tls-database", self->policy,
+                                                     NULL);
+    }
   return self->session;
 }
 
@@ -786,7 +779,7 @@ enlist_provider_list_refresh_async (EnlistProviderList  *self,
 
   /* ask whether it changed only when the list holds what that address sent */
   same_document = g_strcmp0 (self->validators_url, self->url) == 0;
-  enlist_provider_download_async (ensure_session (self), self->url, self->ca_database,
+  enlist_provider_download_async (ensure_session (self), self->url,
                                   same_document ? self->etag : NULL,
                                   same_document ? self->last_modified : NULL,
                                   self->timeout_ms, cancellable, downloaded_cb,
@@ -832,7 +825,7 @@ enlist_provider_list_finalize (GObject *object)
   g_ptr_array_unref (self->demos);
   g_ptr_array_unref (self->providers);
   g_free (self->url);
-  g_clear_object (&self->ca_database);
+  g_clear_object (&self->policy);
   clear_validators (self);
 
   G_OBJECT_CLASS (enlist_provider_list_parent_class)->finalize (object);
@@ -906,4 +899,5 @@ enlist_provider_list_init (EnlistProviderList *self)
   self->demos = g_ptr_array_new_with_free_func (g_object_unref);
   self->providers = g_ptr_array_new_with_free_func (g_object_unref);
   self->timeout_ms = ENLIST_PROVIDER_LIST_DEFAULT_TIMEOUT_MS;
+  self->policy = enlist_tls_policy_new ();
 }

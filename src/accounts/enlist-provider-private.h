@@ -35,7 +35,9 @@ EnlistProvider *enlist_provider_new_from_info   (EnlistProviderInfo *info);
  * joined by dots, at most ENLIST_PROVIDER_MAX_DOMAIN_LEN bytes; or such a
  * name's Unicode (IDN) form. Upper-case ASCII is folded. No IP address, no
  * trailing dot; at least two labels unless allow_single_label. Returns the
- * name lower-cased, or NULL if it is not one. */
+ * name lower-cased, or NULL if it is not one. The checks and IDNA form of
+ * enlist_jid_normalize_domain come first; these rules are stricter, for a
+ * public service rather than any address. */
 char           *enlist_provider_normalize_domain (const char        *domain,
                                                   gboolean           allow_single_label);
 

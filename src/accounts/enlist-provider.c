@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "enlist-jid.h"
 #include "enlist-provider-private.h"
 
 #define MAX_LABEL_LEN 63
@@ -107,25 +108,26 @@ char *
 enlist_provider_normalize_domain (const char *domain,
                                   gboolean    allow_single_label)
 {
-  g_autofree char *lower = NULL;
   g_autofree char *ascii = NULL;
 
   g_return_val_if_fail (domain != NULL, NULL);
 
-  if (!g_utf8_validate (domain, -1, NULL) || strlen (domain) > 4 * ENLIST_PROVIDER_MAX_DOMAIN_LEN)
+  /* A provider is a named public service: stricter than an address's
+   * domain, which may be an IP literal, end in a dot or hold an underscore
+   * (enlist-jid.h). */
+  if (g_hostname_is_ip_address (domain) || g_str_has_suffix (domain, "."))
     return NULL;
-  if (g_hostname_is_ip_address (domain))
+  /* the checks and the ASCII (IDNA) form every XMPP domain gets */
+  ascii = enlist_jid_normalize_domain (domain, NULL);
+  if (ascii == NULL || !is_ldh_name (ascii, allow_single_label))
     return NULL;
-
   if (g_str_is_ascii (domain))
-    {
-      lower = g_ascii_strdown (domain, -1);
-      return is_ldh_name (lower, allow_single_label) ? g_steal_pointer (&lower) : NULL;
-    }
+    return g_steal_pointer (&ascii);
 
-  /* An internationalized name: it must have an ASCII (IDNA) form that is a
-   * valid name, and no character that IDNA would silently map away (spaces,
-   * slashes, controls, and the like). */
+  /* An internationalized name is kept in the form people read, so it must
+   * hold no character that IDNA would silently map away (an ideographic full
+   * stop, a soft hyphen, spaces, compatibility forms and the like): what is
+   * shown is then what is connected to. */
   for (const char *p = domain; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
@@ -140,11 +142,7 @@ enlist_provider_normalize_domain (const char *domain,
       if (!allowed)
         return NULL;
     }
-  lower = g_utf8_strdown (domain, -1);
-  ascii = g_hostname_to_ascii (lower);
-  if (ascii == NULL || !is_ldh_name (ascii, allow_single_label))
-    return NULL;
-  return g_steal_pointer (&lower);
+  return g_utf8_strdown (domain, -1);
 }
 
 /* ---------------------------------------------------------------------- */

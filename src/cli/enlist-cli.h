@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* enlist-cli.h: the command-line front end. */
+/* enlist-cli.h: the command-line front end: its entry point and the exit
+ * statuses its README and `--help` document. */
 #pragma once
 
 #include <glib.h>
@@ -17,18 +18,11 @@ typedef enum
   ENLIST_EXIT_AUTH       = 5,    /* wrong credentials, no usable SASL mechanism */
   ENLIST_EXIT_REFUSED    = 6,    /* the server refused (stanza or stream error) */
   ENLIST_EXIT_PROTOCOL   = 7,    /* protocol violation, limit exceeded, timeout */
+  ENLIST_EXIT_NOT_SAVED  = 8,    /* register --save: created, but the password is saved nowhere */
   ENLIST_EXIT_CANCELLED  = 130,  /* interrupted */
 } EnlistExitCode;
 
-int       enlist_cli_main                (int          argc,
-                                          char       **argv);
-int       enlist_cli_exit_code_for_error (const GError *error);
-char     *enlist_cli_read_secret         (int          fd,
-                                          const char  *prompt,
-                                          GError     **error);
-gboolean  enlist_cli_split_jid           (const char  *jid,
-                                          char       **localpart,
-                                          char       **domain,
-                                          GError     **error);
+int enlist_cli_main (int    argc,
+                     char **argv);
 
 G_END_DECLS

@@ -1,6 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* enlist-form-view.c: a data form as a column of boxed lists, built at run
- * time; the rows come from enlist-form-rows.c. */
+ * time; the rows come from enlist-form-rows.c.
+ *
+ * A libadwaita row costs about a millisecond to create, lay out and draw
+ * here (bench/README.md), so a form of more than LAZY_FIELDS fields is
+ * built a slice at a time: the first slice at once, the rest at idle
+ * priority, below drawing and input, so that the form appears at once and
+ * the window keeps answering while it fills in. Every function that needs
+ * a field's row builds up to it first, and "valid" stays FALSE until the
+ * last row is there.
+ *
+ * Each slice makes GTK lay out and draw every row shown so far once more
+ * (GTK 4.8 neither skips rows out of sight nor keeps their drawing), so
+ * slices of a fixed size would make the whole build quadratic: each
+ * slice may take an eighth of the time spent building so far, which keeps
+ * those repeats to a fraction of the building and their number to the
+ * logarithm of the form's size. */
 #define G_LOG_DOMAIN "enlist-form-view"
 
 #include "config.h"
@@ -8,6 +23,20 @@
 #include "enlist-display-text.h"
 #include "enlist-form-rows.h"
 #include "enlist-form-view.h"
+
+/* Forms up to this size are built whole at construction (every real
+ * registration form is far smaller). */
+#define LAZY_FIELDS 32
+/* The work of the first slices of a larger form; the frame that shows a
+ * slice's rows costs about as much again. Later slices grow, to
+ * 1/SLICE_GROWTH of the time spent building before them. */
+#define SLICE_USEC   (4 * 1000)
+#define SLICE_GROWTH 4
+/* Rows of one boxed list at most: each row added to a list costs GTK work
+ * on the list's other rows (a 2,000-field form of one-line entries took
+ * five times as long when they all went into one list). A form this
+ * small keeps its lists whole. */
+#define LIST_ROWS    (2 * LAZY_FIELDS)
 
 struct _EnlistFormView
 {
@@ -26,6 +55,17 @@ struct _EnlistFormView
   EnlistFormRow      *username_row;    /* "username", in rows */
   gboolean            valid;
   gboolean            mapped_once;
+
+  /* building */
+  EnlistFormField    *password_field;  /* the account password, or NULL */
+  EnlistFormField    *captcha_field;   /* the CAPTCHA answer, or NULL */
+  gboolean            show_required;   /* mark required rows visibly */
+  guint               next_field;      /* the model's index of the next field to build */
+  GtkWidget          *list;            /* the boxed list rows go into, or NULL */
+  guint               list_rows;       /* the rows in it */
+  guint               build_source;    /* building the rest at idle priority */
+  gint64              build_usec;      /* time spent in slices so far */
+  gboolean            building;        /* "complete" not notified yet */
 };
 
 G_DEFINE_FINAL_TYPE (EnlistFormView, enlist_form_view, ADW_TYPE_BIN)
@@ -35,6 +75,7 @@ enum {
   PROP_FORM,
   PROP_SKIP_VARS,
   PROP_VALID,
+  PROP_COMPLETE,
   N_PROPS
 };
 
@@ -46,10 +87,17 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static gboolean
+is_complete (EnlistFormView *self)
+{
+  return self->next_field >= enlist_data_form_get_n_fields (self->form);
+}
+
 static void
 update_valid (EnlistFormView *self)
 {
-  gboolean valid = TRUE;
+  /* a field not built yet may still be empty and required */
+  gboolean valid = is_complete (self);
 
   for (guint i = 0; i < self->rows->len && valid; i++)
     valid = enlist_form_row_is_valid (g_ptr_array_index (self->rows, i));
@@ -86,6 +134,8 @@ row_changed (EnlistFormRow *row,
   update_valid (self);
 }
 
+static void build_all (EnlistFormView *self);
+
 /* Enter in a one-line entry: on to the next one, or submit after the last. */
 static void
 row_activated (EnlistFormRow *row,
@@ -97,10 +147,20 @@ row_activated (EnlistFormRow *row,
   if (!g_ptr_array_find (self->rows, row, &index))
     g_return_if_reached ();
 
-  for (guint i = index + 1; i < self->rows->len; i++)
+  for (guint i = index + 1;; i++)
     {
-      EnlistFormRow *next = g_ptr_array_index (self->rows, i);
+      EnlistFormRow *next;
 
+      if (i >= self->rows->len)
+        {
+          /* the next entry may not be built yet */
+          if (is_complete (self))
+            break;
+          build_all (self);
+          if (i >= self->rows->len)
+            break;
+        }
+      next = g_ptr_array_index (self->rows, i);
       if (next->is_text_entry && enlist_form_row_grab_focus (next))
         return;
     }
@@ -174,109 +234,211 @@ build_header (EnlistFormView *self)
   gtk_widget_set_visible (self->header_box, any);
 }
 
+/* Fields the view never shows a row for, though the form has them. */
+static gboolean
+is_skipped (EnlistFormView  *self,
+            EnlistFormField *field)
+{
+  const char *var = enlist_form_field_get_var (field);
+
+  /* ejabberd's link to the CAPTCHA page is no question for the user: the
+   * CAPTCHA view shows it as a link */
+  if (self->captcha_field != NULL && g_strcmp0 (var, "captcha-fallback-url") == 0)
+    return TRUE;
+  /* XEP-0068: FORM_TYPE names the form, even where a server forgot
+   * type='hidden' (ejabberd's error replies echo forms without types) */
+  if (g_strcmp0 (var, "FORM_TYPE") == 0)
+    return TRUE;
+  return var != NULL && self->skip_vars != NULL &&
+         g_strv_contains ((const char * const *) self->skip_vars, var);
+}
+
 /* Marking every field "Required" when all are (registration forms mostly
  * ask for nothing else) is noise: the marks appear only when some fields
- * may be left empty. Assistive technologies learn it from every field. */
+ * may be left empty. Assistive technologies learn it from every field.
+ * Decided from the model, before any row exists. */
 static void
-mark_required (EnlistFormView *self)
+decide_required_marks (EnlistFormView *self)
 {
   gboolean any_required = FALSE, any_optional = FALSE;
 
-  for (guint i = 0; i < self->rows->len; i++)
+  for (guint i = 0; i < enlist_data_form_get_n_fields (self->form); i++)
     {
-      EnlistFormRow *row = g_ptr_array_index (self->rows, i);
-      EnlistFieldType type = enlist_form_field_get_field_type (row->field);
+      EnlistFormField *field = enlist_data_form_get_field (self->form, i);
+      EnlistFieldType type = enlist_form_field_get_field_type (field);
 
-      if (type == ENLIST_FIELD_TYPE_FIXED || type == ENLIST_FIELD_TYPE_BOOLEAN)
+      if (type == ENLIST_FIELD_TYPE_FIXED || type == ENLIST_FIELD_TYPE_BOOLEAN ||
+          type == ENLIST_FIELD_TYPE_HIDDEN || is_skipped (self, field))
         continue;
-      if (enlist_form_field_is_required (row->field))
+      if (enlist_form_field_is_required (field))
         any_required = TRUE;
       else
         any_optional = TRUE;
     }
-  if (!any_required || !any_optional)
+  self->show_required = any_required && any_optional;
+}
+
+static void
+build_field (EnlistFormView  *self,
+             EnlistFormField *field)
+{
+  const char *var = enlist_form_field_get_var (field);
+  EnlistFormRow *row;
+
+  if (is_skipped (self, field))
     return;
-  for (guint i = 0; i < self->rows->len; i++)
-    enlist_form_row_show_required (g_ptr_array_index (self->rows, i));
+
+  if (field == self->captcha_field && enlist_form_field_get_n_media_uris (field) > 0)
+    {
+      g_autofree char *description = enlist_display_text (
+        enlist_form_field_get_display_name (field), ENLIST_DISPLAY_DESCRIPTION_CHARS, TRUE);
+
+      self->captcha_view = ENLIST_CAPTCHA_VIEW (enlist_captcha_view_new ());
+      enlist_captcha_view_set_description (self->captcha_view, description);
+      enlist_captcha_view_set_fallback_url (
+        self->captcha_view, enlist_data_form_get_captcha_fallback_url (self->form));
+      gtk_box_append (self->fields_box, GTK_WIDGET (self->captcha_view));
+      self->list = NULL;
+    }
+
+  if (field == self->password_field)
+    row = enlist_form_row_new_account_password (field, row_changed, row_activated, self);
+  else
+    row = enlist_form_row_new (field, row_changed, row_activated, self);
+  if (row == NULL)
+    return;
+  g_ptr_array_add (self->rows, row);
+  if (field == self->password_field)
+    self->password_row = row;
+  else if (g_strcmp0 (var, "username") == 0 &&
+           enlist_form_field_get_field_type (field) == ENLIST_FIELD_TYPE_TEXT_SINGLE)
+    self->username_row = row;
+  if (self->show_required)
+    enlist_form_row_show_required (row);
+
+  if (row->is_list_row)
+    {
+      if (self->list == NULL || self->list_rows >= LIST_ROWS)
+        {
+          self->list = new_list (self);
+          self->list_rows = 0;
+        }
+      gtk_list_box_append (GTK_LIST_BOX (self->list), row->widget);
+      self->list_rows++;
+      if (row->note_row != NULL)
+        {
+          gtk_list_box_append (GTK_LIST_BOX (self->list), row->note_row);
+          self->list_rows++;
+        }
+    }
+  else
+    {
+      gtk_box_append (self->fields_box, row->widget);
+      self->list = NULL;
+    }
+}
+
+static void
+build_next (EnlistFormView *self)
+{
+  g_assert (!is_complete (self));
+
+  build_field (self, enlist_data_form_get_field (self->form, self->next_field++));
+}
+
+/* After building some rows: the password learns the user name once both
+ * are there, and the last row makes the form complete. */
+static void
+built_some (EnlistFormView *self)
+{
+  update_password_inputs (self);
+  if (is_complete (self) && self->building)
+    {
+      self->building = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+      update_valid (self);
+    }
+}
+
+/* At least one row, then as many as fit in the slice's time. */
+static void
+build_slice (EnlistFormView *self)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + MAX (SLICE_USEC, self->build_usec / SLICE_GROWTH);
+
+  do
+    build_next (self);
+  while (!is_complete (self) && g_get_monotonic_time () < deadline);
+  self->build_usec += g_get_monotonic_time () - start;
+  built_some (self);
+}
+
+static gboolean
+build_slice_cb (gpointer user_data)
+{
+  EnlistFormView *self = user_data;
+
+  if (!is_complete (self))
+    build_slice (self);
+  if (!is_complete (self))
+    return G_SOURCE_CONTINUE;
+  self->build_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+build_all (EnlistFormView *self)
+{
+  while (!is_complete (self))
+    build_next (self);
+  built_some (self);
+}
+
+/* Builds the rows up to field's, if it is not built yet (NULL: nothing). */
+static void
+build_through (EnlistFormView  *self,
+               EnlistFormField *field)
+{
+  guint n = enlist_data_form_get_n_fields (self->form);
+  guint end = self->next_field;
+
+  if (field == NULL)
+    return;
+  while (end < n && enlist_data_form_get_field (self->form, end) != field)
+    end++;
+  if (end >= n)
+    return;
+  while (self->next_field <= end)
+    build_next (self);
+  built_some (self);
 }
 
 static void
 build (EnlistFormView *self)
 {
   EnlistFormField *password = find_account_password (self->form);
-  EnlistFormField *captcha = NULL;
-  GtkWidget *list = NULL;
 
   if (enlist_data_form_is_captcha (self->form))
-    captcha = enlist_data_form_get_captcha_field (self->form);
+    self->captcha_field = enlist_data_form_get_captcha_field (self->form);
   if (password != NULL && self->skip_vars != NULL &&
       g_strv_contains ((const char * const *) self->skip_vars, enlist_form_field_get_var (password)))
     password = NULL;
+  self->password_field = password;
 
   build_header (self);
+  decide_required_marks (self);
 
-  for (guint i = 0; i < enlist_data_form_get_n_fields (self->form); i++)
+  self->building = TRUE;
+  if (enlist_data_form_get_n_fields (self->form) <= LAZY_FIELDS)
+    build_all (self);
+  else
     {
-      EnlistFormField *field = enlist_data_form_get_field (self->form, i);
-      const char *var = enlist_form_field_get_var (field);
-      EnlistFormRow *row;
-
-      /* ejabberd's link to the CAPTCHA page is no question for the user:
-       * the CAPTCHA view shows it as a link */
-      if (captcha != NULL && g_strcmp0 (var, "captcha-fallback-url") == 0)
-        continue;
-      /* XEP-0068: FORM_TYPE names the form, even where a server forgot
-       * type='hidden' (ejabberd's error replies echo forms without types) */
-      if (g_strcmp0 (var, "FORM_TYPE") == 0)
-        continue;
-      if (var != NULL && self->skip_vars != NULL &&
-          g_strv_contains ((const char * const *) self->skip_vars, var))
-        continue;
-
-      if (field == captcha && enlist_form_field_get_n_media_uris (field) > 0)
-        {
-          g_autofree char *description = enlist_display_text (
-            enlist_form_field_get_display_name (field), ENLIST_DISPLAY_DESCRIPTION_CHARS, TRUE);
-
-          self->captcha_view = ENLIST_CAPTCHA_VIEW (enlist_captcha_view_new ());
-          enlist_captcha_view_set_description (self->captcha_view, description);
-          enlist_captcha_view_set_fallback_url (
-            self->captcha_view, enlist_data_form_get_captcha_fallback_url (self->form));
-          gtk_box_append (self->fields_box, GTK_WIDGET (self->captcha_view));
-          list = NULL;
-        }
-
-      if (field == password)
-        row = enlist_form_row_new_account_password (field, row_changed, row_activated, self);
-      else
-        row = enlist_form_row_new (field, row_changed, row_activated, self);
-      if (row == NULL)
-        continue;
-      g_ptr_array_add (self->rows, row);
-      if (field == password)
-        self->password_row = row;
-      else if (g_strcmp0 (var, "username") == 0 &&
-               enlist_form_field_get_field_type (field) == ENLIST_FIELD_TYPE_TEXT_SINGLE)
-        self->username_row = row;
-
-      if (row->is_list_row)
-        {
-          if (list == NULL)
-            list = new_list (self);
-          gtk_list_box_append (GTK_LIST_BOX (list), row->widget);
-          if (row->note_row != NULL)
-            gtk_list_box_append (GTK_LIST_BOX (list), row->note_row);
-        }
-      else
-        {
-          gtk_box_append (self->fields_box, row->widget);
-          list = NULL;
-        }
+      build_slice (self);
+      /* below drawing (GDK_PRIORITY_REDRAW) and input */
+      self->build_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, build_slice_cb, self, NULL);
+      g_source_set_name_by_id (self->build_source, "[enlist] building a large form");
     }
-
-  mark_required (self);
-  mark_required (self);
-  update_password_inputs (self);
   update_valid (self);
 }
 
@@ -284,6 +446,8 @@ static EnlistFormRow *
 find_row (EnlistFormView *self,
           const char     *var)
 {
+  build_through (self, enlist_data_form_lookup_field (self->form, var));
+
   for (guint i = 0; i < self->rows->len; i++)
     {
       EnlistFormRow *row = g_ptr_array_index (self->rows, i);
@@ -326,6 +490,8 @@ enlist_form_view_dispose (GObject *object)
 {
   EnlistFormView *self = ENLIST_FORM_VIEW (object);
 
+  g_clear_handle_id (&self->build_source, g_source_remove);
+  self->list = NULL;
   /* rows first: they disconnect from their widgets */
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   self->password_row = NULL;
@@ -365,6 +531,9 @@ enlist_form_view_get_property (GObject    *object,
       break;
     case PROP_VALID:
       g_value_set_boolean (value, self->valid);
+      break;
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, is_complete (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -413,6 +582,9 @@ enlist_form_view_class_init (EnlistFormViewClass *klass)
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VALID] =
     g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -488,11 +660,20 @@ enlist_form_view_get_valid (EnlistFormView *self)
   return self->valid;
 }
 
+gboolean
+enlist_form_view_get_complete (EnlistFormView *self)
+{
+  g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), FALSE);
+
+  return is_complete (self);
+}
+
 EnlistPasswordRows *
 enlist_form_view_get_password_rows (EnlistFormView *self)
 {
   g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), NULL);
 
+  build_through (self, self->password_field);
   if (self->password_row == NULL)
     return NULL;
   return ENLIST_PASSWORD_ROWS (self->password_row->widget);
@@ -503,6 +684,7 @@ enlist_form_view_get_captcha_view (EnlistFormView *self)
 {
   g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), NULL);
 
+  build_through (self, self->captcha_field);
   return self->captcha_view;
 }
 
@@ -528,6 +710,7 @@ enlist_form_view_show_all_errors (EnlistFormView *self)
 {
   g_return_if_fail (ENLIST_IS_FORM_VIEW (self));
 
+  build_all (self);
   for (guint i = 0; i < self->rows->len; i++)
     {
       EnlistFormRow *row = g_ptr_array_index (self->rows, i);
@@ -555,14 +738,22 @@ enlist_form_view_focus_first_empty (EnlistFormView *self)
 {
   g_return_val_if_fail (ENLIST_IS_FORM_VIEW (self), FALSE);
 
-  for (guint i = 0; i < self->rows->len; i++)
+  for (guint i = 0;; i++)
     {
-      EnlistFormRow *row = g_ptr_array_index (self->rows, i);
+      EnlistFormRow *row;
 
+      if (i >= self->rows->len)
+        {
+          if (is_complete (self))
+            return FALSE;
+          build_all (self);
+          if (i >= self->rows->len)
+            return FALSE;
+        }
+      row = g_ptr_array_index (self->rows, i);
       if (enlist_form_row_is_empty (row) && enlist_form_row_grab_focus (row))
         return TRUE;
     }
-  return FALSE;
 }
 
 GtkWidget *

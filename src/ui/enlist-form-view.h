@@ -19,7 +19,10 @@ G_DECLARE_FINAL_TYPE (EnlistFormView, enlist_form_view, ENLIST, FORM_VIEW, AdwBi
 /* Properties: "form" (construct-only), "valid" (read-only, notified: every
  * field shown is valid and the account password matches its
  * confirmation; hidden fields are the server's own, checked again when the
- * form is submitted).
+ * form is submitted), "complete" (read-only, notified: every row is built;
+ * a form of more than a few dozen fields gets its rows a slice at a time
+ * at idle priority, and is not valid before it is complete. Functions
+ * that need a field's row build up to it first).
  * Signal "activate": Enter in the last one-line entry (submit). */
 GtkWidget          *enlist_form_view_new                (EnlistDataForm *form);
 /* The same without the fields skip_vars names (property "skip-vars",
@@ -34,6 +37,7 @@ void                enlist_form_view_embed              (EnlistFormView *self);
 
 EnlistDataForm     *enlist_form_view_get_form           (EnlistFormView *self);
 gboolean            enlist_form_view_get_valid          (EnlistFormView *self);
+gboolean            enlist_form_view_get_complete       (EnlistFormView *self);
 
 /* The account password's rows, or NULL when the form asks for none. The
  * account password is the text-private field "password", else the only

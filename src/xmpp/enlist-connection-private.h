@@ -1,12 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* enlist-connection-private.h: what the registration service learns from a
- * connection besides its public API: which step of connecting it is in, so
- * that progress can be shown while DNS, TCP and TLS take their time. */
+/* enlist-connection-private.h: the connection's insides, shared by its
+ * units, and the one thing the registration service learns besides the
+ * public API: which step of connecting it is in, so that progress can be
+ * shown while DNS, TCP and TLS take their time.
+ *
+ * The units (each file says more):
+ *   enlist-connection.c         the object, its options, connecting (DNS,
+ *                               TCP, endpoints, retries), failing, closing
+ *   enlist-connection-stream.c  the bytes: writing flights, reading, the XML
+ *                               reader's callbacks, routing what arrives
+ *   enlist-connection-tls.c     securing the stream with the trust policy
+ *   enlist-connection-iq.c      requests and their answers: ids, matching by
+ *                               sender, timeouts, requests held until TLS
+ *   enlist-connection-auth.c    SASL and resource binding */
 #pragma once
 
 #include "enlist-connection.h"
+#include "enlist-connector.h"
+#include "enlist-sasl.h"
+#include "enlist-tls-policy.h"
 
 G_BEGIN_DECLS
+
+/* ---------------------------------------------------------------------- */
+/* For the registration service                                            */
 
 /* The connection emits "step" (one guint argument, an EnlistConnectionStep)
  * each time it enters a different one of these steps while connecting; a
@@ -17,5 +34,160 @@ typedef enum
   ENLIST_CONNECTION_STEP_CONNECTING,  /* TCP */
   ENLIST_CONNECTION_STEP_SECURING,    /* STARTTLS or direct TLS, until the secured features */
 } EnlistConnectionStep;
+
+/* ---------------------------------------------------------------------- */
+/* Between the connection's own units                                      */
+
+#define ENLIST_CONNECTION_DEFAULT_TIMEOUT_MS 20000
+/* Outgoing flights are serialised into a buffer this large from the start:
+ * a GString that grows leaves its old allocation to realloc unwiped, and a
+ * flight may carry a password, SASL data or a token. */
+#define ENLIST_CONNECTION_OUT_BUFFER_SIZE (64 * 1024)
+
+/* Requests and SASL messages are freed wiped: which of them carries a
+ * secret is not worth telling apart. */
+typedef EnlistXmlNode *EnlistSecretNode;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (EnlistSecretNode, enlist_xml_node_free_secret, NULL)
+
+/* Where the stream is; the public EnlistConnectionState is coarser. */
+typedef enum
+{
+  ENLIST_CONNECTION_PHASE_IDLE,
+  ENLIST_CONNECTION_PHASE_RESOLVING,
+  ENLIST_CONNECTION_PHASE_TCP,
+  ENLIST_CONNECTION_PHASE_PLAIN_FEATURES, /* plaintext stream open, waiting for its features */
+  ENLIST_CONNECTION_PHASE_PROCEED,        /* <starttls/> sent, waiting for <proceed/> */
+  ENLIST_CONNECTION_PHASE_TLS,            /* TLS handshake */
+  ENLIST_CONNECTION_PHASE_FEATURES,       /* secured stream open, waiting for its features */
+  ENLIST_CONNECTION_PHASE_READY,
+  ENLIST_CONNECTION_PHASE_SASL,
+  ENLIST_CONNECTION_PHASE_SASL_FEATURES,  /* restarted after SASL, waiting for features */
+  ENLIST_CONNECTION_PHASE_BIND,
+  ENLIST_CONNECTION_PHASE_CLOSING,
+} EnlistConnectionPhase;
+
+struct _EnlistConnection
+{
+  GObject                  parent_instance;
+
+  /* options */
+  char                    *domain;
+  char                    *override_host;
+  guint16                  override_port;
+  gboolean                 override_direct_tls;
+  EnlistTlsPolicy         *policy;          /* CA file and pins; the GTlsDatabase given to TLS */
+  guint                    timeout_ms;
+  EnlistXmlLimits          limits;
+  gboolean                 pipelining;
+  GResolver               *resolver;
+
+  /* state */
+  EnlistConnectionState    state;
+  EnlistConnectionPhase    phase;
+  int                      step;            /* the EnlistConnectionStep last emitted, or -1 */
+  gboolean                 pipelined;       /* this attempt pipelines */
+  GPtrArray               *endpoints;
+  guint                    endpoint_index;
+  GError                  *attempt_error;   /* the first candidate's failure */
+  gboolean                 retried_stepwise;
+
+  /* the stream (enlist-connection-stream.c) */
+  GSocketClient           *socket_client;
+  GSocketConnection       *socket_conn;
+  GTlsConnection          *tls;
+  GInputStream            *input;
+  GOutputStream           *output;
+  GCancellable            *io_cancellable;  /* everything of this attempt */
+  gboolean                 reading;
+  gboolean                 writing;
+  GString                 *out;             /* the next flight */
+  EnlistXmlReader         *reader;
+  gboolean                 reset_reader;    /* a restart was asked from a callback */
+
+  GTask                   *op;              /* connect, authenticate or close */
+  guint                    phase_timeout_id;
+
+  /* requests (enlist-connection-iq.c) */
+  GPtrArray               *held;            /* EnlistXmlNode *: queued before SECURED */
+  GHashTable              *pending;         /* id -> PendingIq */
+  guint                    next_id;
+
+  /* what the server offered, and authentication (enlist-connection-auth.c) */
+  EnlistXmlNode           *features;
+  GStrv                    mechanisms;
+  EnlistSasl              *sasl;
+  char                    *mechanism_used;
+  char                    *bare_jid;
+  char                    *jid;
+  char                    *peer_name;       /* for the trace */
+
+  /* TLS (enlist-connection-tls.c) */
+  GTlsCertificate         *rejected_certificate;
+  GTlsCertificateFlags     rejected_flags;
+  const char              *trust_reason;
+
+  EnlistConnectionTimings  timings;
+  gint64                   t_start;
+  gint64                   t_phase;
+};
+
+/* enlist-connection.c */
+void             enlist_connection_fail              (EnlistConnection      *self,
+                                                      GError                *error);
+void             enlist_connection_set_phase         (EnlistConnection      *self,
+                                                      EnlistConnectionPhase  phase);
+gint64           enlist_connection_phase_elapsed     (EnlistConnection      *self);
+EnlistEndpoint  *enlist_connection_current_endpoint  (EnlistConnection      *self);
+void             enlist_connection_watch_cancellable (EnlistConnection      *self,
+                                                      GCancellable          *cancellable);
+void             enlist_connection_emit_stanza       (EnlistConnection      *self,
+                                                      EnlistXmlNode         *stanza);
+/* The secured stream's features arrived: connecting is done. */
+void             enlist_connection_secured           (EnlistConnection      *self);
+
+/* enlist-connection-stream.c */
+EnlistXmlReader *enlist_connection_new_reader        (EnlistConnection      *self);
+void             enlist_connection_queue_text        (EnlistConnection      *self,
+                                                      const char            *text);
+void             enlist_connection_queue_node        (EnlistConnection      *self,
+                                                      const EnlistXmlNode   *node);
+void             enlist_connection_queue_stream_header (EnlistConnection    *self);
+void             enlist_connection_flush             (EnlistConnection      *self);
+void             enlist_connection_start_reading     (EnlistConnection      *self);
+/* Stops the I/O of this attempt and drops its streams. */
+void             enlist_connection_close_io          (EnlistConnection      *self);
+/* Zeros the whole allocation of an outgoing buffer and empties it. */
+void             enlist_connection_wipe_buffer       (GString               *buffer);
+void             enlist_connection_free_buffer       (GString               *buffer);
+
+/* enlist-connection-tls.c */
+void             enlist_connection_start_tls         (EnlistConnection      *self);
+
+/* enlist-connection-iq.c */
+void             enlist_connection_send_iq_internal  (EnlistConnection      *self,
+                                                      EnlistXmlNode         *iq,
+                                                      guint                  timeout_ms,
+                                                      GCancellable          *cancellable,
+                                                      GAsyncReadyCallback    callback,
+                                                      gpointer               user_data,
+                                                      gpointer               source_tag);
+EnlistXmlNode   *enlist_connection_iq_finish         (EnlistConnection      *self,
+                                                      GAsyncResult          *result,
+                                                      EnlistXmlNode        **error_reply,
+                                                      GError               **error);
+void             enlist_connection_handle_iq         (EnlistConnection      *self,
+                                                      EnlistXmlNode         *stanza);
+/* Ends every waiting request with a copy of error. */
+void             enlist_connection_fail_pending      (EnlistConnection      *self,
+                                                      const GError          *error);
+/* Queues the requests held until the stream is secured; they stay held
+ * until it is (a retry sends them again). */
+void             enlist_connection_queue_held        (EnlistConnection      *self);
+
+/* enlist-connection-auth.c */
+char           **enlist_connection_parse_mechanisms  (const EnlistXmlNode   *features);
+void             enlist_connection_handle_sasl       (EnlistConnection      *self,
+                                                      EnlistXmlNode         *stanza);
+void             enlist_connection_send_bind         (EnlistConnection      *self);
 
 G_END_DECLS

@@ -45,7 +45,8 @@ void                   enlist_connection_set_endpoint        (EnlistConnection  
                                                               const char         *host,
                                                               guint16             port,
                                                               gboolean            direct_tls);
-/* PEM file of extra trust anchors, besides the system store. */
+/* PEM file of extra trust anchors, besides the system store (parsed once
+ * per process: enlist-tls-policy.h). */
 gboolean               enlist_connection_set_ca_file         (EnlistConnection   *self,
                                                               const char         *path,
                                                               GError            **error);
@@ -128,8 +129,8 @@ gboolean               enlist_connection_get_pipelined       (EnlistConnection  
 GTlsProtocolVersion    enlist_connection_get_tls_version     (EnlistConnection   *self);
 char                  *enlist_connection_dup_tls_ciphersuite (EnlistConnection   *self);
 GTlsCertificate       *enlist_connection_get_peer_certificate (EnlistConnection  *self);
-/* TRUE when the certificate was accepted only because it was pinned or
- * because of the extra CA file. */
+/* Why the server's certificate was trusted: "system", "ca-file" or "pinned"
+ * (ENLIST_TLS_TRUST_* in enlist-tls-policy.h); NULL before TLS is up. */
 const char            *enlist_connection_get_trust_reason    (EnlistConnection   *self);
 const EnlistConnectionTimings *enlist_connection_get_timings (EnlistConnection   *self);
 

@@ -18,29 +18,54 @@
 
 /* ---- parsing ------------------------------------------------------------ */
 
+/* What one form has taken so far of the whole-form limits: the per-item
+ * limits times the number of fields would still allow gigabytes, and each
+ * choice and value may become a widget. */
+typedef struct
+{
+  gsize text;
+  guint options;
+  guint values;
+} Budget;
+
 static gboolean
-check_text (const char  *text,
+check_text (Budget      *budget,
+            const char  *text,
             const char  *what,
             GError     **error)
 {
-  if (text != NULL && strlen (text) > ENLIST_DATA_FORM_MAX_TEXT)
+  gsize len;
+
+  if (text == NULL)
+    return TRUE;
+  len = strlen (text);
+  if (len > ENLIST_DATA_FORM_MAX_TEXT)
     {
       g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED,
                    _("The server’s form has a text longer than %u bytes (in <%s/>)."),
                    (guint) ENLIST_DATA_FORM_MAX_TEXT, what);
       return FALSE;
     }
+  if (len > ENLIST_DATA_FORM_MAX_FORM_TEXT - budget->text)
+    {
+      g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED,
+                   _("The server’s form has more than %u bytes of text in all."),
+                   (guint) ENLIST_DATA_FORM_MAX_FORM_TEXT);
+      return FALSE;
+    }
+  budget->text += len;
   return TRUE;
 }
 
 static gboolean
 add_instructions (EnlistDataForm       *self,
                   const EnlistXmlNode  *instructions,
+                  Budget               *budget,
                   GError              **error)
 {
   const char *text = enlist_xml_node_get_text (instructions);
 
-  return check_text (text, "instructions", error) &&
+  return check_text (budget, text, "instructions", error) &&
          enlist_data_form_add_instructions (self, text, error);
 }
 
@@ -57,6 +82,7 @@ parse_size_hint (const char *s)
 static gboolean
 parse_media (EnlistFormField      *field,
              const EnlistXmlNode  *media,
+             Budget               *budget,
              GError              **error)
 {
   enlist_form_field_set_media_size (field,
@@ -76,7 +102,7 @@ parse_media (EnlistFormField      *field,
                        (guint) ENLIST_DATA_FORM_MAX_MEDIA_URIS);
           return FALSE;
         }
-      if (!check_text (enlist_xml_node_get_text (uri), "uri", error))
+      if (!check_text (budget, enlist_xml_node_get_text (uri), "uri", error))
         return FALSE;
 
       enlist_form_field_add_media_uri (field, enlist_xml_node_get_text (uri),
@@ -86,12 +112,16 @@ parse_media (EnlistFormField      *field,
   return TRUE;
 }
 
-static void
-parse_validate (EnlistFormField     *field,
-                const EnlistXmlNode *validate)
+static gboolean
+parse_validate (EnlistFormField      *field,
+                const EnlistXmlNode  *validate,
+                Budget               *budget,
+                GError              **error)
 {
   const char *datatype = enlist_xml_node_get_attr (validate, "datatype");
 
+  if (!check_text (budget, datatype, "validate", error))
+    return FALSE;
   if (datatype != NULL)
     enlist_form_field_set_datatype (field, datatype);
 
@@ -102,10 +132,21 @@ parse_validate (EnlistFormField     *field,
       if (enlist_xml_node_is (child, "open", ENLIST_NS_XDATA_VALIDATE))
         enlist_form_field_set_open (field, TRUE);
       else if (enlist_xml_node_is (child, "range", ENLIST_NS_XDATA_VALIDATE))
-        enlist_form_field_set_range (field, enlist_xml_node_get_attr (child, "min"),
-                                     enlist_xml_node_get_attr (child, "max"));
+        {
+          const char *min = enlist_xml_node_get_attr (child, "min");
+          const char *max = enlist_xml_node_get_attr (child, "max");
+
+          if (!check_text (budget, min, "range", error) ||
+              !check_text (budget, max, "range", error))
+            return FALSE;
+          enlist_form_field_set_range (field, min, max);
+        }
       else if (enlist_xml_node_is (child, "regex", ENLIST_NS_XDATA_VALIDATE))
-        enlist_form_field_set_regex (field, enlist_xml_node_get_text (child));
+        {
+          if (!check_text (budget, enlist_xml_node_get_text (child), "regex", error))
+            return FALSE;
+          enlist_form_field_set_regex (field, enlist_xml_node_get_text (child));
+        }
       else if (enlist_xml_node_is (child, "list-range", ENLIST_NS_XDATA_VALIDATE))
         {
           guint64 min = 0, max = 0;
@@ -120,11 +161,14 @@ parse_validate (EnlistFormField     *field,
           enlist_form_field_set_list_range (field, (guint) min, (guint) max);
         }
     }
+
+  return TRUE;
 }
 
 static gboolean
 parse_option (EnlistFormField      *field,
               const EnlistXmlNode  *option,
+              Budget               *budget,
               GError              **error)
 {
   const EnlistXmlNode *value = enlist_xml_node_get_child (option, "value", ENLIST_NS_DATA_FORM);
@@ -139,15 +183,24 @@ parse_option (EnlistFormField      *field,
                    (guint) ENLIST_DATA_FORM_MAX_OPTIONS);
       return FALSE;
     }
-  if (!check_text (label, "option label", error) ||
-      !check_text (enlist_xml_node_get_text (value), "option", error))
+  if (budget->options >= ENLIST_DATA_FORM_MAX_FORM_OPTIONS)
+    {
+      g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED,
+                   _("The server’s form has more than %u choices in all."),
+                   (guint) ENLIST_DATA_FORM_MAX_FORM_OPTIONS);
+      return FALSE;
+    }
+  if (!check_text (budget, label, "option label", error) ||
+      !check_text (budget, enlist_xml_node_get_text (value), "option", error))
     return FALSE;
+  budget->options++;
   enlist_form_field_add_option (field, enlist_xml_node_get_text (value), label);
   return TRUE;
 }
 
 static EnlistFormField *
 parse_field (const EnlistXmlNode  *node,
+             Budget               *budget,
              GError              **error)
 {
   g_autoptr(EnlistFormField) field = NULL;
@@ -162,7 +215,8 @@ parse_field (const EnlistXmlNode  *node,
                    _("The server’s form has a field without a name."));
       return NULL;
     }
-  if (!check_text (var, "field var", error) || !check_text (label, "field label", error))
+  if (!check_text (budget, var, "field var", error) ||
+      !check_text (budget, label, "field label", error))
     return NULL;
 
   field = enlist_form_field_new (var, type, label);
@@ -181,30 +235,41 @@ parse_field (const EnlistXmlNode  *node,
                            (guint) ENLIST_DATA_FORM_MAX_VALUES);
               return NULL;
             }
-          if (!check_text (text, "value", error))
+          if (budget->values >= ENLIST_DATA_FORM_MAX_FORM_VALUES)
+            {
+              g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_LIMIT_EXCEEDED,
+                           _("The server’s form has more than %u values in all."),
+                           (guint) ENLIST_DATA_FORM_MAX_FORM_VALUES);
+              return NULL;
+            }
+          if (!check_text (budget, text, "value", error))
             return NULL;
+          budget->values++;
           g_ptr_array_add (values, g_strdup (text));
         }
       else if (enlist_xml_node_is (child, "required", ENLIST_NS_DATA_FORM))
         enlist_form_field_set_required (field, TRUE);
       else if (enlist_xml_node_is (child, "desc", ENLIST_NS_DATA_FORM))
         {
-          if (!check_text (text, "desc", error))
+          if (!check_text (budget, text, "desc", error))
             return NULL;
           enlist_form_field_set_description (field, text);
         }
       else if (enlist_xml_node_is (child, "option", ENLIST_NS_DATA_FORM))
         {
-          if (!parse_option (field, child, error))
+          if (!parse_option (field, child, budget, error))
             return NULL;
         }
       else if (enlist_xml_node_is (child, "media", ENLIST_NS_MEDIA_ELEMENT))
         {
-          if (!parse_media (field, child, error))
+          if (!parse_media (field, child, budget, error))
             return NULL;
         }
       else if (enlist_xml_node_is (child, "validate", ENLIST_NS_XDATA_VALIDATE))
-        parse_validate (field, child);
+        {
+          if (!parse_validate (field, child, budget, error))
+            return NULL;
+        }
     }
 
   g_ptr_array_add (values, NULL);
@@ -244,6 +309,7 @@ add_bob (EnlistDataForm       *self,
 static gboolean
 parse_x (EnlistDataForm       *self,
          const EnlistXmlNode  *x,
+         Budget               *budget,
          GError              **error)
 {
   static const char * const form_types[] = { "form", "submit", "cancel", "result" };
@@ -279,18 +345,18 @@ parse_x (EnlistDataForm       *self,
 
       if (enlist_xml_node_is (child, "title", ENLIST_NS_DATA_FORM))
         {
-          if (!check_text (enlist_xml_node_get_text (child), "title", error))
+          if (!check_text (budget, enlist_xml_node_get_text (child), "title", error))
             return FALSE;
           enlist_data_form_set_title (self, enlist_xml_node_get_text (child));
         }
       else if (enlist_xml_node_is (child, "instructions", ENLIST_NS_DATA_FORM))
         {
-          if (!add_instructions (self, child, error))
+          if (!add_instructions (self, child, budget, error))
             return FALSE;
         }
       else if (enlist_xml_node_is (child, "field", ENLIST_NS_DATA_FORM))
         {
-          g_autoptr(EnlistFormField) field = parse_field (child, error);
+          g_autoptr(EnlistFormField) field = parse_field (child, budget, error);
 
           if (field == NULL || !enlist_data_form_add_field (self, field, error))
             return FALSE;
@@ -310,12 +376,13 @@ enlist_data_form_new_from_xml (const EnlistXmlNode  *x,
                                GError              **error)
 {
   g_autoptr(EnlistDataForm) self = NULL;
+  Budget budget = { 0 };
 
   g_return_val_if_fail (x != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = enlist_data_form_new (ENLIST_FORM_ORIGIN_DATA_FORM, ENLIST_FORM_TYPE_FORM);
-  if (!parse_x (self, x, error))
+  if (!parse_x (self, x, &budget, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -358,6 +425,7 @@ legacy_label (const char *name)
 static gboolean
 parse_legacy_field (EnlistDataForm       *self,
                     const EnlistXmlNode  *element,
+                    Budget               *budget,
                     GError              **error)
 {
   g_autoptr(EnlistFormField) field = NULL;
@@ -367,7 +435,7 @@ parse_legacy_field (EnlistDataForm       *self,
 
   g_assert (label != NULL);
 
-  if (!check_text (text, "value", error))
+  if (!check_text (budget, text, "value", error))
     return FALSE;
 
   if (strcmp (element->name, "password") == 0)
@@ -391,6 +459,7 @@ enlist_data_form_new_from_register_query (const EnlistXmlNode  *query,
 {
   g_autoptr(EnlistDataForm) self = NULL;
   const EnlistXmlNode *x;
+  Budget budget = { 0 };
 
   g_return_val_if_fail (query != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -405,7 +474,7 @@ enlist_data_form_new_from_register_query (const EnlistXmlNode  *query,
   self = enlist_data_form_new (ENLIST_FORM_ORIGIN_LEGACY, ENLIST_FORM_TYPE_FORM);
 
   x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
-  if (x != NULL && !parse_x (self, x, error))
+  if (x != NULL && !parse_x (self, x, &budget, error))
     return NULL;
 
   for (guint i = 0; i < query->children->len; i++)
@@ -427,7 +496,7 @@ enlist_data_form_new_from_register_query (const EnlistXmlNode  *query,
             {
               g_autofree char *stripped = NULL;
 
-              if (!check_text (enlist_xml_node_get_text (url), "url", error))
+              if (!check_text (&budget, enlist_xml_node_get_text (url), "url", error))
                 return NULL;
               stripped = g_strstrip (g_strdup (enlist_xml_node_get_text (url)));
               enlist_data_form_set_oob_url (self, stripped);
@@ -440,13 +509,13 @@ enlist_data_form_new_from_register_query (const EnlistXmlNode  *query,
         continue;
       else if (enlist_xml_node_is (child, "instructions", ENLIST_NS_REGISTER))
         {
-          if (!add_instructions (self, child, error))
+          if (!add_instructions (self, child, &budget, error))
             return NULL;
         }
       else if (enlist_xml_node_is (child, NULL, ENLIST_NS_REGISTER) &&
                legacy_label (child->name) != NULL)
         {
-          if (!parse_legacy_field (self, child, error))
+          if (!parse_legacy_field (self, child, &budget, error))
             return NULL;
         }
     }

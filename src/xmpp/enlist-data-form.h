@@ -14,17 +14,26 @@
 G_BEGIN_DECLS
 
 /* Limits on untrusted input. Going over any of them makes parsing fail with
- * ENLIST_ERROR_LIMIT_EXCEEDED and a message that says which. */
-#define ENLIST_DATA_FORM_MAX_FIELDS        200
+ * ENLIST_ERROR_LIMIT_EXCEEDED and a message that says which. The per-item
+ * limits alone would let one form hold gigabytes (2,000 fields × 500
+ * choices × 64 KiB), so the whole form has budgets too: the MAX_FORM_*
+ * limits count across all its fields. The form view shows a 2,000-field
+ * form at once and fills it in slices (bench/README.md). */
+#define ENLIST_DATA_FORM_MAX_FIELDS        2000
 #define ENLIST_DATA_FORM_MAX_OPTIONS       500          /* per field */
 #define ENLIST_DATA_FORM_MAX_VALUES        100          /* per field */
-#define ENLIST_DATA_FORM_MAX_TEXT          (64 * 1024)  /* bytes of one value, label,
-                                                         * desc, title, instructions,
-                                                         * option, media URI */
+#define ENLIST_DATA_FORM_MAX_TEXT          (64 * 1024)  /* bytes of one var, value,
+                                                         * label, desc, title,
+                                                         * instructions, option, media
+                                                         * URI or XEP-0122 rule */
 #define ENLIST_DATA_FORM_MAX_INSTRUCTIONS  32
 #define ENLIST_DATA_FORM_MAX_MEDIA_URIS    16           /* per field */
 #define ENLIST_DATA_FORM_MAX_BOB           32           /* <data/> elements */
 #define ENLIST_DATA_FORM_MAX_BOB_TOTAL     (2 * 1024 * 1024) /* bytes of base64, all together */
+#define ENLIST_DATA_FORM_MAX_FORM_TEXT     (1024 * 1024) /* bytes of all those texts
+                                                         * together */
+#define ENLIST_DATA_FORM_MAX_FORM_OPTIONS  10000        /* choices, all fields together */
+#define ENLIST_DATA_FORM_MAX_FORM_VALUES   10000        /* values, all fields together */
 
 
 /* The XEP-0004 name ("text-single", …). from_string maps NULL and unknown

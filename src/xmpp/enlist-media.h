@@ -57,14 +57,17 @@ void                 enlist_media_resolver_set_bob_fetcher (EnlistMediaResolver 
                                                             gpointer                user_data,
                                                             GDestroyNotify          destroy);
 
-/* PEM file of extra trust anchors for HTTPS, besides the system store (the
+/* HTTPS is verified by the same trust policy as the XMPP connection
+ * (enlist-tls-policy.h): pins, then the CA file, then the system store.
+ *
+ * PEM file of extra trust anchors for HTTPS, besides the system store (the
  * same file the XMPP connection was given). NULL removes it. */
 gboolean             enlist_media_resolver_set_ca_file     (EnlistMediaResolver    *self,
                                                             const char             *path,
                                                             GError                **error);
 /* Certificates trusted for HTTPS by SHA-256 fingerprint (pins the user chose
- * for the XMPP server), besides the system store and the CA file; taken when
- * a resolve starts. */
+ * for the XMPP server), besides the system store and the CA file; for every
+ * TLS handshake from then on. */
 void                 enlist_media_resolver_add_pinned_fingerprint (EnlistMediaResolver *self,
                                                             const char             *fingerprint);
 /* Limits, taken when a resolve starts. */

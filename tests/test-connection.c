@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-fake-server.c: EnlistConnection against a fake server that misbehaves
- * in ways real servers will not: every case must end in a clear error, with
- * no crash, no hang and nothing sent in plaintext but the stream header and
- * <starttls/>. */
-#define G_LOG_DOMAIN "test-fake-server"
+/* test-connection.c: EnlistConnection against the in-process fake server
+ * (tests/enlist-fake-server.h): a well-behaved stream, then one that
+ * misbehaves in ways real servers will not. Every hostile case must end in a
+ * clear error, with no crash, no hang and nothing sent in plaintext but the
+ * stream header and <starttls/>; cases that differ only in what the server
+ * sends are tables. Real servers are in test-integration.c. */
+#define G_LOG_DOMAIN "test-connection"
 
 #include "config.h"
 
@@ -14,6 +16,7 @@
 #include "enlist-error.h"
 #include "enlist-fake-server.h"
 #include "enlist-test-utils.h"
+#include "enlist-tls-policy-private.h"
 
 #define GUARD_SECONDS 10
 
@@ -202,6 +205,34 @@ test_connect (Fixture       *f,
   enlist_test_finalize (connection);
 }
 
+/* Connections with the same CA file share its parsed anchors, and a chain
+ * the CA file vouches for never loads the system store (glib-networking's
+ * own database would parse it for every connection). Runs before any test
+ * that needs the system store. */
+static void
+test_ca_file_once (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (NULL);
+  guint before = enlist_tls_policy_get_n_ca_file_loads ();
+
+  for (guint i = 0; i < 3; i++)
+    {
+      EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (connect_sync (connection, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (enlist_connection_get_trust_reason (connection), ==, "ca-file");
+      enlist_test_finalize (connection);
+    }
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 3);
+  /* once in this process, whichever test came first */
+  g_assert_cmpuint (enlist_tls_policy_get_n_ca_file_loads (), <=, 1);
+  g_assert_cmpuint (enlist_tls_policy_get_n_ca_file_loads () - before, <=, 1);
+  g_assert_false (enlist_tls_policy_is_system_loaded ());
+}
+
 /* ---------------------------------------------------------------------- */
 /* STARTTLS                                                                */
 
@@ -242,83 +273,98 @@ test_starttls_not_offered (Fixture       *f,
   g_assert_null (strstr (enlist_fake_server_get_plaintext (server, 0), "s3cr3t"));
 }
 
-static void
-test_starttls_failure (Fixture       *f,
-                       gconstpointer  data)
-{
-  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_STARTTLS_FAILURE };
-  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options,
-                                                             ENLIST_ERROR_TLS_UNAVAILABLE, NULL);
-
-  /* a refusal to encrypt is not retried */
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-}
-
 /* ---------------------------------------------------------------------- */
-/* Forbidden XML                                                           */
+/* Hostile streams                                                         */
+
+typedef struct
+{
+  const char             *name;
+  EnlistFakeServerFlags   flags;
+  const char             *plain_response;   /* NULL: the fake server's own */
+  const char             *secure_response;
+  gsize                   padding;          /* bytes of padding inside the plain features */
+  int                     code;             /* in ENLIST_ERROR */
+  guint                   n_connections;    /* 2: retried once, step by step */
+  const char             *condition;        /* of a stream error */
+  const char             *server_text;
+} HostileCase;
+
+static const HostileCase hostile_cases[] = {
+  /* a refusal to encrypt is not retried */
+  { "starttls-failure", ENLIST_FAKE_SERVER_STARTTLS_FAILURE, NULL, NULL, 0,
+    ENLIST_ERROR_TLS_UNAVAILABLE, 1, NULL, NULL },
+  /* forbidden XML is the server's own doing, no reaction to pipelining: no
+   * second connection */
+  { "doctype", 0,
+    "<?xml version='1.0'?><!DOCTYPE stream:stream SYSTEM 'http://evil.example/stream.dtd'>"
+    STREAM_ROOT "<stream:features/>", NULL, 0,
+    ENLIST_ERROR_PROTOCOL, 1, NULL, NULL },
+  { "entity-plaintext", 0,
+    "<?xml version='1.0'?><!DOCTYPE stream:stream [<!ENTITY boom 'starttls'>]>"
+    STREAM_ROOT "<stream:features><x>&boom;</x></stream:features>", NULL, 0,
+    ENLIST_ERROR_PROTOCOL, 1, NULL, NULL },
+  { "doctype-secured", 0, NULL,
+    "<?xml version='1.0'?><!DOCTYPE stream:stream [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;'>]>"
+    STREAM_ROOT "<stream:features><x>&lol2;</x></stream:features>", 0,
+    ENLIST_ERROR_PROTOCOL, 1, NULL, NULL },
+  { "entity-secured", 0, NULL,
+    ENLIST_FAKE_SERVER_STREAM_HEADER
+    "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+    "<mechanism>&plain;</mechanism></mechanisms></stream:features>", 0,
+    ENLIST_ERROR_PROTOCOL, 1, NULL, NULL },
+  /* a limit is not the pipelining's fault either */
+  { "oversized-default-limits", 0, NULL, NULL, 3 * 1024 * 1024,
+    ENLIST_ERROR_LIMIT_EXCEEDED, 1, NULL, NULL },
+  /* this could have been the pipelining's fault: tried once more, step by step */
+  { "close-mid-features", ENLIST_FAKE_SERVER_CLOSE_AFTER_RESPONSE, NULL,
+    ENLIST_FAKE_SERVER_STREAM_HEADER
+    "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+    "<mechanism>PLA", 0,
+    ENLIST_ERROR_CONNECTION_CLOSED, 2, NULL, NULL },
+  { "stream-error", ENLIST_FAKE_SERVER_CLOSE_AFTER_RESPONSE,
+    ENLIST_FAKE_SERVER_STREAM_HEADER
+    "<stream:error><host-unknown " STREAM_NS "/>"
+    "<text " STREAM_NS ">This server does not serve that domain.</text>"
+    "</stream:error></stream:stream>", NULL, 0,
+    ENLIST_ERROR_STREAM, 1, "host-unknown", "This server does not serve that domain." },
+};
 
 static void
-test_doctype (Fixture       *f,
+test_hostile (Fixture       *f,
               gconstpointer  data)
 {
+  const HostileCase *c = data;
+  g_autofree char *padded = NULL;
   EnlistFakeServerOptions options = {
-    .plain_response = "<?xml version='1.0'?>"
-                      "<!DOCTYPE stream:stream SYSTEM 'http://evil.example/stream.dtd'>"
-                      STREAM_ROOT "<stream:features/>",
+    .flags = c->flags,
+    .plain_response = c->plain_response,
+    .secure_response = c->secure_response,
   };
-  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
-                                                             NULL);
+  g_autoptr(EnlistFakeServer) server = NULL;
+  g_autoptr(GError) error = NULL;
 
-  /* forbidden XML is no reaction to pipelining: no second connection */
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-}
+  if (c->padding > 0)
+    {
+      g_autofree char *padding = g_strnfill (c->padding, 'A');
 
-static void
-test_entity_plaintext (Fixture       *f,
-                       gconstpointer  data)
-{
-  EnlistFakeServerOptions options = {
-    .plain_response = "<?xml version='1.0'?>"
-                      "<!DOCTYPE stream:stream [<!ENTITY boom 'starttls'>]>"
-                      STREAM_ROOT "<stream:features><x>&boom;</x></stream:features>",
-  };
-  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
-                                                             NULL);
+      padded = g_strconcat (ENLIST_FAKE_SERVER_STREAM_HEADER
+                            "<stream:features><x xmlns='test:padding'>",
+                            padding, "</x></stream:features>", NULL);
+      options.plain_response = padded;
+    }
 
-  /* forbidden XML is no reaction to pipelining: no second connection */
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-}
-
-static void
-test_doctype_secured (Fixture       *f,
-                      gconstpointer  data)
-{
-  EnlistFakeServerOptions options = {
-    .secure_response = "<?xml version='1.0'?>"
-                       "<!DOCTYPE stream:stream [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;'>]>"
-                       STREAM_ROOT "<stream:features><x>&lol2;</x></stream:features>",
-  };
-  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
-                                                             NULL);
-
-  /* forbidden XML is no reaction to pipelining: no second connection */
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-}
-
-static void
-test_entity_secured (Fixture       *f,
-                     gconstpointer  data)
-{
-  EnlistFakeServerOptions options = {
-    .secure_response = ENLIST_FAKE_SERVER_STREAM_HEADER
-                       "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-                       "<mechanism>&plain;</mechanism></mechanisms></stream:features>",
-  };
-  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_PROTOCOL,
-                                                             NULL);
-
-  /* forbidden XML is no reaction to pipelining: no second connection */
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
+  server = expect_connect_error (&options, c->code, &error);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, c->n_connections);
+  if (c->n_connections == 2)
+    {
+      g_assert_true (enlist_fake_server_get_first_flight_pipelined (server, 0));
+      g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 1));
+    }
+  if (c->condition != NULL)
+    {
+      g_assert_cmpstr (enlist_error_get_condition (error), ==, c->condition);
+      g_assert_cmpstr (enlist_error_get_server_text (error), ==, c->server_text);
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -349,21 +395,6 @@ test_oversized_small_limits (Fixture       *f,
   /* a limit is not the pipelining's fault: no second attempt */
   g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
   enlist_test_finalize (connection);
-}
-
-static void
-test_oversized_default_limits (Fixture       *f,
-                               gconstpointer  data)
-{
-  g_autofree char *padding = g_strnfill (3 * 1024 * 1024, 'A');
-  g_autofree char *response = g_strconcat (ENLIST_FAKE_SERVER_STREAM_HEADER
-                                           "<stream:features><x xmlns='test:padding'>",
-                                           padding, "</x></stream:features>", NULL);
-  EnlistFakeServerOptions options = { .plain_response = response };
-  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options,
-                                                             ENLIST_ERROR_LIMIT_EXCEEDED, NULL);
-
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -461,53 +492,29 @@ test_close_mid_stanza (Fixture       *f,
   enlist_test_finalize (connection);
 }
 
-static void
-test_close_mid_features (Fixture       *f,
-                         gconstpointer  data)
-{
-  EnlistFakeServerOptions options = {
-    .flags = ENLIST_FAKE_SERVER_CLOSE_AFTER_RESPONSE,
-    .secure_response = ENLIST_FAKE_SERVER_STREAM_HEADER
-                       "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-                       "<mechanism>PLA",
-  };
-  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options,
-                                                             ENLIST_ERROR_CONNECTION_CLOSED,
-                                                             NULL);
-
-  /* this could have been the pipelining's fault: tried once more, step by step */
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
-  g_assert_true (enlist_fake_server_get_first_flight_pipelined (server, 0));
-  g_assert_false (enlist_fake_server_get_first_flight_pipelined (server, 1));
-}
-
-static void
-test_stream_error (Fixture       *f,
-                   gconstpointer  data)
-{
-  EnlistFakeServerOptions options = {
-    .flags = ENLIST_FAKE_SERVER_CLOSE_AFTER_RESPONSE,
-    .plain_response = ENLIST_FAKE_SERVER_STREAM_HEADER
-                      "<stream:error><host-unknown " STREAM_NS "/>"
-                      "<text " STREAM_NS ">This server does not serve that domain.</text>"
-                      "</stream:error></stream:stream>",
-  };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EnlistFakeServer) server = expect_connect_error (&options, ENLIST_ERROR_STREAM,
-                                                             &error);
-
-  g_assert_cmpstr (enlist_error_get_condition (error), ==, "host-unknown");
-  g_assert_cmpstr (enlist_error_get_server_text (error), ==,
-                   "This server does not serve that domain.");
-}
-
 /* ---------------------------------------------------------------------- */
 /* Timeouts and cancelling                                                 */
 
-static void
-test_silent_server (Fixture       *f,
-                    gconstpointer  data)
+/* A silent server times out: one step at a time in one attempt; pipelined,
+ * the attempt is retried once step by step, and still ends in time. */
+typedef struct
 {
+  const char *name;
+  gboolean    pipelining;
+  guint       n_connections;
+  gint64      max_elapsed_us;
+} SilentCase;
+
+static const SilentCase silent_cases[] = {
+  { "silent-server", FALSE, 1, 2000 * 1000 },
+  { "silent-server-pipelined", TRUE, 2, 3 * 700 * 1000 },
+};
+
+static void
+test_silent (Fixture       *f,
+             gconstpointer  data)
+{
+  const SilentCase *c = data;
   EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_SILENT };
   g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
   EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
@@ -515,35 +522,14 @@ test_silent_server (Fixture       *f,
   gint64 elapsed;
 
   enlist_connection_set_timeout (connection, 700);
-  enlist_connection_set_pipelining (connection, FALSE);
+  enlist_connection_set_pipelining (connection, c->pipelining);
   elapsed = g_get_monotonic_time ();
   g_assert_false (connect_sync (connection, NULL, &error));
   elapsed = g_get_monotonic_time () - elapsed;
   assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_TIMEOUT);
   g_assert_cmpint (elapsed, >=, 650 * 1000);
-  g_assert_cmpint (elapsed, <, 2000 * 1000);
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 1);
-  enlist_test_finalize (connection);
-}
-
-static void
-test_silent_server_pipelined (Fixture       *f,
-                              gconstpointer  data)
-{
-  EnlistFakeServerOptions options = { .flags = ENLIST_FAKE_SERVER_SILENT };
-  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (&options);
-  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
-  g_autoptr(GError) error = NULL;
-  gint64 elapsed;
-
-  /* the pipelined attempt times out and is retried once step by step */
-  enlist_connection_set_timeout (connection, 700);
-  elapsed = g_get_monotonic_time ();
-  g_assert_false (connect_sync (connection, NULL, &error));
-  elapsed = g_get_monotonic_time () - elapsed;
-  assert_clear_error (error, ENLIST_ERROR, ENLIST_ERROR_TIMEOUT);
-  g_assert_cmpint (elapsed, <, 3 * 700 * 1000);
-  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, 2);
+  g_assert_cmpint (elapsed, <, c->max_elapsed_us);
+  g_assert_cmpuint (enlist_fake_server_get_n_connections (server), ==, c->n_connections);
   enlist_test_finalize (connection);
 }
 
@@ -942,23 +928,27 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/fake-server/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/connection/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("connect", test_connect);
+  ADD ("ca-file-once", test_ca_file_once);
   ADD ("starttls-not-offered", test_starttls_not_offered);
-  ADD ("starttls-failure", test_starttls_failure);
-  ADD ("doctype", test_doctype);
-  ADD ("entity-plaintext", test_entity_plaintext);
-  ADD ("doctype-secured", test_doctype_secured);
-  ADD ("entity-secured", test_entity_secured);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/connection/hostile/%s", hostile_cases[i].name);
+
+      g_test_add (path, Fixture, &hostile_cases[i], fixture_setup, test_hostile,
+                  fixture_teardown);
+    }
   ADD ("oversized-small-limits", test_oversized_small_limits);
-  ADD ("oversized-default-limits", test_oversized_default_limits);
   ADD ("spoofed-reply", test_spoofed_reply);
   ADD ("close-mid-stanza", test_close_mid_stanza);
-  ADD ("close-mid-features", test_close_mid_features);
-  ADD ("stream-error", test_stream_error);
-  ADD ("silent-server", test_silent_server);
-  ADD ("silent-server-pipelined", test_silent_server_pipelined);
+  for (guint i = 0; i < G_N_ELEMENTS (silent_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/connection/timeout/%s", silent_cases[i].name);
+
+      g_test_add (path, Fixture, &silent_cases[i], fixture_setup, test_silent, fixture_teardown);
+    }
   ADD ("cancel", test_cancel);
   ADD ("untrusted-certificate", test_untrusted_certificate);
   ADD ("wrong-identity", test_wrong_identity);

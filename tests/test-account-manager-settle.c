@@ -1,0 +1,598 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-account-manager-settle.c: pending registrations and password
+ * changes settled by logging in, against the real servers (left by a
+ * "crash") and the fake server (answers that never came). Part of the
+ * test-account-manager program. */
+#define G_LOG_DOMAIN "test-account-manager"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "enlist-fake-server.h"
+#include "enlist-test-accounts.h"
+#include "enlist-test-utils.h"
+#include "enlist-text.h"
+
+/* ---- settling what a crash left ---------------------------------------- */
+
+typedef struct
+{
+  EnlistAccountManager *manager;
+  GPtrArray            *addresses;
+  GArray               *outcomes;
+  GPtrArray            *messages;
+  guint                 still_listed;  /* NOT_REGISTERED accounts still in the model */
+} Resolved;
+
+static void
+on_pending_resolved (EnlistAccountManager *manager,
+                     EnlistAccount        *account,
+                     EnlistPendingOutcome  outcome,
+                     const char           *message,
+                     Resolved             *resolved)
+{
+  g_assert_false (enlist_account_get_resolving (account));
+  g_ptr_array_add (resolved->addresses, g_strdup (enlist_account_get_address (account)));
+  g_array_append_val (resolved->outcomes, outcome);
+  g_ptr_array_add (resolved->messages, g_strdup (message));
+  if (outcome == ENLIST_PENDING_OUTCOME_NOT_REGISTERED &&
+      enlist_account_manager_lookup (manager, enlist_account_get_address (account)) != NULL)
+    resolved->still_listed++;
+}
+
+static void
+resolved_init (Resolved             *resolved,
+               EnlistAccountManager *manager)
+{
+  resolved->manager = manager;
+  resolved->addresses = g_ptr_array_new_with_free_func (g_free);
+  resolved->outcomes = g_array_new (FALSE, FALSE, sizeof (EnlistPendingOutcome));
+  resolved->messages = g_ptr_array_new_with_free_func (g_free);
+  resolved->still_listed = 0;
+  g_signal_connect (manager, "pending-resolved", G_CALLBACK (on_pending_resolved), resolved);
+}
+
+static void
+resolved_clear (Resolved *resolved)
+{
+  g_signal_handlers_disconnect_by_data (resolved->manager, resolved);
+  g_ptr_array_unref (resolved->addresses);
+  g_array_unref (resolved->outcomes);
+  g_ptr_array_unref (resolved->messages);
+}
+
+static void
+resolved_wait (Resolved *resolved,
+               guint     count)
+{
+  while (resolved->addresses->len < count)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The outcome reported for address (asserting there was exactly one). */
+static EnlistPendingOutcome
+resolved_outcome (Resolved   *resolved,
+                  const char *address,
+                  const char *message_part)
+{
+  EnlistPendingOutcome outcome = ENLIST_PENDING_OUTCOME_UNRESOLVED;
+  guint found = 0;
+
+  for (guint i = 0; i < resolved->addresses->len; i++)
+    if (strcmp (g_ptr_array_index (resolved->addresses, i), address) == 0)
+      {
+        const char *message = g_ptr_array_index (resolved->messages, i);
+
+        g_test_message ("%s: %s", address, message);
+        g_assert_nonnull (strstr (message, address));
+        g_assert_nonnull (strstr (message, message_part));
+        outcome = g_array_index (resolved->outcomes, EnlistPendingOutcome, i);
+        found++;
+      }
+  g_assert_cmpuint (found, ==, 1);
+  return outcome;
+}
+
+static char *
+raw_record (const char *address,
+            guint16     port,
+            const char *state)
+{
+  const char *at = strchr (address, '@');
+
+  return g_strdup_printf ("[%s]\naddress=%s\ndomain=%s\nhost=127.0.0.1\nport=%u\n"
+                          "direct-tls=false\ncreated=2026-12-02T11:24:05Z\nstate=%s\n\n",
+                          address, address, at + 1, port, state);
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           guint      *count)
+{
+  (*count)++;
+}
+
+/* A registration whose answer never came, for an account the server has
+ * (it went through), one it does not have, and one on a server that does
+ * not answer: settled at load, in the background. */
+static void
+test_pending_registration (gconstpointer data)
+{
+  const EnlistTestTarget *target = data;
+  const char *domain = enlist_test_servers_get_domain (enlist_test_running_servers);
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autofree char *exists_user = enlist_test_random_user ("crashok");
+  g_autofree char *missing_user = enlist_test_random_user ("crashgone");
+  g_autofree char *away_user = enlist_test_random_user ("crashaway");
+  g_autofree char *exists = g_strdup_printf ("%s@%s", exists_user, domain);
+  g_autofree char *missing = g_strdup_printf ("%s@%s", missing_user, domain);
+  g_autofree char *away = g_strdup_printf ("%s@%s", away_user, domain);
+  g_autofree char *r1 = raw_record (exists, enlist_test_target_port (target),
+                                    "registration-pending");
+  g_autofree char *r2 = raw_record (missing, enlist_test_target_port (target),
+                                    "registration-pending");
+  /* Port 1 on loopback: nothing listens, the login fails to connect. */
+  g_autofree char *r3 = raw_record (away, 1, "registration-pending");
+  g_autofree char *contents = g_strconcat ("[enlist]\nversion=1\n\n", r1, r2, r3, NULL);
+  g_autofree char *record = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  EnlistAccountManager *manager;
+  Resolved resolved;
+  guint n_state = 0, n_resolving = 0, n_status = 0;
+
+  enlist_test_servers_make_user (enlist_test_running_servers, target->server, exists_user,
+                                 "it went through");
+  enlist_test_store_raw (exists, "pending-registration", "it went through");
+  enlist_test_store_raw (missing, "pending-registration", "it did not");
+  enlist_test_store_raw (away, "pending-registration", "who knows");
+  enlist_test_write_records (dir, contents);
+
+  manager = enlist_test_new_manager (dir, TRUE);
+  resolved_init (&resolved, manager);
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+
+  /* Listed at once, pending, being checked. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      EnlistAccount *account = enlist_test_model_item (manager, i);
+
+      g_assert_cmpint (enlist_account_get_state (account), ==,
+                       ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING);
+      g_assert_true (enlist_account_get_resolving (account));
+      g_assert_cmpstr (enlist_account_get_status (account), ==,
+                       "Checking whether the registration went through…");
+    }
+
+  {
+    EnlistAccount *account = enlist_account_manager_lookup (manager, exists);
+
+    g_signal_connect (account, "notify::state", G_CALLBACK (on_notify), &n_state);
+    g_signal_connect (account, "notify::resolving", G_CALLBACK (on_notify), &n_resolving);
+    g_signal_connect (account, "notify::status", G_CALLBACK (on_notify), &n_status);
+  }
+
+  resolved_wait (&resolved, 3);
+  g_assert_cmpuint (resolved.still_listed, ==, 0);
+  /* Front ends follow the account's properties. */
+  g_assert_cmpuint (n_state, ==, 1);
+  g_assert_cmpuint (n_resolving, ==, 1);
+  g_assert_cmpuint (n_status, ==, 2);
+
+  g_assert_cmpint (resolved_outcome (&resolved, exists, "exists"), ==,
+                   ENLIST_PENDING_OUTCOME_REGISTERED);
+  g_assert_cmpint (enlist_account_get_state (enlist_account_manager_lookup (manager, exists)), ==,
+                   ENLIST_ACCOUNT_STATE_READY);
+  enlist_test_assert_keyring (exists, "-=it went through");
+  expected = enlist_test_expected_record (exists, domain, enlist_test_target_port (target),
+                                          "ready");
+  record = enlist_test_record_of (dir, exists);
+  g_assert_cmpstr (record, ==, expected);
+  g_clear_pointer (&record, g_free);
+
+  g_assert_cmpint (resolved_outcome (&resolved, missing, "does not exist"), ==,
+                   ENLIST_PENDING_OUTCOME_NOT_REGISTERED);
+  g_assert_null (enlist_account_manager_lookup (manager, missing));
+  enlist_test_assert_keyring (missing, "");
+  record = enlist_test_record_of (dir, missing);
+  g_assert_null (record);
+
+  /* Never guessed, never dropped. */
+  g_assert_cmpint (resolved_outcome (&resolved, away, "could not be checked"), ==,
+                   ENLIST_PENDING_OUTCOME_UNRESOLVED);
+  {
+    EnlistAccount *account = enlist_account_manager_lookup (manager, away);
+
+    g_assert_nonnull (account);
+    g_assert_cmpint (enlist_account_get_state (account), ==,
+                     ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING);
+    g_assert_false (enlist_account_get_resolving (account));
+    g_assert_cmpstr (enlist_account_get_status (account), ==,
+                     "Whether the registration went through is not known yet");
+  }
+  enlist_test_assert_keyring (away, "pending-registration=who knows");
+  record = enlist_test_record_of (dir, away);
+  g_assert_nonnull (strstr (record, "state=registration-pending\n"));
+  g_clear_pointer (&record, g_free);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 2);
+
+  /* Asked again on demand: still unresolved, still kept. */
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (resolved.addresses, 3), ==, away);
+  g_assert_cmpint (g_array_index (resolved.outcomes, EnlistPendingOutcome, 3), ==,
+                   ENLIST_PENDING_OUTCOME_UNRESOLVED);
+  enlist_test_assert_keyring (away, "pending-registration=who knows");
+
+  /* Forgetting the unresolved one takes its pending password. */
+  enlist_test_forget_all (manager);
+  enlist_test_assert_keyring (away, "");
+  enlist_test_assert_keyring (exists, "");
+
+  resolved_clear (&resolved);
+  enlist_test_finalize (manager);
+  enlist_test_remove_tree (dir);
+}
+
+/* A password change whose answer never came: the new password works, only
+ * the old one does, or neither. */
+static void
+test_pending_password (gconstpointer data)
+{
+  const EnlistTestTarget *target = data;
+  const char *domain = enlist_test_servers_get_domain (enlist_test_running_servers);
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autofree char *new_user = enlist_test_random_user ("chnew");
+  g_autofree char *old_user = enlist_test_random_user ("chold");
+  g_autofree char *neither_user = enlist_test_random_user ("chneither");
+  g_autofree char *with_new = g_strdup_printf ("%s@%s", new_user, domain);
+  g_autofree char *with_old = g_strdup_printf ("%s@%s", old_user, domain);
+  g_autofree char *with_neither = g_strdup_printf ("%s@%s", neither_user, domain);
+  g_autofree char *r1 = raw_record (with_new, enlist_test_target_port (target),
+                                    "password-change-pending");
+  /* The file says ready: the keyring's pending password decides. */
+  g_autofree char *r2 = raw_record (with_old, enlist_test_target_port (target), "ready");
+  g_autofree char *r3 = raw_record (with_neither, enlist_test_target_port (target),
+                                    "password-change-pending");
+  g_autofree char *contents = g_strconcat ("[enlist]\nversion=1\n\n", r1, r2, r3, NULL);
+  g_autofree char *record = NULL;
+  g_autoptr(GError) error = NULL;
+  EnlistAccountManager *manager;
+  EnlistAccount *account;
+  Resolved resolved;
+
+  enlist_test_servers_make_user (enlist_test_running_servers, target->server, new_user, "new one");
+  enlist_test_servers_make_user (enlist_test_running_servers, target->server, old_user, "old one");
+  enlist_test_servers_make_user (enlist_test_running_servers, target->server, neither_user,
+                                 "a third one");
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *jid = i == 0 ? with_new : i == 1 ? with_old : with_neither;
+
+      enlist_test_store_raw (jid, NULL, "old one");
+      enlist_test_store_raw (jid, "pending-password", "new one");
+    }
+  enlist_test_write_records (dir, contents);
+
+  manager = enlist_test_new_manager (dir, TRUE);
+  resolved_init (&resolved, manager);
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (enlist_account_get_state (enlist_test_model_item (manager, i)), ==,
+                     ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING);
+
+  resolved_wait (&resolved, 3);
+
+  g_assert_cmpint (resolved_outcome (&resolved, with_new, "went through"), ==,
+                   ENLIST_PENDING_OUTCOME_NEW_PASSWORD);
+  enlist_test_assert_keyring (with_new, "-=new one");
+  account = enlist_account_manager_lookup (manager, with_new);
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+  record = enlist_test_record_of (dir, with_new);
+  g_assert_nonnull (strstr (record, "state=ready\n"));
+  g_clear_pointer (&record, g_free);
+
+  g_assert_cmpint (resolved_outcome (&resolved, with_old, "did not go through"), ==,
+                   ENLIST_PENDING_OUTCOME_OLD_PASSWORD);
+  enlist_test_assert_keyring (with_old, "-=old one");
+  account = enlist_account_manager_lookup (manager, with_old);
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+
+  g_assert_cmpint (resolved_outcome (&resolved, with_neither, "neither"), ==,
+                   ENLIST_PENDING_OUTCOME_UNRESOLVED);
+  enlist_test_assert_keyring (with_neither, "-=old one pending-password=new one");
+  account = enlist_account_manager_lookup (manager, with_neither);
+  g_assert_cmpint (enlist_account_get_state (account), ==,
+                   ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING);
+  record = enlist_test_record_of (dir, with_neither);
+  g_assert_nonnull (strstr (record, "state=password-change-pending\n"));
+  g_clear_pointer (&record, g_free);
+  /* During the change the old password is the one in effect. */
+  {
+    char *password = enlist_test_lookup_password_sync (manager, account, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (password, ==, "old one");
+    enlist_secret_free (password);
+  }
+
+  /* Forgetting it takes both passwords. */
+  g_assert_true (enlist_test_forget_sync (manager, account, &error));
+  g_assert_no_error (error);
+  enlist_test_assert_keyring (with_neither, "");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      account = enlist_account_manager_lookup (manager, i == 0 ? with_new : with_old);
+      g_assert_true (enlist_test_forget_sync (manager, account, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+
+  resolved_clear (&resolved);
+  enlist_test_finalize (manager);
+  enlist_test_remove_tree (dir);
+}
+
+/* ---- answers that never came (fake server) ------------------------------ */
+
+/* Real servers always answer; for a request whose answer is lost and
+ * whose outcome cannot be learnt, the fake server drops the connection on
+ * the request and then refuses every login with a temporary failure,
+ * until told otherwise. It does SASL PLAIN against a table of accounts. */
+typedef struct
+{
+  EnlistFakeServer *server;
+  GHashTable       *accounts;       /* username → password */
+  char             *logged_in;
+  int               authenticated;  /* the connection that logged in, or -1 */
+  gboolean          drop_sets;      /* close instead of answering a register set */
+  gboolean          sasl_down;      /* temporary-auth-failure for every login */
+  guint             n_sets;
+} Fake;
+
+static void
+fake_reply (Fake                *fake,
+            const EnlistXmlNode *iq,
+            const char          *payload)
+{
+  g_autoptr(GString) out = g_string_new ("<iq type='result' id='");
+
+  enlist_xml_escape_attr (out, enlist_xml_node_get_attr (iq, "id"));
+  g_string_append_printf (out, "'>%s</iq>", payload != NULL ? payload : "");
+  enlist_fake_server_send (fake->server, out->str);
+}
+
+static const char *
+fake_value (const EnlistXmlNode *query,
+            const char          *name)
+{
+  const EnlistXmlNode *child = enlist_xml_node_get_child (query, name, ENLIST_NS_REGISTER);
+
+  return child != NULL ? enlist_xml_node_get_text (child) : NULL;
+}
+
+static void
+fake_auth (Fake                *fake,
+           const EnlistXmlNode *auth)
+{
+  g_autofree guchar *decoded = NULL;
+  g_auto(GStrv) parts = NULL;
+  const char *valid;
+  gsize len = 0;
+
+  if (fake->sasl_down)
+    {
+      enlist_fake_server_send (fake->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                             "<temporary-auth-failure/></failure>");
+      return;
+    }
+
+  /* PLAIN: authzid NUL authcid NUL password */
+  decoded = g_base64_decode (enlist_xml_node_get_text (auth), &len);
+  decoded = g_realloc (decoded, len + 1);
+  decoded[len] = '\0';
+  for (gsize i = 0; i < len; i++)
+    if (decoded[i] == '\0')
+      decoded[i] = '\n';
+  parts = g_strsplit ((char *) decoded, "\n", 3);
+  g_assert_cmpuint (g_strv_length (parts), ==, 3);
+
+  valid = g_hash_table_lookup (fake->accounts, parts[1]);
+  if (valid != NULL && strcmp (valid, parts[2]) == 0)
+    {
+      g_free (fake->logged_in);
+      fake->logged_in = g_strdup (parts[1]);
+      fake->authenticated = (int) enlist_fake_server_get_current_index (fake->server);
+      enlist_fake_server_send (fake->server, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+      enlist_fake_server_restart_stream (fake->server);
+    }
+  else
+    enlist_fake_server_send (fake->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                           "<not-authorized/></failure>");
+}
+
+static void
+fake_stanza (EnlistFakeServer    *server,
+             const EnlistXmlNode *stanza,
+             gpointer             user_data)
+{
+  Fake *fake = user_data;
+  const EnlistXmlNode *query;
+
+  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    {
+      fake_auth (fake, stanza);
+      return;
+    }
+  if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
+    return;
+
+  query = enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER);
+  if (enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) != NULL)
+    {
+      g_autofree char *bound = g_strdup_printf ("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                                                "<jid>%s@fake.test/fake</jid></bind>",
+                                                fake->logged_in);
+      fake_reply (fake, stanza, bound);
+    }
+  else if (query == NULL)
+    fake_reply (fake, stanza, NULL);
+  else if (g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "get") == 0)
+    fake_reply (fake, stanza, "<query xmlns='jabber:iq:register'><username/><password/></query>");
+  else
+    {
+      fake->n_sets++;
+      if (fake->drop_sets)
+        {
+          /* The request is lost, and so is every way of learning its fate. */
+          fake->sasl_down = TRUE;
+          enlist_fake_server_close (server);
+          return;
+        }
+      if (enlist_xml_node_get_child (query, "remove", ENLIST_NS_REGISTER) != NULL)
+        g_hash_table_remove (fake->accounts, fake->logged_in);
+      else
+        g_hash_table_replace (fake->accounts, g_strdup (fake_value (query, "username")),
+                              g_strdup (fake_value (query, "password")));
+      fake_reply (fake, stanza, NULL);
+    }
+}
+
+/* Both requests of the flows left without an answer: everything stays
+ * pending (the registration's password, the new password beside the old),
+ * until a login can tell — then settled. */
+static void
+test_outcome_unknown (void)
+{
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autofree char *record = NULL;
+  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, 0 };
+  EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
+  EnlistAccountManager *manager = NULL;
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) none = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *address = "alice@fake.test";
+  EnlistAccount *account;
+  Resolved resolved;
+  gboolean saved = TRUE;
+  guint16 fake_port;
+
+  fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fake.server = enlist_fake_server_new (&options);
+  fake_port = enlist_fake_server_get_port (fake.server);
+
+  manager = enlist_account_manager_new (dir, NULL, NULL);
+  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
+  g_assert_no_error (error);
+  enlist_account_manager_set_timeout (manager, 5000);
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_init (&resolved, manager);
+
+  /* A registration whose answer is lost. */
+  registration = enlist_account_manager_create_registration (manager, "fake.test", "127.0.0.1",
+                                                             fake_port, FALSE);
+  form = enlist_test_fetch_form (registration);
+  enlist_test_fill (form, "alice", "secret");
+  fake.drop_sets = TRUE;
+  credentials = enlist_test_register_sync (manager, registration, form, &saved, &none, &error);
+  g_assert_null (credentials);
+  g_assert_null (none);
+  g_assert_false (saved);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  g_assert_cmpuint (fake.n_sets, ==, 1);
+
+  enlist_test_assert_keyring (address, "pending-registration=secret");
+  record = enlist_test_record_of (dir, address);
+  g_assert_nonnull (strstr (record, "state=registration-pending\n"));
+  g_clear_pointer (&record, g_free);
+  account = enlist_account_manager_lookup (manager, address);
+  g_assert_nonnull (account);
+  g_assert_cmpint (enlist_account_get_state (account), ==,
+                   ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING);
+  g_assert_false (enlist_account_get_resolving (account));
+
+  /* The server still cannot say: kept. */
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (resolved_outcome (&resolved, address, "could not be checked"), ==,
+                   ENLIST_PENDING_OUTCOME_UNRESOLVED);
+  enlist_test_assert_keyring (address, "pending-registration=secret");
+
+  /* It went through after all, and the server can say so now. */
+  fake.drop_sets = FALSE;
+  fake.sasl_down = FALSE;
+  g_hash_table_replace (fake.accounts, g_strdup ("alice"), g_strdup ("secret"));
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 2);
+  g_assert_cmpint (g_array_index (resolved.outcomes, EnlistPendingOutcome, 1), ==,
+                   ENLIST_PENDING_OUTCOME_REGISTERED);
+  enlist_test_assert_keyring (address, "-=secret");
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+  record = enlist_test_record_of (dir, address);
+  g_assert_nonnull (strstr (record, "state=ready\n"));
+  g_clear_pointer (&record, g_free);
+
+  /* A password change whose answer is lost: both passwords kept. */
+  g_clear_object (&registration);
+  registration = enlist_account_manager_registration_for_account (manager, account);
+  fake.drop_sets = TRUE;
+  g_assert_false (enlist_test_change_password_sync (manager, registration, account, NULL, "n3w",
+                                                    &saved, &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  g_assert_false (saved);
+  enlist_test_assert_keyring (address, "-=secret pending-password=n3w");
+  g_assert_cmpint (enlist_account_get_state (account), ==,
+                   ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING);
+  record = enlist_test_record_of (dir, address);
+  g_assert_nonnull (strstr (record, "state=password-change-pending\n"));
+  g_clear_pointer (&record, g_free);
+
+  /* It went through: the new password is swapped in. */
+  fake.drop_sets = FALSE;
+  fake.sasl_down = FALSE;
+  g_hash_table_replace (fake.accounts, g_strdup ("alice"), g_strdup ("n3w"));
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 3);
+  g_assert_cmpint (g_array_index (resolved.outcomes, EnlistPendingOutcome, 2), ==,
+                   ENLIST_PENDING_OUTCOME_NEW_PASSWORD);
+  enlist_test_assert_keyring (address, "-=n3w");
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+
+  enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
+  g_clear_object (&form);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (manager);
+
+  g_clear_object (&fake.server);
+  while (enlist_fake_server_get_n_live () > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_hash_table_unref (fake.accounts);
+  g_free (fake.logged_in);
+  enlist_test_remove_tree (dir);
+}
+
+void
+enlist_test_add_settle_tests (void)
+{
+  enlist_test_add_for_targets ("pending-registration", test_pending_registration);
+  enlist_test_add_for_targets ("pending-password", test_pending_password);
+  g_test_add_func ("/account-manager/fake/outcome-unknown", test_outcome_unknown);
+}

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-cli-fake.c: enlist-cli against the fake server, for what real
+ * servers do not do on demand: a change-password form that asks for more
+ * than the passwords (XEP-0077 §3.3). passwd fills it in from --field or,
+ * on a terminal (a pseudo-terminal here), by asking; otherwise it names
+ * what is missing. The fake server runs on this test's main loop while
+ * enlist-cli runs as a subprocess. */
+#define G_LOG_DOMAIN "test-cli-fake"
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "enlist-fake-server.h"
+#include "enlist-ns.h"
+#include "enlist-test-utils.h"
+
+#define STANZAS_NS "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'"
+#define GUARD_SECONDS 60
+
+#define CHANGE_PASSWORD_FORM_EXTRA \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<title>Password Change</title>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register:changepassword</value>" \
+  "</field>" \
+  "<field type='text-single' var='username' label='Username'><required/></field>" \
+  "<field type='text-private' var='old_password' label='Old Password'><required/></field>" \
+  "<field type='text-private' var='password' label='New Password'><required/></field>" \
+  "<field type='text-single' var='pet' label='Name of your first pet'><required/></field>" \
+  "</x></query>"
+
+typedef struct
+{
+  EnlistFakeServer *server;
+  char             *password;    /* alice's */
+  char             *logged_in;
+  guint             n_sets;
+  char             *pet;         /* the answer the last form carried */
+  char             *work_dir;
+  char             *old_file;
+  char             *new_file;
+} Fixture;
+
+static void
+send_reply (Fixture             *f,
+            const EnlistXmlNode *iq,
+            const char          *type,
+            const char          *payload)
+{
+  g_autoptr(GString) out = g_string_new ("<iq type='");
+
+  g_string_append (out, type);
+  g_string_append (out, "' id='");
+  enlist_xml_escape_attr (out, enlist_xml_node_get_attr (iq, "id"));
+  g_string_append (out, "'>");
+  g_string_append (out, payload != NULL ? payload : "");
+  g_string_append (out, "</iq>");
+  enlist_fake_server_send (f->server, out->str);
+}
+
+/* SASL PLAIN: base64 of authzid NUL authcid NUL password; only alice. */
+static void
+answer_auth (Fixture             *f,
+             const EnlistXmlNode *auth)
+{
+  g_autofree guchar *decoded = NULL;
+  g_autofree char *expected = g_strdup_printf ("%calice%c%s", 0, 0, f->password);
+  gsize len = 0, expected_len = strlen (f->password) + 7;
+
+  decoded = g_base64_decode (enlist_xml_node_get_text (auth), &len);
+  if (len == expected_len && memcmp (decoded, expected, len) == 0)
+    {
+      g_free (f->logged_in);
+      f->logged_in = g_strdup ("alice");
+      enlist_fake_server_send (f->server, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+      enlist_fake_server_restart_stream (f->server);
+    }
+  else
+    enlist_fake_server_send (f->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                        "<not-authorized/></failure>");
+  explicit_bzero (decoded, len);
+}
+
+static const char *
+submitted_value (const EnlistXmlNode *x,
+                 const char          *var)
+{
+  for (guint i = 0; i < x->children->len; i++)
+    {
+      const EnlistXmlNode *field = g_ptr_array_index (x->children, i);
+      const EnlistXmlNode *value;
+
+      if (!enlist_xml_node_is (field, "field", ENLIST_NS_DATA_FORM)
+          || g_strcmp0 (enlist_xml_node_get_attr (field, "var"), var) != 0)
+        continue;
+      value = enlist_xml_node_get_child (field, "value", ENLIST_NS_DATA_FORM);
+      return value != NULL ? enlist_xml_node_get_text (value) : NULL;
+    }
+  return NULL;
+}
+
+/* The legacy change is refused with the server's own form; the form
+ * changes the password when it names alice's first pet. */
+static void
+answer_change (Fixture             *f,
+               const EnlistXmlNode *iq)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+  const EnlistXmlNode *x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
+
+  f->n_sets++;
+  if (x == NULL)
+    {
+      send_reply (f, iq, "error",
+                  CHANGE_PASSWORD_FORM_EXTRA "<error type='modify'><not-authorized " STANZAS_NS "/>"
+                  "<text " STANZAS_NS ">Answer the security question.</text></error>");
+      return;
+    }
+  g_free (f->pet);
+  f->pet = g_strdup (submitted_value (x, "pet"));
+  g_assert_cmpstr (submitted_value (x, "username"), ==, "alice");
+  g_assert_cmpstr (submitted_value (x, "old_password"), ==, f->password);
+  if (g_strcmp0 (f->pet, "Rex") != 0)
+    {
+      send_reply (f, iq, "error", "<error type='auth'><not-authorized " STANZAS_NS "/></error>");
+      return;
+    }
+  g_free (f->password);
+  f->password = g_strdup (submitted_value (x, "password"));
+  send_reply (f, iq, "result", NULL);
+}
+
+static void
+stanza_cb (EnlistFakeServer    *server,
+           const EnlistXmlNode *stanza,
+           gpointer             user_data)
+{
+  Fixture *f = user_data;
+
+  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    answer_auth (f, stanza);
+  else if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
+    return;
+  else if (enlist_xml_node_get_child (stanza, "bind", ENLIST_NS_BIND) != NULL)
+    send_reply (f, stanza, "result", "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                                     "<jid>alice@fake.test/fake</jid></bind>");
+  else if (enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) != NULL
+           && g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "set") == 0)
+    answer_change (f, stanza);
+  else
+    send_reply (f, stanza, "result", NULL);
+}
+
+static char *
+write_work_file (Fixture    *f,
+                 const char *name,
+                 const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->work_dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  EnlistFakeServerOptions options = { .stanza_func = stanza_cb, .user_data = f };
+  g_autoptr(GError) error = NULL;
+
+  f->server = enlist_fake_server_new (&options);
+  f->password = g_strdup ("secret");
+  f->work_dir = g_dir_make_tmp ("enlist-cli-fake-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->old_file = write_work_file (f, "old", "secret\n");
+  f->new_file = write_work_file (f, "new", "n3w-s3cret\n");
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gboolean expired = FALSE;
+  guint deadline_id = g_timeout_add_seconds (5, deadline_cb, &expired);
+
+  g_clear_object (&f->server);
+  while (enlist_fake_server_get_n_live () > 0 && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline_id);
+  g_assert_cmpuint (enlist_fake_server_get_n_live (), ==, 0);
+
+  g_unlink (f->old_file);
+  g_unlink (f->new_file);
+  g_rmdir (f->work_dir);
+  g_free (f->old_file);
+  g_free (f->new_file);
+  g_free (f->work_dir);
+  g_free (f->password);
+  g_free (f->logged_in);
+  g_free (f->pet);
+}
+
+typedef struct
+{
+  gboolean done;
+  char    *out;
+  char    *err;
+} Ran;
+
+static void
+communicated_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Ran *ran = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &ran->out, &ran->err,
+                                        &error);
+  g_assert_no_error (error);
+  ran->done = TRUE;
+}
+
+static gboolean
+guard_cb (gpointer user_data)
+{
+  g_error ("enlist-cli did not finish in %d s", GUARD_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs enlist-cli passwd alice@fake.test against the fake server with
+ * extra args; standard input is tty_fd (a terminal) or an empty pipe.
+ * The main loop runs meanwhile, for the server. */
+static int
+run_passwd (Fixture            *f,
+            const char * const *extra,
+            int                 tty_fd,
+            char              **out,
+            char              **err)
+{
+  g_autofree char *ca_file = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem",
+                                                    NULL);
+  g_autofree char *port = g_strdup_printf ("%u", enlist_fake_server_get_port (f->server));
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  Ran ran = { 0 };
+  guint guard;
+  const char *args[] = {
+    g_getenv ("ENLIST_CLI"), "passwd", "alice@fake.test", "--host", "127.0.0.1", "--port", port,
+    "--ca-file", ca_file, "--password-file", f->old_file, "--new-password-file", f->new_file,
+  };
+
+  g_assert_nonnull (args[0]);
+  for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (flags | (tty_fd < 0 ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0));
+  if (tty_fd >= 0)
+    g_subprocess_launcher_take_stdin_fd (launcher, tty_fd);
+  /* an account manager of its own, and no keyring: an address it does not know */
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->work_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS",
+                                "unix:path=/nonexistent/enlist-test-bus", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  guard = g_timeout_add_seconds (GUARD_SECONDS, guard_cb, NULL);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated_cb, &ran);
+  while (!ran.done)
+    g_main_context_iteration (NULL, TRUE);
+  while (!g_subprocess_get_if_exited (process) && !g_subprocess_get_if_signaled (process))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (guard);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (ran.err != NULL && *ran.err != '\0')
+    g_test_message ("enlist-cli passwd stderr: %s", ran.err);
+  *out = ran.out;
+  *err = ran.err;
+  return g_subprocess_get_exit_status (process);
+}
+
+/* No terminal, no --field: what is missing is named, with the server's
+ * condition and text; the password stays. */
+static void
+test_form_missing (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *extra[] = { "--json", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *result, *problem;
+  JsonArray *missing;
+
+  g_assert_cmpint (run_passwd (f, extra, -1, &out, &err), ==, 2);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  result = json_node_get_object (json_parser_get_root (parser));
+  g_assert_false (json_object_get_boolean_member (result, "ok"));
+  missing = json_object_get_array_member (result, "missing");
+  g_assert_cmpuint (json_array_get_length (missing), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (missing, 0), ==, "pet");
+  problem = json_object_get_object_member (result, "error");
+  g_assert_cmpstr (json_object_get_string_member (problem, "kind"), ==, "usage");
+  g_assert_cmpstr (json_object_get_string_member (problem, "condition"), ==, "not-authorized");
+  g_assert_cmpstr (json_object_get_string_member (problem, "server_text"), ==,
+                   "Answer the security question.");
+  g_assert_cmpuint (f->n_sets, ==, 1);
+  g_assert_cmpstr (f->password, ==, "secret");
+}
+
+/* --field fills it in, and it is sent again. */
+static void
+test_form_field (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *extra[] = { "--field", "pet=Rex", "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_passwd (f, extra, -1, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "\"keyring_updated\" : false"));
+  g_assert_cmpuint (f->n_sets, ==, 2);
+  g_assert_cmpstr (f->pet, ==, "Rex");
+  g_assert_cmpstr (f->password, ==, "n3w-s3cret");
+}
+
+/* On a terminal the extra field is asked for. */
+static void
+test_form_terminal (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *extra[] = { NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int master, slave;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+  /* typed ahead: the terminal keeps it until enlist-cli asks */
+  g_assert_cmpint (write (master, "Rex\n", 4), ==, 4);
+
+  g_assert_cmpint (run_passwd (f, extra, slave, &out, &err), ==, 0);
+  close (master);
+  g_assert_nonnull (strstr (err, "The server said: Answer the security question."));
+  g_assert_nonnull (strstr (err, "Name of your first pet"));
+  g_assert_nonnull (strstr (out, "Password changed for alice@fake.test."));
+  g_assert_cmpuint (f->n_sets, ==, 2);
+  g_assert_cmpstr (f->pet, ==, "Rex");
+  g_assert_cmpstr (f->password, ==, "n3w-s3cret");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/cli-fake/passwd-form/missing", Fixture, NULL, fixture_setup, test_form_missing,
+              fixture_teardown);
+  g_test_add ("/cli-fake/passwd-form/field", Fixture, NULL, fixture_setup, test_form_field,
+              fixture_teardown);
+  g_test_add ("/cli-fake/passwd-form/terminal", Fixture, NULL, fixture_setup, test_form_terminal,
+              fixture_teardown);
+
+  return g_test_run ();
+}
