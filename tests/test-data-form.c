@@ -439,6 +439,39 @@ test_xep0077_oob (void)
   /* Not a CAPTCHA form: the OOB URL is a web registration, not a fallback. */
   g_assert_null (enlist_data_form_get_captcha_fallback_url (form));
   g_assert_true (enlist_data_form_validate (form, NULL));
+  /* nothing to fill in: the web page is the way */
+  g_assert_true (enlist_data_form_is_web_only (form));
+}
+
+/* What is web-only: nothing a person fills in, whether or not there is an
+ * OOB address; a form with something to fill in is not, OOB or not. */
+static void
+test_web_only (void)
+{
+  static const struct { const char *query; gboolean web_only; } cases[] = {
+    { "<query xmlns='jabber:iq:register'/>", TRUE },
+    { "<query xmlns='jabber:iq:register'><instructions>Ask the admin.</instructions></query>",
+      TRUE },
+    { "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>"
+      "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>"
+      "<field type='fixed'><value>Sign up on the web.</value></field></x>"
+      "<x xmlns='jabber:x:oob'><url>https://example.org/signup</url></x></query>", TRUE },
+    { "<query xmlns='jabber:iq:register'><username/><password/></query>", FALSE },
+    { "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>"
+      "<field type='boolean' var='accept'/></x></query>", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(EnlistDataForm) form = enlist_test_form_from_string_ok (cases[i].query);
+
+      g_assert_cmpint (enlist_data_form_is_web_only (form), ==, cases[i].web_only);
+    }
+  {
+    g_autoptr(EnlistDataForm) form = enlist_test_form_from_string_ok (XEP0077_EXTENDED);
+
+    g_assert_false (enlist_data_form_is_web_only (form));
+  }
 }
 
 static void
@@ -999,6 +1032,7 @@ main (int   argc,
   g_test_add_func ("/data-form/registered", test_registered);
   g_test_add_func ("/data-form/xep0077/legacy", test_xep0077_legacy);
   g_test_add_func ("/data-form/xep0077/oob", test_xep0077_oob);
+  g_test_add_func ("/data-form/web-only", test_web_only);
   g_test_add_func ("/data-form/xep0077/extended", test_xep0077_extended);
   g_test_add_func ("/data-form/xep0004/every-type", test_xep0004_every_type);
   g_test_add_func ("/data-form/validate/required", test_required_and_names);

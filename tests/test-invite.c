@@ -13,6 +13,7 @@
 
 #include "enlist-error.h"
 #include "enlist-invite.h"
+#include "enlist-registration.h"
 
 typedef struct
 {
@@ -232,6 +233,100 @@ test_error_keeps_token (void)
     }
 }
 
+/* Any link asking to register: the invitations above, and a plain
+ * xmpp:DOMAIN?register without a token, which names only the server. */
+static void
+test_request (void)
+{
+  static const char * const tokenless[] = {
+    "xmpp:example.com?register",
+    "xmpp:example.com?register;preauth=",
+    "xmpp:example.com?register;preauth",
+    "xmpp:example.com?register;token=abc",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good_cases); i++)
+    {
+      g_autoptr(EnlistInvite) invite = enlist_invite_parse_request (good_cases[i].uri, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *domain = NULL;
+      gboolean is_invite = FALSE;
+
+      g_assert_nonnull (invite);
+      g_assert_cmpstr (invite->domain, ==, good_cases[i].domain);
+      g_assert_cmpstr (invite->token, ==, good_cases[i].token);
+      g_assert_cmpstr (invite->username, ==, good_cases[i].username);
+
+      domain = enlist_registration_parse_uri (good_cases[i].uri, &is_invite, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (domain, ==, good_cases[i].domain);
+      g_assert_true (is_invite);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (tokenless); i++)
+    {
+      g_autoptr(EnlistInvite) invite = enlist_invite_parse_request (tokenless[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *domain = NULL;
+      gboolean is_invite = TRUE;
+
+      g_test_message ("%s", tokenless[i]);
+      g_assert_nonnull (invite);
+      g_assert_cmpstr (invite->domain, ==, "example.com");
+      g_assert_null (invite->token);
+      g_assert_null (invite->username);
+      g_assert_null (invite->inviter);
+      /* still not an invitation */
+      g_assert_null (enlist_invite_parse (tokenless[i], &error));
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_INVITE);
+      g_clear_error (&error);
+
+      domain = enlist_registration_parse_uri (tokenless[i], &is_invite, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (domain, ==, "example.com");
+      g_assert_false (is_invite);
+    }
+
+  /* a name in a plain request is not the server's to take */
+  {
+    g_autoptr(EnlistInvite) invite = enlist_invite_parse_request ("xmpp:juliet@example.com?register",
+                                                                  NULL);
+
+    g_assert_nonnull (invite);
+    g_assert_cmpstr (invite->domain, ==, "example.com");
+    g_assert_null (invite->username);
+  }
+
+  /* everything else that is no invitation is no request either */
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean plain = FALSE;
+
+      for (guint j = 0; j < G_N_ELEMENTS (tokenless); j++)
+        plain = plain || g_str_equal (bad_cases[i], tokenless[j]);
+      if (plain)
+        continue;
+      {
+        g_autofree char *shown = g_strescape (bad_cases[i], NULL);
+
+        g_test_message ("%s", shown);
+      }
+      g_assert_null (enlist_invite_parse_request (bad_cases[i], &error));
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_INVITE);
+      g_clear_error (&error);
+      g_assert_null (enlist_registration_parse_uri (bad_cases[i], NULL, &error));
+      g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_INVITE);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    /* a contact's address without a token invites to nothing */
+    g_assert_null (enlist_invite_parse_request ("xmpp:romeo@example.com?roster;ibr=y", &error));
+    g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_INVITE);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -244,6 +339,7 @@ main (int   argc,
   g_test_add_func ("/invite/bidi", test_bidi);
   g_test_add_func ("/invite/limits", test_limits);
   g_test_add_func ("/invite/error-keeps-token", test_error_keeps_token);
+  g_test_add_func ("/invite/request", test_request);
 
   return g_test_run ();
 }

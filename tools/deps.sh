@@ -11,7 +11,7 @@ ENLIST_DEPS=(
   libsecret-1-dev libgsasl-dev libjson-glib-dev libgdk-pixbuf-2.0-dev libzxcvbn-dev
   glib-networking desktop-file-utils appstream
   # headless UI tests and the keyring
-  xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11
+  xvfb xauth xdotool gnome-keyring libsecret-tools dbus dbus-x11
   # the UI benchmarks (bench/run-ui) watch the X server for damage
   libx11-dev libxdamage-dev
   # real servers for the integration tests (tests/servers/enlist-test-servers)

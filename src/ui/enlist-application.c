@@ -13,6 +13,7 @@
 #include "enlist-application.h"
 #include "enlist-display-text.h"
 #include "enlist-resources.h"
+#include "enlist-signup-assistant.h"
 #include "enlist-ui-resources.h"
 #include "enlist-window.h"
 
@@ -152,6 +153,13 @@ create_account_action (GSimpleAction *action,
                        gpointer       user_data)
 {
   enlist_application_create_account (ENLIST_APPLICATION (user_data), NULL);
+}
+
+static void
+create_account_cb (EnlistApplication *self,
+                   const char        *uri)
+{
+  enlist_signup_assistant_present (self, uri);
 }
 
 static const GActionEntry app_actions[] = {
@@ -465,7 +473,6 @@ enlist_application_startup (GApplication *application)
   EnlistApplication *self = ENLIST_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *create_accels[] = { "<Control>n", NULL };
-  GAction *create;
 
   G_APPLICATION_CLASS (enlist_application_parent_class)->startup (application);
 
@@ -474,11 +481,6 @@ enlist_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.create-account",
                                          create_accels);
-  /* The sign-up assistant answers "create-account"; until it is part of
-   * the application the action is off, so that no button looks live that
-   * does nothing. The assistant enables it. */
-  create = g_action_map_lookup_action (G_ACTION_MAP (application), "create-account");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (create), FALSE);
 
   self->cancellable = g_cancellable_new ();
   self->settings = enlist_settings_new ();
@@ -748,8 +750,10 @@ enlist_application_class_init (EnlistApplicationClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CREATE_ACCOUNT] =
-    g_signal_new ("create-account", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+    g_signal_new_class_handler ("create-account", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                /* the sign-up assistant, unless a handler stops it */
+                                G_CALLBACK (create_account_cb),
+                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -34,7 +34,8 @@ void                  enlist_application_register_resources  (void);
  *
  * Signal "create-account" (const char *uri_or_null): the sign-up assistant
  * is wanted, for an xmpp:DOMAIN?register[;preauth=TOKEN] URI or from the
- * start. */
+ * start; its class handler presents it (enlist_signup_assistant_present),
+ * unless a handler stops the emission. */
 EnlistApplication    *enlist_application_new                 (void);
 
 /* The objects shared by the windows; NULL before startup. */

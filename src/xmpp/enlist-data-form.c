@@ -271,6 +271,22 @@ enlist_data_form_get_oob_url (EnlistDataForm *self)
   return self->oob_url;
 }
 
+gboolean
+enlist_data_form_is_web_only (EnlistDataForm *self)
+{
+  g_return_val_if_fail (ENLIST_IS_DATA_FORM (self), FALSE);
+
+  for (guint i = 0; i < enlist_data_form_get_n_fields (self); i++)
+    {
+      EnlistFormField *field = enlist_data_form_get_field (self, i);
+      EnlistFieldType type = enlist_form_field_get_field_type (field);
+
+      if (type != ENLIST_FIELD_TYPE_HIDDEN && type != ENLIST_FIELD_TYPE_FIXED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 GListModel *
 enlist_data_form_get_fields (EnlistDataForm *self)
 {

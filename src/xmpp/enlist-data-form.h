@@ -132,6 +132,12 @@ gboolean             enlist_data_form_is_registered     (EnlistDataForm      *se
 /* <x xmlns='jabber:x:oob'><url/></x> in the query, or NULL. */
 const char          *enlist_data_form_get_oob_url       (EnlistDataForm      *self);
 
+/* Nothing for a person to fill in (no fields, or only hidden and fixed
+ * ones): the server registers accounts elsewhere — on the page of
+ * get_oob_url, or as its instructions say. Submitting such a form is
+ * ENLIST_ERROR_WEB_ONLY. */
+gboolean             enlist_data_form_is_web_only       (EnlistDataForm      *self);
+
 /* A GListModel of EnlistFormField, in the server's order (fixed fields too).
  * get_field and lookup_field return fields owned by the form. */
 GListModel          *enlist_data_form_get_fields        (EnlistDataForm      *self);

@@ -187,9 +187,10 @@ parse_query (const char  *text,
   return ok;
 }
 
-EnlistInvite *
-enlist_invite_parse (const char  *uri,
-                     GError     **error)
+static EnlistInvite *
+parse (const char  *uri,
+       gboolean     need_token,
+       GError     **error)
 {
   g_autoptr(EnlistInvite) invite = NULL;
   g_auto(Query) query = { 0 };
@@ -301,6 +302,13 @@ enlist_invite_parse (const char  *uri,
 
   if (query.token == NULL || *query.token == '\0')
     {
+      /* a plain request to register (XEP-0147) names a server only; a
+       * contact's address is no place to create an account without one */
+      if (!need_token && invite->inviter == NULL)
+        {
+          g_clear_pointer (&invite->username, g_free);
+          return g_steal_pointer (&invite);
+        }
       refuse (error, _("it carries no invitation token."));
       return NULL;
     }
@@ -311,4 +319,18 @@ enlist_invite_parse (const char  *uri,
     }
   invite->token = g_steal_pointer (&query.token);
   return g_steal_pointer (&invite);
+}
+
+EnlistInvite *
+enlist_invite_parse (const char  *uri,
+                     GError     **error)
+{
+  return parse (uri, TRUE, error);
+}
+
+EnlistInvite *
+enlist_invite_parse_request (const char  *uri,
+                             GError     **error)
+{
+  return parse (uri, FALSE, error);
 }

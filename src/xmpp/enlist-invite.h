@@ -26,9 +26,14 @@ typedef struct
 
 /* Parses uri; errors are ENLIST_ERROR_INVALID_INVITE with a sentence saying
  * what is wrong (never quoting the token). */
-EnlistInvite *enlist_invite_parse (const char   *uri,
-                                   GError      **error);
-void          enlist_invite_free  (EnlistInvite *invite);
+EnlistInvite *enlist_invite_parse         (const char   *uri,
+                                           GError      **error);
+/* The same for any link asking to register: also a plain
+ * xmpp:DOMAIN?register (XEP-0147) without a token, which gives only the
+ * domain (token and username NULL). */
+EnlistInvite *enlist_invite_parse_request (const char   *uri,
+                                           GError      **error);
+void          enlist_invite_free          (EnlistInvite *invite);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlistInvite, enlist_invite_free)
 

@@ -641,7 +641,7 @@ enlist_registration_submit_async (EnlistRegistration  *self,
                                                            _("This account is already registered.")));
       return;
     }
-  if (enlist_data_form_get_n_fields (form) == 0)
+  if (enlist_data_form_is_web_only (form))
     {
       const char *url = enlist_data_form_get_oob_url (form);
 

@@ -776,6 +776,24 @@ enlist_registration_set_invite (EnlistRegistration *self,
   return TRUE;
 }
 
+char *
+enlist_registration_parse_uri (const char  *uri,
+                               gboolean    *is_invite,
+                               GError     **error)
+{
+  g_autoptr(EnlistInvite) invite = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  invite = enlist_invite_parse_request (uri, error);
+  if (invite == NULL)
+    return NULL;
+  if (is_invite != NULL)
+    *is_invite = invite->token != NULL;
+  return g_steal_pointer (&invite->domain);
+}
+
 const char *
 enlist_registration_get_invite_token (EnlistRegistration *self)
 {

@@ -80,6 +80,14 @@ gboolean            enlist_registration_set_invite       (EnlistRegistration  *s
                                                           const char          *uri,
                                                           GError             **error);
 const char         *enlist_registration_get_invite_token (EnlistRegistration  *self);
+/* What an xmpp: link asking to register names (XEP-0147's "register",
+ * with or without an invitation's token): its domain (new), and in
+ * *is_invite (may be NULL) whether it is an invitation, to be given to
+ * set_invite. NULL and ENLIST_ERROR_INVALID_INVITE saying what is wrong
+ * for any other text. For links from anywhere: a paste, another app. */
+char               *enlist_registration_parse_uri        (const char          *uri,
+                                                          gboolean            *is_invite,
+                                                          GError             **error);
 
 /* Connects and secures a connection, reads what the server offers, and
  * closes it again. With ENLIST_PROBE_FETCH_FORM the registration form is
