@@ -221,3 +221,63 @@ enlist_ui_test_find (GtkWidget  *root,
     }
   return NULL;
 }
+
+static char *
+recording_browser_output (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "record-uri.opened", NULL);
+}
+
+void
+enlist_ui_test_install_recording_browser (void)
+{
+  g_autofree char *applications = g_build_filename (g_get_user_data_dir (), "applications", NULL);
+  g_autofree char *script = g_build_filename (g_get_user_data_dir (), "record-uri", NULL);
+  g_autofree char *desktop = g_build_filename (applications, "enlist-test-browser.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
+  g_autofree char *output = recording_browser_output ();
+  g_autofree char *entry = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (applications, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_config_dir (), 0700), ==, 0);
+  g_unlink (output);
+  /* written aside and renamed, so that the file appears whole */
+  g_assert_true (g_file_set_contents (script,
+                                      "#!/bin/sh\n"
+                                      "printf '%s' \"$1\" > \"$0.part\" && mv \"$0.part\" \"$0.opened\"\n",
+                                      -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+  entry = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test Browser\n"
+                           "Exec=%s %%u\nNoDisplay=true\n"
+                           "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n", script);
+  g_assert_true (g_file_set_contents (desktop, entry, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (mimeapps,
+                                      "[Default Applications]\n"
+                                      "x-scheme-handler/http=enlist-test-browser.desktop\n"
+                                      "x-scheme-handler/https=enlist-test-browser.desktop\n",
+                                      -1, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+char *
+enlist_ui_test_wait_opened (void)
+{
+  g_autofree char *output = recording_browser_output ();
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  enlist_ui_test_wait_until (file_exists, output, 10000, "the test browser to be started");
+  g_assert_true (g_file_get_contents (output, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_unlink (output);
+  return contents;
+}

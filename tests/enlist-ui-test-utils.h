@@ -36,4 +36,11 @@ GtkWidget *enlist_ui_test_find       (GtkWidget    *root,
                                       GType         type,
                                       const char   *name);
 
+/* Makes a browser of this session's fresh XDG directories the default for
+ * http: and https:, one that writes down the address it was asked to open;
+ * then enlist_ui_test_wait_opened returns that address (failing the test if
+ * nothing is opened within 10 s). */
+void       enlist_ui_test_install_recording_browser (void);
+char      *enlist_ui_test_wait_opened               (void);
+
 G_END_DECLS

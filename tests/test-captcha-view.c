@@ -321,48 +321,10 @@ link_text (Fixture *fixture)
   return gtk_label_get_text (GTK_LABEL (child));
 }
 
-static gboolean
-file_exists (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
-/* A default browser for http: in this session's fresh XDG directories
- * that writes down what it was asked to open. Returns that file's path. */
-static char *
-install_recording_browser (void)
-{
-  g_autofree char *applications = g_build_filename (g_get_user_data_dir (), "applications", NULL);
-  g_autofree char *script = g_build_filename (g_get_user_data_dir (), "record-uri", NULL);
-  g_autofree char *desktop = g_build_filename (applications, "enlist-test-browser.desktop", NULL);
-  g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
-  g_autofree char *entry = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (applications, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (script,
-                                      "#!/bin/sh\nprintf '%s' \"$1\" > \"$0.opened\"\n", -1,
-                                      &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
-  entry = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test Browser\n"
-                           "Exec=%s %%u\nNoDisplay=true\n"
-                           "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n", script);
-  g_assert_true (g_file_set_contents (desktop, entry, -1, &error));
-  g_assert_true (g_file_set_contents (mimeapps,
-                                      "[Default Applications]\n"
-                                      "x-scheme-handler/http=enlist-test-browser.desktop\n"
-                                      "x-scheme-handler/https=enlist-test-browser.desktop\n",
-                                      -1, &error));
-  g_assert_no_error (error);
-  return g_strconcat (script, ".opened", NULL);
-}
-
 static void
 test_fallback_link (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autofree char *opened = install_recording_browser ();
   g_autofree char *contents = NULL;
   g_autofree char *shot = NULL;
   GtkWidget *link = find_link (fixture);
@@ -375,6 +337,7 @@ test_fallback_link (Fixture       *fixture,
     "not a uri at all",
   };
 
+  enlist_ui_test_install_recording_browser ();
   g_assert_false (gtk_widget_get_visible (link));
   g_assert_null (enlist_captcha_view_get_fallback_url (fixture->view));
 
@@ -389,8 +352,7 @@ test_fallback_link (Fixture       *fixture,
 
   /* clicking opens it in the default browser */
   gtk_widget_activate (link);
-  enlist_ui_test_wait_until (file_exists, opened, 10000, "the test browser to be started");
-  g_assert_true (g_file_get_contents (opened, &contents, NULL, NULL));
+  contents = enlist_ui_test_wait_opened ();
   g_assert_cmpstr (contents, ==, EJABBERD_FALLBACK_URL);
   g_assert_true (gtk_link_button_get_visited (GTK_LINK_BUTTON (link)));
 

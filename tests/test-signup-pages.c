@@ -442,43 +442,6 @@ web_only_stanza_cb (EnlistFakeServer    *server,
   enlist_fake_server_send (server, out->str);
 }
 
-static char *
-install_recording_browser (void)
-{
-  g_autofree char *applications = g_build_filename (g_get_user_data_dir (), "applications", NULL);
-  g_autofree char *script = g_build_filename (g_get_user_data_dir (), "record-uri", NULL);
-  g_autofree char *desktop = g_build_filename (applications, "enlist-test-browser.desktop", NULL);
-  g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
-  g_autofree char *entry = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (applications, 0700), ==, 0);
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_config_dir (), 0700), ==, 0);
-  g_assert_true (g_file_set_contents (script,
-                                      "#!/bin/sh\nprintf '%s' \"$1\" > \"$0.opened\"\n", -1,
-                                      &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
-  entry = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test Browser\n"
-                           "Exec=%s %%u\nNoDisplay=true\n"
-                           "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n", script);
-  g_assert_true (g_file_set_contents (desktop, entry, -1, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (mimeapps,
-                                      "[Default Applications]\n"
-                                      "x-scheme-handler/http=enlist-test-browser.desktop\n"
-                                      "x-scheme-handler/https=enlist-test-browser.desktop\n",
-                                      -1, &error));
-  g_assert_no_error (error);
-  return g_strconcat (script, ".opened", NULL);
-}
-
-static gboolean
-file_exists (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
 static void
 test_web_only (void)
 {
@@ -488,7 +451,6 @@ test_web_only (void)
   g_autoptr(EnlistAccountManager) manager = signup_new_manager (dir, ca);
   g_autoptr(EnlistProviderList) providers = signup_demo_providers ();
   g_autoptr(EnlistFakeServer) server = NULL;
-  g_autofree char *opened = install_recording_browser ();
   g_autofree char *contents = NULL;
   g_autofree char *shot = NULL;
   EnlistFakeServerOptions options = { 0 };
@@ -496,6 +458,7 @@ test_web_only (void)
   EnlistWebPage *page;
   GtkWidget *open_button;
 
+  enlist_ui_test_install_recording_browser ();
   options.stanza_func = web_only_stanza_cb;
   server = enlist_fake_server_new (&options);
 
@@ -517,8 +480,7 @@ test_web_only (void)
 
   /* "Open Web Page": the default browser gets the very address shown */
   enlist_ui_test_click (open_button);
-  enlist_ui_test_wait_until (file_exists, opened, 10000, "the test browser to be started");
-  g_assert_true (g_file_get_contents (opened, &contents, NULL, NULL));
+  contents = enlist_ui_test_wait_opened ();
   g_assert_cmpstr (contents, ==, SIGNUP_URL);
 
   /* Back to the server page, as it was */
