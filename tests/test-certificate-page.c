@@ -86,7 +86,7 @@ expected_expiry (GTlsCertificate *certificate)
   g_autoptr(GDateTime) not_after = g_tls_certificate_get_not_valid_after (certificate);
   g_autoptr(GDateTime) local = g_date_time_to_local (not_after);
 
-  return g_date_time_format (local, "%B %-e, %Y, %H:%M");
+  return g_date_time_format (local, "%-d %B %Y, %H:%M");
 }
 
 static void

@@ -227,14 +227,19 @@ read_key_file (const char    *path,
       !g_key_file_load_from_data (key_file, contents, length, G_KEY_FILE_KEEP_COMMENTS,
                                   &local_error))
     {
-      g_propagate_error (error, damaged (path, local_error != NULL ? local_error->message
-                                                                 : _("it holds a NUL byte")));
+      /* Translators: completes “The account file %s is damaged and was left
+       * as it is: %s” */
+      const char *why = _("it holds a NUL byte");
+
+      g_propagate_error (error, damaged (path, local_error != NULL ? local_error->message : why));
       return NULL;
     }
 
   version = g_key_file_get_int64 (key_file, GROUP_ENLIST, "version", &local_error);
   if (local_error != NULL)
     {
+      /* Translators: completes “The account file %s is damaged and was left
+       * as it is: %s” */
       g_propagate_error (error, damaged (path, _("it does not say its version")));
       return NULL;
     }
@@ -242,12 +247,14 @@ read_key_file (const char    *path,
     {
       g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_ACCOUNT_FILE,
                    _("The account file %s was written by a newer version of Enlist "
-                     "(file version %" G_GINT64_FORMAT ") and was left as it is"),
-                   path, version);
+                     "(file version %lld) and was left as it is"),
+                   path, (long long) version);
       return NULL;
     }
   if (version < 1)
     {
+      /* Translators: completes “The account file %s is damaged and was left
+       * as it is: %s” */
       g_propagate_error (error, damaged (path, _("its version is not valid")));
       return NULL;
     }
@@ -284,11 +291,15 @@ record_from_group (GKeyFile    *key_file,
   if (!address_is_valid (address))
     {
       /* TRANSLATORS: %s is a group name in the account file, like [alice@example.org] */
+      /* Translators: completes “The account file %s is damaged and was left
+       * as it is: %s”; [%s] names a section of the file */
       *problem = g_strdup_printf (_("[%s] has no valid address"), group);
       return NULL;
     }
   if (domain == NULL || domain[0] == '\0' || !g_utf8_validate (domain, -1, NULL))
     {
+      /* Translators: completes “The account file %s is damaged and was left
+       * as it is: %s”; [%s] names a section of the file */
       *problem = g_strdup_printf (_("[%s] has no valid domain"), group);
       return NULL;
     }
@@ -301,6 +312,8 @@ record_from_group (GKeyFile    *key_file,
 
       if (!g_utf8_validate (host, -1, NULL))
         {
+          /* Translators: completes “The account file %s is damaged and was left
+           * as it is: %s”; [%s] names a section of the file */
           *problem = g_strdup_printf (_("[%s] has no valid host"), group);
           return NULL;
         }
@@ -311,6 +324,8 @@ record_from_group (GKeyFile    *key_file,
         port = 0;
       else if (error != NULL || port < 0 || port > G_MAXUINT16)
         {
+          /* Translators: completes “The account file %s is damaged and was left
+           * as it is: %s”; [%s] names a section of the file */
           *problem = g_strdup_printf (_("[%s] has no valid port"), group);
           return NULL;
         }
@@ -321,6 +336,8 @@ record_from_group (GKeyFile    *key_file,
       if (error != NULL && !g_error_matches (error, G_KEY_FILE_ERROR,
                                              G_KEY_FILE_ERROR_KEY_NOT_FOUND))
         {
+          /* Translators: completes “The account file %s is damaged and was left
+           * as it is: %s”; [%s] names a section of the file */
           *problem = g_strdup_printf (_("[%s] has no valid direct-tls"), group);
           return NULL;
         }
@@ -332,6 +349,8 @@ record_from_group (GKeyFile    *key_file,
 
       if (when == NULL)
         {
+          /* Translators: completes “The account file %s is damaged and was left
+           * as it is: %s”; [%s] names a section of the file */
           *problem = g_strdup_printf (_("[%s] has no valid creation time"), group);
           return NULL;
         }
@@ -340,6 +359,8 @@ record_from_group (GKeyFile    *key_file,
 
   if (state != NULL && !state_from_nick (state, &record->state))
     {
+      /* Translators: completes “The account file %s is damaged and was left
+       * as it is: %s”; [%s] names a section of the file */
       *problem = g_strdup_printf (_("[%s] has no valid state"), group);
       return NULL;
     }

@@ -485,7 +485,7 @@ describe_endpoint (EnlistAccount *account)
     return g_strdup_printf (_("%s (found through DNS)"), enlist_account_get_domain (account));
   return g_strdup_printf (_("%s via %s port %u (%s)"), enlist_account_get_domain (account), host,
                           enlist_account_get_port (account),
-                          enlist_account_get_direct_tls (account) ? "direct TLS" : "STARTTLS");
+                          enlist_account_get_direct_tls (account) ? _("direct TLS") : "STARTTLS");
 }
 
 static const char *

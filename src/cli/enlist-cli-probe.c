@@ -155,12 +155,18 @@ probe_print_text (EnlistCli        *cli,
   g_autofree char *mechs = g_strjoinv (" ", (char **) enlist_server_info_get_mechanisms (info));
   g_autofree char *endpoint = NULL;
   g_autofree char *tls = NULL;
+  gboolean pipelined = enlist_server_info_get_pipelined (info);
 
-  endpoint = g_strdup_printf ("%s port %u (%s%s)", enlist_server_info_get_host (info),
+  /* Translators: the host, the port and how the connection was secured
+   * ("STARTTLS" or "direct TLS") */
+  endpoint = g_strdup_printf (pipelined ? _("%s port %u (%s, pipelined)") : _("%s port %u (%s)"),
+                              enlist_server_info_get_host (info),
                               enlist_server_info_get_port (info),
-                              enlist_server_info_get_direct_tls (info) ? "direct TLS" : "STARTTLS",
-                              enlist_server_info_get_pipelined (info) ? ", pipelined" : "");
-  tls = g_strdup_printf ("%s, %s (trusted by: %s)", enlist_server_info_get_tls_version (info),
+                              enlist_server_info_get_direct_tls (info) ? _("direct TLS")
+                                                                       : "STARTTLS");
+  /* Translators: the TLS version, the cipher suite and why the certificate
+   * was trusted ("system", "ca-file" or "pinned", not translated) */
+  tls = g_strdup_printf (_("%s, %s (trusted by: %s)"), enlist_server_info_get_tls_version (info),
                          enlist_server_info_get_ciphersuite (info),
                          enlist_server_info_get_trust_reason (info));
 
@@ -189,7 +195,10 @@ probe_print_text (EnlistCli        *cli,
     {
       guint n_fields;
       const char *kind = describe_form (form, &n_fields);
-      g_autofree char *line = g_strdup_printf (_("%s, %u fields"), kind, n_fields);
+      /* Translators: the kind of form ("data-form", "legacy", … not
+       * translated) and how many fields it has */
+      g_autofree char *line = g_strdup_printf (ngettext ("%s, %u field", "%s, %u fields", n_fields),
+                                               kind, n_fields);
 
       enlist_cli_print_safe (stdout, _("Form:          "), line);
     }

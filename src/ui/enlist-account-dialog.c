@@ -354,14 +354,10 @@ static char *
 describe_created (EnlistAccount *account)
 {
   GDateTime *created = enlist_account_get_created (account);
-  g_autoptr(GDateTime) local = NULL;
 
   if (created == NULL)
     return g_strdup (_("Not known"));
-  local = g_date_time_to_local (created);
-  /* Translators: when the account was created, a g_date_time_format ()
-   * format: "2 December 2026, 11:24" */
-  return g_date_time_format (local, _("%-d %B %Y, %H:%M"));
+  return enlist_display_date_time (created);
 }
 
 static void

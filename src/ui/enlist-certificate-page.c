@@ -82,16 +82,13 @@ set_server_text (GtkLabel   *label,
 static char *
 format_expiry (GDateTime *not_after)
 {
-  g_autoptr(GDateTime) local = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *date = NULL;
 
   if (not_after == NULL)
     return g_strdup (C_("certificate field", "Unknown"));
 
-  local = g_date_time_to_local (not_after);
-  /* Translators: the date a certificate expires, see g_date_time_format() */
-  date = g_date_time_format (local, C_("certificate expiry", "%B %-e, %Y, %H:%M"));
+  date = enlist_display_date_time (not_after);
   now = g_date_time_new_now_utc ();
   if (g_date_time_compare (not_after, now) < 0)
     /* Translators: %s is a date */

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "enlist-display-text.h"
 #include "enlist-text.h"
 
@@ -82,4 +84,17 @@ enlist_display_text (const char *text,
       g_string_append (out, "…");
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+enlist_display_date_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (time != NULL, NULL);
+
+  local = g_date_time_to_local (time);
+  /* Translators: a date and time, a g_date_time_format () format:
+   * "2 December 2026, 11:24" */
+  return g_date_time_format (local, _("%-d %B %Y, %H:%M"));
 }

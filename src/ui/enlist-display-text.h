@@ -24,4 +24,8 @@ char     *enlist_display_text           (const char *text,
 gboolean  enlist_display_text_too_long  (const char *text,
                                          guint       max_chars);
 
+/* A moment for people, in local time: "2 December 2026, 11:24" in English,
+ * the translators' format elsewhere. */
+char     *enlist_display_date_time      (GDateTime  *time);
+
 G_END_DECLS

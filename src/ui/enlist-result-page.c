@@ -94,7 +94,7 @@ enlist_result_page_set_result (EnlistResultPage *self,
       g_autofree char *shown = enlist_display_text (address, ENLIST_DISPLAY_DESCRIPTION_CHARS,
                                                     FALSE);
 
-      gtk_label_set_text (self->address_intro_label, _("Your new chat address is"));
+      gtk_label_set_text (self->address_intro_label, _("Your new chat address:"));
       gtk_label_set_text (self->address_label, shown);
     }
   else

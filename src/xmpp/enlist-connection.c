@@ -251,6 +251,8 @@ enlist_connection_phase_elapsed (EnlistConnection *self)
 static const char *
 phase_description (EnlistConnectionPhase phase)
 {
+  /* Translators: each of these completes “The server did not answer in
+   * time (while %s).”, saying what the connection was doing. */
   switch (phase)
     {
     case ENLIST_CONNECTION_PHASE_RESOLVING: return _("looking up the server");

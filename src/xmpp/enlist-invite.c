@@ -145,11 +145,13 @@ parse_query (const char  *text,
   gboolean ok = TRUE;
 
   if (params[0] == NULL || *params[0] == '\0')
+    /* Translators: completes “This is not an invitation to create an account: %s” */
     ok = refuse (error, _("it has no action."));
   else
     {
       query->action = decode (params[0], strlen (params[0]));
       if (query->action == NULL)
+        /* Translators: completes “This is not an invitation to create an account: %s” */
         ok = refuse (error, _("its action is not valid text."));
     }
 
@@ -166,6 +168,7 @@ parse_query (const char  *text,
         continue;
       value = eq != NULL ? decode (eq + 1, strlen (eq + 1)) : g_strdup ("");
       if (value == NULL)
+        /* Translators: completes “This is not an invitation to create an account: %s” */
         ok = refuse (error, _("one of its parameters is not valid text."));
       else if (g_str_equal (key, "ibr"))
         {
@@ -175,6 +178,7 @@ parse_query (const char  *text,
       else if (query->token != NULL)
         {
           enlist_secret_free (value);
+          /* Translators: completes “This is not an invitation to create an account: %s” */
           ok = refuse (error, _("it carries more than one invitation token."));
         }
       else
@@ -204,16 +208,19 @@ parse (const char  *uri,
   length = strnlen (uri, ENLIST_INVITE_MAX_LENGTH + 1);
   if (length > ENLIST_INVITE_MAX_LENGTH)
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("it is too long."));
       return NULL;
     }
   if (!g_utf8_validate (uri, length, NULL))
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("it is not valid text."));
       return NULL;
     }
   if (g_ascii_strncasecmp (uri, "xmpp:", 5) != 0)
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("it is not an xmpp: link."));
       return NULL;
     }
@@ -221,6 +228,7 @@ parse (const char  *uri,
   /* an authority (xmpp://me@example.org/…) names the user's own account */
   if (g_str_has_prefix (rest, "//"))
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("it does not name a server."));
       return NULL;
     }
@@ -231,6 +239,7 @@ parse (const char  *uri,
   mark = memchr (rest, '?', end - rest);
   if (mark == NULL)
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("it has no action."));
       return NULL;
     }
@@ -254,6 +263,7 @@ parse (const char  *uri,
       invite->domain = decode (at + 1, strlen (at + 1));
       if (invite->username == NULL || invite->domain == NULL)
         {
+          /* Translators: completes “This is not an invitation to create an account: %s” */
           refuse (error, _("its address is not valid text."));
           return NULL;
         }
@@ -263,17 +273,20 @@ parse (const char  *uri,
       invite->domain = decode (path, strlen (path));
       if (invite->domain == NULL)
         {
+          /* Translators: completes “This is not an invitation to create an account: %s” */
           refuse (error, _("its address is not valid text."));
           return NULL;
         }
     }
   if (!valid_part (invite->domain, DOMAIN_FORBIDDEN))
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("it does not name a server."));
       return NULL;
     }
   if (invite->username != NULL && !valid_part (invite->username, LOCALPART_FORBIDDEN))
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("the address it names is not valid."));
       return NULL;
     }
@@ -283,11 +296,13 @@ parse (const char  *uri,
       /* a contact's invitation: the address is theirs, not the new account's */
       if (!query.ibr)
         {
+          /* Translators: completes “This is not an invitation to create an account: %s” */
           refuse (error, _("it invites to a contact list, not to create an account."));
           return NULL;
         }
       if (invite->username == NULL)
         {
+          /* Translators: completes “This is not an invitation to create an account: %s” */
           refuse (error, _("it does not name who invites."));
           return NULL;
         }
@@ -296,6 +311,7 @@ parse (const char  *uri,
     }
   else if (!g_str_equal (query.action, "register"))
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("its action is not “register”."));
       return NULL;
     }
@@ -309,11 +325,13 @@ parse (const char  *uri,
           g_clear_pointer (&invite->username, g_free);
           return g_steal_pointer (&invite);
         }
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("it carries no invitation token."));
       return NULL;
     }
   if (strlen (query.token) > ENLIST_INVITE_MAX_TOKEN)
     {
+      /* Translators: completes “This is not an invitation to create an account: %s” */
       refuse (error, _("its invitation token is too long."));
       return NULL;
     }

@@ -215,7 +215,7 @@ enlist_registration_error (const GError        *error,
            && g_strcmp0 (error_type (error_reply), "wait") == 0)
     message = _("Too many attempts. Wait a while, then try again.");
   else if (g_str_equal (condition, "policy-violation"))
-    message = _("The server's policy does not allow this registration.");
+    message = _("The server’s policy does not allow this registration.");
   else if (g_str_equal (condition, "forbidden"))
     message = _("The server refused the registration. The invitation may be invalid or used up.");
   else if (g_str_equal (condition, "feature-not-implemented")
