@@ -34,7 +34,8 @@ stage_changed_cb (EnlistProgressPage *self)
 void
 enlist_progress_page_set_registration (EnlistProgressPage *self,
                                        EnlistRegistration *registration,
-                                       const char         *server)
+                                       const char         *server,
+                                       const char         *before)
 {
   g_return_if_fail (ENLIST_IS_PROGRESS_PAGE (self));
   g_return_if_fail (registration == NULL || ENLIST_IS_REGISTRATION (registration));
@@ -43,7 +44,7 @@ enlist_progress_page_set_registration (EnlistProgressPage *self,
     g_signal_handlers_disconnect_by_func (self->registration, stage_changed_cb, self);
   g_set_object (&self->registration, registration);
   gtk_label_set_text (self->server_label, server != NULL ? server : "");
-  gtk_label_set_text (self->stage_label, "");
+  gtk_label_set_text (self->stage_label, before != NULL ? before : "");
   if (registration == NULL)
     return;
 

@@ -17,10 +17,12 @@ G_DECLARE_FINAL_TYPE (EnlistProgressPage, enlist_progress_page, ENLIST, PROGRESS
 GtkWidget  *enlist_progress_page_new              (void);
 
 /* Follows registration's "stage" (NULL: none); the server's name (plain
- * text) is shown with it. The spinner turns while the page is mapped. */
+ * text) is shown with it, and before (may be NULL) until the registration
+ * reaches its first stage. The spinner turns while the page is mapped. */
 void        enlist_progress_page_set_registration (EnlistProgressPage *self,
                                                    EnlistRegistration *registration,
-                                                   const char         *server);
+                                                   const char         *server,
+                                                   const char         *before);
 /* The stage as shown ("Securing connection…"). */
 const char *enlist_progress_page_get_text         (EnlistProgressPage *self);
 

@@ -82,7 +82,7 @@ enlist_signup_assistant_drop_registration (EnlistSignupAssistant *self)
   g_clear_object (&self->form);
   enlist_signup_endpoint_clear (&self->endpoint);
   if (self->progress_page != NULL)
-    enlist_progress_page_set_registration (self->progress_page, NULL, NULL);
+    enlist_progress_page_set_registration (self->progress_page, NULL, NULL, NULL);
 }
 
 static void
@@ -317,7 +317,7 @@ fetch_form (EnlistSignupAssistant *self)
 {
   new_attempt (self);
   enlist_progress_page_set_registration (self->progress_page, self->registration,
-                                         self->endpoint.domain);
+                                         self->endpoint.domain, NULL);
   self->op = OP_FETCHING;
   enlist_signup_assistant_show_page (self, PAGE_PROGRESS);
   enlist_registration_fetch_form_async (self->registration, self->attempt, fetch_cb,
@@ -527,8 +527,11 @@ enlist_signup_assistant_register (EnlistSignupAssistant *self)
   enlist_form_page_set_error (self->form_page, NULL);
   enlist_signup_assistant_leave_page_focus (self);
   enlist_form_page_set_busy (self->form_page, TRUE);
+  /* keyring first: the password is stored (as pending) before anything is
+   * sent, and the keyring may ask the user something meanwhile */
   enlist_progress_page_set_registration (self->progress_page, self->registration,
-                                         self->endpoint.domain);
+                                         self->endpoint.domain,
+                                         _("Saving the password in your keyring…"));
   self->op = OP_REGISTERING;
   enlist_signup_assistant_show_page (self, PAGE_PROGRESS);
   enlist_account_manager_register_async (self->manager, self->registration, self->form,
