@@ -202,7 +202,7 @@ static const ErrorCase error_cases[] = {
   { "policy-violation", "wait", "Your password is too weak.",
     "Too many attempts. Wait a while, then try again.", NULL },
   { "policy-violation", "modify", "Too many attempts, wait ten minutes.",
-    "The server's policy does not allow this registration.", NULL },
+    "The server’s policy does not allow this registration.", NULL },
   { "forbidden", "auth", "This username is already taken.",
     "The server refused the registration. The invitation may be invalid or used up.", NULL },
   { "feature-not-implemented", "cancel", "Welcome aboard!",
