@@ -4,10 +4,33 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "enlist-xml-reader.h"
 #include "fuzz-util.h"
+
+/* Criticals are findings. G_DEBUG=fatal-criticals stops the process with
+ * SIGTRAP, which libFuzzer does not catch (no reproducer is written):
+ * abort instead, once the message is out. */
+static GLogWriterOutput
+write_log (GLogLevelFlags   log_level,
+           const GLogField *fields,
+           gsize            n_fields,
+           gpointer         user_data)
+{
+  GLogWriterOutput result = g_log_writer_default (log_level, fields, n_fields, user_data);
+
+  if (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
+    abort ();
+  return result;
+}
+
+__attribute__((constructor)) static void
+install_log_writer (void)
+{
+  g_log_set_writer_func (write_log, NULL, NULL);
+}
 
 static void
 keep_first (gpointer       user_data,
