@@ -482,7 +482,16 @@ put_record (GKeyFile                  *key_file,
   if (record->created != NULL)
     {
       g_autoptr(GDateTime) utc = g_date_time_to_utc (record->created);
-      g_autofree char *created = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+      /* ISO 8601 wants four digits of year, which %Y does not pad to: a
+       * file holding the year 266 (a hand edit) was rewritten into one that
+       * no load accepts (found by tests/fuzz/fuzz-account-file.c) */
+      g_autofree char *created = g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ",
+                                                  g_date_time_get_year (utc),
+                                                  g_date_time_get_month (utc),
+                                                  g_date_time_get_day_of_month (utc),
+                                                  g_date_time_get_hour (utc),
+                                                  g_date_time_get_minute (utc),
+                                                  g_date_time_get_second (utc));
 
       g_key_file_set_string (key_file, group, "created", created);
     }
