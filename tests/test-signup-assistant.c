@@ -7,15 +7,19 @@
  * name refused at its field with a fresh CAPTCHA and the values kept, and
  * "New Image"; xmpp: links (g_application_open) and a pasted invitation;
  * and both servers from the keyboard alone, with real key presses through
- * the X server. Each account is checked from outside: the keyring, the
- * account file, a login, the main window's list. */
+ * the X server, then the new account's password changed and the account
+ * deleted from its menu in the main window, by keyboard too. Each account
+ * is checked from outside: the keyring, the account file, a login, the
+ * main window's list. */
 #define G_LOG_DOMAIN "test-signup-assistant"
 
 #include "config.h"
 
 #include <string.h>
 
+#include "enlist-account-dialog.h"
 #include "enlist-application.h"
+#include "enlist-delete-dialog.h"
 #include "enlist-progress-page.h"
 #include "enlist-result-page.h"
 #include "enlist-server-suggestions.h"
@@ -578,6 +582,186 @@ focus_in (EnlistSignupAssistant *assistant,
 }
 
 
+static gboolean
+window_focus_in (GtkWindow *window,
+                 GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_window_get_focus (window);
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+#define KEYBOARD_NEW_PASSWORD "staple battery 43 horse"
+
+static gboolean
+window_focus_in_new_password (gpointer data)
+{
+  GtkWindow *dialog = data;
+
+  return window_focus_in (dialog, enlist_ui_test_find (GTK_WIDGET (dialog),
+                                                       ADW_TYPE_PASSWORD_ENTRY_ROW,
+                                                       "New Password"));
+}
+
+static gboolean
+toplevel_active (gpointer data)
+{
+  GtkWindow *window = enlist_ui_test_find_toplevel ((GType) GPOINTER_TO_SIZE (data));
+
+  return window != NULL && gtk_window_is_active (window);
+}
+
+static gboolean
+label_mapped (gpointer data)
+{
+  GtkLabel *label = enlist_ui_test_find_label (GTK_WIDGET (((gpointer *) data)[0]),
+                                               ((gpointer *) data)[1]);
+
+  return label != NULL && gtk_widget_get_mapped (GTK_WIDGET (label));
+}
+
+static gboolean
+row_gone (gpointer data)
+{
+  return !row_listed (data);
+}
+
+/* Xvfb has no window manager: when a dialog closes, the X server gives
+ * the focus to the root window, not to the dialog's parent as a window
+ * manager would. Do what the window manager does. */
+static void
+keyboard_back_to (EnlistWindow *window)
+{
+  gtk_window_present (GTK_WINDOW (window));
+  enlist_ui_test_wait_until (window_active, window, 10000, "the main window to have the keyboard");
+}
+
+/* The label of the menu item that has the focus, mnemonic marks removed,
+ * or "". */
+static char *
+keyboard_focused_item (EnlistWindow *window)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+  g_autofree char *text = NULL;
+
+  if (focus == NULL || g_type_from_name ("GtkModelButton") == G_TYPE_INVALID ||
+      !g_type_is_a (G_OBJECT_TYPE (focus), g_type_from_name ("GtkModelButton")))
+    return g_strdup ("");
+  g_object_get (focus, "text", &text, NULL);
+  if (text == NULL)
+    return g_strdup ("");
+  /* "_Change Password…" → "Change Password…" */
+  {
+    char *out = text;
+
+    for (const char *in = text; *in != '\0'; in++)
+      if (*in != '_')
+        *out++ = *in;
+    *out = '\0';
+  }
+  return g_steal_pointer (&text);
+}
+
+/* In the open menu, Down until item has the focus, then Enter. */
+static void
+keyboard_choose_item (EnlistWindow *window,
+                      const char   *item)
+{
+  g_autofree char *focused = keyboard_focused_item (window);
+
+  for (guint i = 0; i < 8 && !g_str_equal (focused, item); i++)
+    {
+      press ("Down");
+      g_free (focused);
+      focused = keyboard_focused_item (window);
+    }
+  g_assert_cmpstr (focused, ==, item);
+  press ("Return");
+}
+
+/* Tab until the focus is on the account menu of address's row, then
+ * Enter opens it. */
+static void
+keyboard_open_account_menu (EnlistWindow *window,
+                            const char   *address)
+{
+  GtkWidget *row = enlist_ui_test_find_row (window, address);
+  GtkWidget *button;
+
+  g_assert_nonnull (row);
+  button = enlist_ui_test_find (row, GTK_TYPE_MENU_BUTTON, "Account Menu");
+  g_assert_nonnull (button);
+  for (guint i = 0; i < 16 && !window_focus_in (GTK_WINDOW (window), button); i++)
+    press ("Tab");
+  g_assert_true (window_focus_in (GTK_WINDOW (window), button));
+  press ("Return");
+  g_assert_true (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)) != NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (
+                                                      GTK_MENU_BUTTON (button)))));
+}
+
+/* The account made on Prosody, managed from the main window by keyboard
+ * alone: its menu, "Change Password…", the new password twice and Enter;
+ * Escape; its menu again, "Delete Account…", the address typed and Enter.
+ * Checked from outside: logins, the keyring, the list. */
+static void
+keyboard_manage (EnlistApplication *app,
+                 AppRun            *run)
+{
+  EnlistWindow *window = enlist_ui_test_app_window (app);
+  gpointer listed[2] = { run, app };
+  gpointer changed[2] = { NULL, (gpointer) "Password changed" };
+  gpointer deleted[2] = { window, (gpointer) "Account deleted" };
+  g_autofree char *keyring = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+
+  keyboard_back_to (window);
+
+  /* Change Password…: the settings open with the focus on New Password;
+   * Enter goes to Confirm New Password, Enter again changes it */
+  keyboard_open_account_menu (window, run->address);
+  keyboard_choose_item (window, "Change Password…");
+  enlist_ui_test_wait_until (toplevel_active, GSIZE_TO_POINTER (ENLIST_TYPE_ACCOUNT_DIALOG),
+                             10000, "the account's settings to have the keyboard");
+  dialog = enlist_ui_test_find_toplevel (ENLIST_TYPE_ACCOUNT_DIALOG);
+  enlist_ui_test_wait_until (window_focus_in_new_password, dialog, 10000,
+                             "the focus on New Password");
+  type_keys (KEYBOARD_NEW_PASSWORD);
+  press ("Return");
+  type_keys (KEYBOARD_NEW_PASSWORD);
+  press ("Return");
+  changed[0] = dialog;
+  enlist_ui_test_wait_until (label_mapped, changed, 30000, "“Password changed”");
+  g_assert_true (enlist_ui_test_login (signup_servers, "prosody", run->address,
+                                       KEYBOARD_NEW_PASSWORD, &error));
+  g_assert_no_error (error);
+  keyring = enlist_ui_test_keyring_of (run->address);
+  g_assert_cmpstr (keyring, ==, "-=" KEYBOARD_NEW_PASSWORD);
+
+  /* Escape closes the settings */
+  press ("Escape");
+  enlist_ui_test_wait_until (signup_toplevel_gone, GSIZE_TO_POINTER (ENLIST_TYPE_ACCOUNT_DIALOG),
+                             10000, "Escape to close the account's settings");
+  keyboard_back_to (window);
+
+  /* Delete Account…: the address typed, Enter; the row goes */
+  keyboard_open_account_menu (window, run->address);
+  keyboard_choose_item (window, "Delete Account…");
+  enlist_ui_test_wait_until (toplevel_active, GSIZE_TO_POINTER (ENLIST_TYPE_DELETE_DIALOG),
+                             10000, "the delete dialog to have the keyboard");
+  type_keys (run->address);
+  press ("Return");
+  enlist_ui_test_wait_until (row_gone, listed, 30000, "the deleted account's row to go");
+  enlist_ui_test_wait_until (label_mapped, deleted, 10000, "“Account deleted”");
+  g_assert_false (enlist_ui_test_login (signup_servers, "prosody", run->address,
+                                        KEYBOARD_NEW_PASSWORD, &error));
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+  g_clear_pointer (&keyring, g_free);
+  keyring = enlist_ui_test_keyring_of (run->address);
+  g_assert_cmpstr (keyring, ==, "");
+}
+
 static void
 keyboard_body (EnlistApplication *app,
                gpointer           user_data)
@@ -728,6 +912,8 @@ keyboard_body (EnlistApplication *app,
   press ("Escape");
   enlist_ui_test_wait_until (signup_toplevel_gone, GSIZE_TO_POINTER (ENLIST_TYPE_SIGNUP_ASSISTANT),
                              10000, "Escape to close the assistant");
+
+  keyboard_manage (app, run);
 }
 
 static void
