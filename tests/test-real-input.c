@@ -6,7 +6,8 @@
  * account's settings and the account deleted from its menu in the main
  * window — once by the keyboard alone, once by the pointer (typing text
  * aside). Each step is checked from outside: logins, the keyring, the
- * main window's list. */
+ * main window's list; and at the end no file outside the keyring holds a
+ * password that was typed. */
 #define G_LOG_DOMAIN "test-real-input"
 
 #include "config.h"
@@ -19,6 +20,7 @@
 #include "enlist-result-page.h"
 #include "enlist-server-suggestions.h"
 #include "enlist-signup-test.h"
+#include "enlist-test-secrets.h"
 #include "enlist-test-utils.h"
 #include "enlist-ui-test-app.h"
 #include "enlist-ui-test-input.h"
@@ -606,6 +608,20 @@ pointer_body (EnlistApplication *app,
   g_clear_pointer (&keyring, g_free);
   keyring = enlist_ui_test_keyring_of (run->address);
   g_assert_cmpstr (keyring, ==, "");
+
+  /* the passwords typed went to the keyring and the server, and nowhere
+   * else: not into any file under HOME and the XDG directories */
+  {
+    const char *secrets[] = { SIGNUP_PASSWORD, KEYBOARD_NEW_PASSWORD, NULL };
+    const char *dirs[] = { g_get_home_dir (), g_get_user_data_dir (), g_get_user_config_dir (),
+                           g_get_user_cache_dir () };
+    g_autofree char *keyrings = g_build_filename (g_get_user_data_dir (), "keyrings", NULL);
+    guint n_files = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+      n_files += enlist_test_assert_no_secret_in_tree (dirs[i], secrets, keyrings);
+    g_assert_cmpuint (n_files, >, 0);
+  }
 }
 
 static void
