@@ -67,6 +67,13 @@ answer_auth (EnlistTestReg       *f,
         start = i + 1;
       }
   explicit_bzero (decoded, len);
+  if (f->fold_case && username != NULL)
+    {
+      char *folded = g_utf8_strdown (username, -1);
+
+      g_free (username);
+      username = folded;
+    }
 
   valid = username != NULL ? g_hash_table_lookup (f->accounts, username) : NULL;
   if (f->no_sasl_after_register
