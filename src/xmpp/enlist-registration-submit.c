@@ -180,7 +180,8 @@ error_type (const EnlistXmlNode *error_reply)
 GError *
 enlist_registration_error (const GError        *error,
                            const EnlistXmlNode *error_reply,
-                           EnlistDataForm      *form)
+                           EnlistDataForm      *form,
+                           gboolean             uninvited)
 {
   const char *condition = enlist_error_get_condition (error);
   const char *server_text = enlist_error_get_server_text (error);
@@ -202,6 +203,9 @@ enlist_registration_error (const GError        *error,
       message = _("This username is not valid on this server. Choose another one.");
       field = form != NULL ? enlist_registration_username_field (form) : NULL;
     }
+  else if (g_str_equal (condition, "not-acceptable") && uninvited)
+    message = _("This server takes new accounts by invitation. Ask someone who has an account "
+                "there for an invitation link (xmpp:…?register;preauth=…) and sign up with it.");
   else if (g_str_equal (condition, "not-acceptable"))
     message = _("The server did not accept the details entered. Check them and try again.");
   else if (g_str_equal (condition, "not-allowed"))
@@ -548,7 +552,9 @@ submit_iq_cb (GObject      *source,
     }
 
   g_clear_error (&data->error);
-  data->error = enlist_registration_error (error, error_reply, data->form);
+  data->error = enlist_registration_error (error, error_reply, data->form,
+                                           self->invite_token == NULL
+                                           && enlist_registration_takes_invitations (data->conn));
   alternative = enlist_registration_alternative_form_query (error_reply);
   if (alternative != NULL)
     {
