@@ -79,7 +79,14 @@ answer_auth (EnlistTestReg       *f,
   if (f->no_sasl_after_register
       && (int) enlist_fake_server_get_current_index (f->server) == f->register_connection)
     valid = NULL;
-  if (valid != NULL && g_strcmp0 (valid, password) == 0)
+  if (f->login_refusal != NULL)
+    {
+      g_autofree char *failure = g_strdup_printf ("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                                  "%s</failure>", f->login_refusal);
+
+      enlist_fake_server_send (f->server, failure);
+    }
+  else if (valid != NULL && g_strcmp0 (valid, password) == 0)
     {
       g_free (f->logged_in);
       f->logged_in = g_strdup (username);

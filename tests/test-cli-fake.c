@@ -45,6 +45,7 @@ typedef struct
   char             *work_dir;
   char             *old_file;
   char             *new_file;
+  gboolean          inactive;    /* registers anyone, then refuses every login (Tigase) */
 } Fixture;
 
 static void
@@ -143,7 +144,17 @@ stanza_cb (EnlistFakeServer    *server,
 {
   Fixture *f = user_data;
 
-  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+  if (f->inactive && enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    enlist_fake_server_send (f->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                        "<not-authorized/><text xml:lang='en'>Account is "
+                                        "inactive, \u202echeck your e-mail</text></failure>");
+  else if (f->inactive && enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT)
+           && enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) != NULL)
+    send_reply (f, stanza, "result",
+                g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "get") == 0
+                ? "<query xmlns='jabber:iq:register'><username/><password/><email/></query>"
+                : NULL);
+  else if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
     answer_auth (f, stanza);
   else if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
     return;
@@ -247,15 +258,17 @@ guard_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs enlist-cli passwd alice@fake.test against the fake server with
- * extra args; standard input is tty_fd (a terminal) or an empty pipe.
- * The main loop runs meanwhile, for the server. */
+/* Runs enlist-cli VERB ARG against the fake server, with extra args;
+ * standard input is tty_fd (a terminal) or an empty pipe. The main loop
+ * runs meanwhile, for the server. */
 static int
-run_passwd (Fixture            *f,
-            const char * const *extra,
-            int                 tty_fd,
-            char              **out,
-            char              **err)
+run_cli (Fixture            *f,
+         const char         *verb,
+         const char         *arg,
+         const char * const *extra,
+         int                 tty_fd,
+         char              **out,
+         char              **err)
 {
   g_autofree char *ca_file = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem",
                                                     NULL);
@@ -268,8 +281,8 @@ run_passwd (Fixture            *f,
   Ran ran = { 0 };
   guint guard;
   const char *args[] = {
-    g_getenv ("ENLIST_CLI"), "passwd", "alice@fake.test", "--host", "127.0.0.1", "--port", port,
-    "--ca-file", ca_file, "--password-file", f->old_file, "--new-password-file", f->new_file,
+    g_getenv ("ENLIST_CLI"), verb, arg, "--host", "127.0.0.1", "--port", port,
+    "--ca-file", ca_file,
   };
 
   g_assert_nonnull (args[0]);
@@ -299,10 +312,30 @@ run_passwd (Fixture            *f,
 
   g_assert_true (g_subprocess_get_if_exited (process));
   if (ran.err != NULL && *ran.err != '\0')
-    g_test_message ("enlist-cli passwd stderr: %s", ran.err);
+    g_test_message ("enlist-cli %s stderr: %s", verb, ran.err);
   *out = ran.out;
   *err = ran.err;
   return g_subprocess_get_exit_status (process);
+}
+
+/* enlist-cli passwd alice@fake.test with her old and new password files. */
+static int
+run_passwd (Fixture            *f,
+            const char * const *extra,
+            int                 tty_fd,
+            char              **out,
+            char              **err)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *files[] = { "--password-file", f->old_file, "--new-password-file", f->new_file };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_ptr_array_add (args, (gpointer) files[i]);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra[i]);
+  g_ptr_array_add (args, NULL);
+  return run_cli (f, "passwd", "alice@fake.test", (const char * const *) args->pdata, tty_fd,
+                  out, err);
 }
 
 /* No terminal, no --field: what is missing is named, with the server's
@@ -381,6 +414,48 @@ test_form_terminal (Fixture       *f,
   g_assert_cmpstr (f->password, ==, "n3w-s3cret");
 }
 
+/* A server that wants new accounts activated from an e-mail (Tigase):
+ * created, exit 0, and what to do, with the server's text neutralised. */
+static void
+test_register_inactive (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *password = g_strdup_printf ("password=@%s", f->old_file);
+  const char *text_args[] = {
+    "--field", "username=carol", "--field", password, "--field", "email=carol@example.org", NULL
+  };
+  const char *json_args[] = {
+    "--field", "username=carol", "--field", password, "--field", "email=carol@example.org",
+    "--json", NULL
+  };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *json_out = NULL;
+  g_autofree char *json_err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *result;
+
+  f->inactive = TRUE;
+  g_assert_cmpint (run_cli (f, "register", "fake.test", text_args, -1, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Account created: carol@fake.test (to be activated)"));
+  g_assert_nonnull (strstr (out, "activate it from the e-mail the server sent"));
+  g_assert_nonnull (strstr (out, "The server said: Account is inactive, "));
+  /* the bidirectional override is shown, not obeyed */
+  g_assert_null (strstr (out, "\u202e"));
+
+  g_assert_cmpint (run_cli (f, "register", "fake.test", json_args, -1, &json_out, &json_err), ==,
+                   0);
+  json_parser_load_from_data (parser, json_out, -1, &error);
+  g_assert_no_error (error);
+  result = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_boolean_member (result, "ok"));
+  g_assert_false (json_object_get_boolean_member (result, "verified"));
+  g_assert_true (json_object_get_boolean_member (result, "activation_required"));
+  g_assert_nonnull (strstr (json_object_get_string_member (result, "server_text"),
+                            "Account is inactive"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -393,6 +468,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/cli-fake/passwd-form/terminal", Fixture, NULL, fixture_setup, test_form_terminal,
               fixture_teardown);
+  g_test_add ("/cli-fake/register/inactive", Fixture, NULL, fixture_setup,
+              test_register_inactive, fixture_teardown);
 
   return g_test_run ();
 }

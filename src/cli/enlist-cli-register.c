@@ -565,6 +565,7 @@ print_created (EnlistCli         *cli,
 {
   const char *jid = enlist_credentials_get_address (credentials);
   gboolean verified = enlist_credentials_get_verified (credentials);
+  gboolean inactive = enlist_credentials_get_inactive (credentials);
   g_autofree char *not_saved = NULL;
 
   if (cli->save && !saved)
@@ -586,6 +587,11 @@ print_created (EnlistCli         *cli,
       json_builder_add_boolean_value (b, verified);
       json_builder_set_member_name (b, "saved");
       json_builder_add_boolean_value (b, saved);
+      json_builder_set_member_name (b, "activation_required");
+      json_builder_add_boolean_value (b, inactive);
+      if (inactive)
+        enlist_cli_json_add_string (b, "server_text",
+                                    enlist_credentials_get_server_text (credentials));
       if (not_saved != NULL)
         enlist_cli_json_add_problem (b, not_saved, ENLIST_EXIT_NOT_SAVED);
       json_builder_end_object (b);
@@ -597,9 +603,21 @@ print_created (EnlistCli         *cli,
       g_autofree char *line = verified
                               ? g_strdup_printf (_("Account created: %s (verified by logging in)"),
                                                  address)
+                              : inactive
+                              ? g_strdup_printf (_("Account created: %s (to be activated)"),
+                                                 address)
                               : g_strdup_printf (_("Account created: %s (not verified)"), address);
 
       enlist_cli_print_safe (stdout, "", line);
+      if (inactive)
+        {
+          const char *server_text = enlist_credentials_get_server_text (credentials);
+
+          printf ("%s\n", _("The server does not let the new account log in yet: activate it "
+                            "from the e-mail the server sent, then log in."));
+          if (server_text != NULL)
+            enlist_cli_print_safe (stdout, _("  The server said: "), server_text);
+        }
       if (saved)
         printf ("%s\n", _("The password is saved in the keyring."));
       if (not_saved != NULL)
