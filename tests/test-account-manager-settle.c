@@ -355,6 +355,7 @@ typedef struct
   int               authenticated;  /* the connection that logged in, or -1 */
   gboolean          drop_sets;      /* close instead of answering a register set */
   gboolean          sasl_down;      /* temporary-auth-failure for every login */
+  gboolean          disabled;       /* account-disabled for every login (not yet activated) */
   guint             n_sets;
 } Fake;
 
@@ -388,6 +389,12 @@ fake_auth (Fake                *fake,
   const char *valid;
   gsize len = 0;
 
+  if (fake->disabled)
+    {
+      enlist_fake_server_send (fake->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                             "<account-disabled/></failure>");
+      return;
+    }
   if (fake->sasl_down)
     {
       enlist_fake_server_send (fake->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
@@ -475,7 +482,7 @@ test_outcome_unknown (void)
   g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
   g_autofree char *dir = enlist_test_make_data_dir ();
   g_autofree char *record = NULL;
-  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, 0 };
+  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, FALSE, 0 };
   EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
   EnlistAccountManager *manager = NULL;
   g_autoptr(EnlistRegistration) registration = NULL;
@@ -589,10 +596,76 @@ test_outcome_unknown (void)
   enlist_test_remove_tree (dir);
 }
 
+/* A registration whose answer was lost, on a server that then says the
+ * account is disabled (it waits to be activated from an e-mail): a
+ * disabled account is an account — registered, its password kept. */
+static void
+test_outcome_disabled (void)
+{
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, FALSE, 0 };
+  EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
+  EnlistAccountManager *manager = NULL;
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) none = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *address = "alice@fake.test";
+  Resolved resolved;
+  gboolean saved = TRUE;
+
+  fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fake.server = enlist_fake_server_new (&options);
+  manager = enlist_account_manager_new (dir, NULL, NULL);
+  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
+  g_assert_no_error (error);
+  enlist_account_manager_set_timeout (manager, 5000);
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_init (&resolved, manager);
+
+  registration = enlist_account_manager_create_registration (manager, "fake.test", "127.0.0.1",
+                                                             enlist_fake_server_get_port (
+                                                               fake.server), FALSE);
+  form = enlist_test_fetch_form (registration);
+  enlist_test_fill (form, "alice", "secret");
+  fake.drop_sets = TRUE;
+  credentials = enlist_test_register_sync (manager, registration, form, &saved, &none, &error);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  enlist_test_assert_keyring (address, "pending-registration=secret");
+
+  fake.sasl_down = FALSE;
+  fake.disabled = TRUE;
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 1);
+  g_assert_cmpint (g_array_index (resolved.outcomes, EnlistPendingOutcome, 0), ==,
+                   ENLIST_PENDING_OUTCOME_REGISTERED);
+  enlist_test_assert_keyring (address, "-=secret");
+  g_assert_cmpint (enlist_account_get_state (enlist_account_manager_lookup (manager, address)),
+                   ==, ENLIST_ACCOUNT_STATE_READY);
+
+  enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
+  g_clear_object (&form);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (manager);
+  g_clear_object (&fake.server);
+  while (enlist_fake_server_get_n_live () > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_hash_table_unref (fake.accounts);
+  g_free (fake.logged_in);
+  enlist_test_remove_tree (dir);
+}
+
 void
 enlist_test_add_settle_tests (void)
 {
   enlist_test_add_for_targets ("pending-registration", test_pending_registration);
   enlist_test_add_for_targets ("pending-password", test_pending_password);
   g_test_add_func ("/account-manager/fake/outcome-unknown", test_outcome_unknown);
+  g_test_add_func ("/account-manager/fake/outcome-disabled", test_outcome_disabled);
 }
