@@ -3,7 +3,9 @@
  * servers do not do on demand: a change-password form that asks for more
  * than the passwords (XEP-0077 §3.3). passwd fills it in from --field or,
  * on a terminal (a pseudo-terminal here), by asking; otherwise it names
- * what is missing. The fake server runs on this test's main loop while
+ * what is missing. And two of Tigase's ways: a registration whose login
+ * is refused until the account is activated from an e-mail, and a CAPTCHA
+ * that is a question without an image, for --captcha-command. The fake server runs on this test's main loop while
  * enlist-cli runs as a subprocess. */
 #define G_LOG_DOMAIN "test-cli-fake"
 
@@ -46,6 +48,8 @@ typedef struct
   char             *old_file;
   char             *new_file;
   gboolean          inactive;    /* registers anyone, then refuses every login (Tigase) */
+  gboolean          question;    /* a CAPTCHA that is a question, without an image (Tigase) */
+  char             *answer;      /* the answer the last registration carried */
 } Fixture;
 
 static void
@@ -137,6 +141,43 @@ answer_change (Fixture             *f,
   send_reply (f, iq, "result", NULL);
 }
 
+/* Tigase's text CAPTCHA: a question, a hidden id it must come back with,
+ * no image; alice is made when the answer is right. */
+#define QUESTION_FORM \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>" \
+  "<field type='text-single' var='username' label='Username'><required/></field>" \
+  "<field type='text-private' var='password' label='Password'><required/></field>" \
+  "<field type='hidden' var='captcha-id'><value>c-42</value><required/></field>" \
+  "<field type='text-single' var='qa' label='Solve: 3 + 4'><required/></field>" \
+  "</x></query>"
+
+static void
+answer_question (Fixture             *f,
+                 const EnlistXmlNode *iq)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+  const EnlistXmlNode *x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
+
+  if (g_strcmp0 (enlist_xml_node_get_attr (iq, "type"), "get") == 0)
+    {
+      send_reply (f, iq, "result", QUESTION_FORM);
+      return;
+    }
+  f->n_sets++;
+  g_assert_nonnull (x);
+  g_free (f->answer);
+  f->answer = g_strdup (submitted_value (x, "qa"));
+  if (g_strcmp0 (f->answer, "7") != 0 || g_strcmp0 (submitted_value (x, "captcha-id"), "c-42") != 0)
+    {
+      send_reply (f, iq, "error", "<error type='modify'><not-acceptable " STANZAS_NS "/></error>");
+      return;
+    }
+  g_free (f->password);
+  f->password = g_strdup (submitted_value (x, "password"));
+  send_reply (f, iq, "result", NULL);
+}
+
 static void
 stanza_cb (EnlistFakeServer    *server,
            const EnlistXmlNode *stanza,
@@ -154,6 +195,9 @@ stanza_cb (EnlistFakeServer    *server,
                 g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "get") == 0
                 ? "<query xmlns='jabber:iq:register'><username/><password/><email/></query>"
                 : NULL);
+  else if (f->question && enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT)
+           && enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) != NULL)
+    answer_question (f, stanza);
   else if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
     answer_auth (f, stanza);
   else if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
@@ -228,6 +272,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->password);
   g_free (f->logged_in);
   g_free (f->pet);
+  g_free (f->answer);
 }
 
 typedef struct
@@ -456,6 +501,34 @@ test_register_inactive (Fixture       *f,
                             "Account is inactive"));
 }
 
+/* A CAPTCHA that is a question: --captcha-command gets the question
+ * (argument and environment), its answer goes back with the hidden id. */
+static void
+test_register_question (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *password = g_strdup_printf ("password=@%s", f->old_file);
+  g_autofree char *solver = write_work_file (f, "solve",
+                                             "#!/bin/sh\n"
+                                             "[ \"$ENLIST_CAPTCHA_KIND\" = question ] || exit 3\n"
+                                             "[ \"$ENLIST_CAPTCHA_QUESTION\" = \"$1\" ] || exit 4\n"
+                                             "case \"$1\" in 'Solve: 3 + 4') echo 7;; *) exit 5;; "
+                                             "esac\n");
+  const char *args[] = {
+    "--field", "username=alice", "--field", password, "--captcha-command", solver, NULL
+  };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (g_chmod (solver, 0700), ==, 0);
+  f->question = TRUE;
+  g_assert_cmpint (run_cli (f, "register", "fake.test", args, -1, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Account created: alice@fake.test (verified by logging in)"));
+  g_assert_cmpstr (f->answer, ==, "7");
+  g_assert_cmpuint (f->n_sets, ==, 1);
+  g_unlink (solver);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -470,6 +543,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/cli-fake/register/inactive", Fixture, NULL, fixture_setup,
               test_register_inactive, fixture_teardown);
+  g_test_add ("/cli-fake/register/question", Fixture, NULL, fixture_setup,
+              test_register_question, fixture_teardown);
 
   return g_test_run ();
 }

@@ -311,18 +311,28 @@ save_captcha_image (EnlistCli           *cli,
   return g_strdup (path);
 }
 
-/* Runs --captcha-command IMAGE (no shell) and takes the first line it prints. */
+/* Runs --captcha-command (no shell) and takes the first line it prints.
+ * Its argument is the image's path, or for a CAPTCHA that is a question
+ * without an image (Tigase's "Solve: 3 + 4"), the question; the question
+ * is also in $ENLIST_CAPTCHA_QUESTION, and $ENLIST_CAPTCHA_KIND says which
+ * ("image" or "question"). */
 static char *
-run_captcha_command (EnlistCli   *cli,
-                     const char  *image,
-                     GError     **error)
+run_captcha_command (EnlistCli        *cli,
+                     EnlistFormField  *field,
+                     const char       *image,
+                     GError          **error)
 {
-  const char *argv[] = { cli->captcha_command, image, NULL };
+  const char *question = enlist_form_field_get_display_name (field);
+  const char *argv[] = { cli->captcha_command, image != NULL ? image : question, NULL };
+  g_auto(GStrv) envp = g_get_environ ();
   g_autofree char *out = NULL;
   char *newline;
   int status;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+  envp = g_environ_setenv (envp, "ENLIST_CAPTCHA_KIND", image != NULL ? "image" : "question",
+                           TRUE);
+  envp = g_environ_setenv (envp, "ENLIST_CAPTCHA_QUESTION", question, TRUE);
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
                      &out, NULL, &status, error))
     {
       g_prefix_error (error, _("Cannot run the CAPTCHA command: "));
@@ -363,10 +373,14 @@ answer_captcha (EnlistCli           *cli,
 
   if (cli->captcha_command != NULL)
     {
-      path = save_captcha_image (cli, registration, form, error);
-      if (path == NULL)
-        return FALSE;
-      answer = run_captcha_command (cli, path, error);
+      /* a question without an image is asked as it is */
+      if (enlist_form_field_get_n_media_uris (field) > 0)
+        {
+          path = save_captcha_image (cli, registration, form, error);
+          if (path == NULL)
+            return FALSE;
+        }
+      answer = run_captcha_command (cli, field, path, error);
       if (answer == NULL)
         return FALSE;
     }
