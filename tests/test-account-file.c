@@ -208,6 +208,16 @@ test_round_trip (Fixture       *fixture,
                                       "state=registration-pending\n"));
   g_assert_nonnull (strstr (contents, "state=password-change-pending\n"));
   g_assert_null (strstr (contents, "[o'brien+[x]@[::1]]"));
+  g_clear_pointer (&contents, g_free);
+
+  /* A year before 1000 is written with four digits, or the file could not
+   * be read back (found by fuzz-account-file). */
+  g_date_time_unref (odd->created);
+  odd->created = g_date_time_new_utc (266, 1, 2, 3, 4, 5);
+  g_assert_true (put (file, odd, &error));
+  g_assert_no_error (error);
+  contents = read_file (fixture->path);
+  g_assert_nonnull (strstr (contents, "created=0266-01-02T03:04:05Z\n"));
 
   /* Sorted by address, whatever the case. */
   records = load (file, &error);

@@ -70,6 +70,14 @@ test_parse (void)
     { "Juliet@Example.COM/Balcony", TRUE, "Juliet", "Example.COM", "Balcony" },
     { "jüliet@exämple.com", TRUE, "jüliet", "exämple.com", NULL },
     { "ロミオ@例え.テスト", TRUE, "ロミオ", "例え.テスト", NULL },
+    /* characters that stand for forbidden ones once folded (U+FF20
+     * FULLWIDTH COMMERCIAL AT, U+FF0F FULLWIDTH SOLIDUS, U+3000
+     * IDEOGRAPHIC SPACE is a space already; found by fuzz-uri) */
+    { "\xef\xbc\xa0lice@example.org", FALSE, NULL, NULL, NULL },
+    { "a\xef\xbc\x8f" "b@example.org", FALSE, NULL, NULL, NULL },
+    { "\xef\xb9\xab" "b@example.org", FALSE, NULL, NULL, NULL },
+    /* full width letters fold to plain ones: fine */
+    { "\xef\xbd\x81lice@example.org", TRUE, "\xef\xbd\x81lice", "example.org", NULL },
     { "[::1]", TRUE, NULL, "[::1]", NULL },
     { "user@[2001:db8::1]/r", TRUE, "user", "[2001:db8::1]", "r" },
     { "user@127.0.0.1", TRUE, "user", "127.0.0.1", NULL },

@@ -187,6 +187,48 @@ test_truncated (void)
   assert_inline_fails (png_bad_crc_bytes, "image/png", ENLIST_ERROR, ENLIST_ERROR_PROTOCOL);
 }
 
+/* GIFs whose blocks do not add up (found by tests/fuzz/fuzz-image.c: given
+ * a frame of no width, gdk-pixbuf's loader fails an assertion). */
+static void
+test_gif_blocks (void)
+{
+  static const guint8 no_image[] = {
+    'G', 'I', 'F', '8', '9', 'a', 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x3b,
+  };
+  g_autoptr(GBytes) gif_no_image = g_bytes_new_static (no_image, sizeof no_image);
+  g_autoptr(GByteArray) zero_width = g_byte_array_new ();
+  g_autoptr(GByteArray) zero_height = g_byte_array_new ();
+  g_autoptr(GByteArray) unknown_block = g_byte_array_new ();
+  g_autoptr(GByteArray) after_trailer = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  assert_inline_fails (gif_no_image, "image/gif", ENLIST_ERROR, ENLIST_ERROR_PROTOCOL);
+
+  g_byte_array_append (zero_width, tiny_gif, sizeof tiny_gif);
+  memset (zero_width->data + 32, 0, 2);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&zero_width));
+  assert_inline_fails (bytes, "image/gif", ENLIST_ERROR, ENLIST_ERROR_PROTOCOL);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  g_byte_array_append (zero_height, tiny_gif, sizeof tiny_gif);
+  memset (zero_height->data + 34, 0, 2);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&zero_height));
+  assert_inline_fails (bytes, "image/gif", ENLIST_ERROR, ENLIST_ERROR_PROTOCOL);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  /* 0x99 where a block starts */
+  g_byte_array_append (unknown_block, tiny_gif, sizeof tiny_gif - 1);
+  g_byte_array_append (unknown_block, (const guint8 *) "\x99\x3b", 2);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&unknown_block));
+  assert_inline_fails (bytes, "image/gif", ENLIST_ERROR, ENLIST_ERROR_PROTOCOL);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  g_byte_array_append (after_trailer, tiny_gif, sizeof tiny_gif);
+  g_byte_array_append (after_trailer, (const guint8 *) "\x3b", 1);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&after_trailer));
+  assert_inline_fails (bytes, "image/gif", ENLIST_ERROR, ENLIST_ERROR_PROTOCOL);
+}
+
 static void
 test_decompression_bomb (void)
 {
@@ -268,6 +310,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/media/format/jpeg-and-gif", test_jpeg_and_gif);
+  g_test_add_func ("/media/format/gif-blocks", test_gif_blocks);
   g_test_add_func ("/media/format/wrong-type", test_wrong_type);
   g_test_add_func ("/media/format/truncated", test_truncated);
   g_test_add_func ("/media/limits/decompression-bomb", test_decompression_bomb);

@@ -14,6 +14,9 @@ ENLIST_DEPS=(
   xvfb xauth xdotool gnome-keyring libsecret-tools dbus dbus-x11
   # the UI benchmarks (bench/run-ui) watch the X server for damage
   libx11-dev libxdamage-dev
+  # the libFuzzer targets (tools/fuzz; tools/check replays their corpora
+  # with whichever compiler built the tree)
+  clang
   # real servers for the integration tests (tests/servers/enlist-test-servers)
   prosody ejabberd imagemagick fonts-dejavu-core openssl python3 ca-certificates
 )

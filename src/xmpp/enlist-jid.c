@@ -48,6 +48,50 @@ check_text (const char  *s,
   return TRUE;
 }
 
+/* Close to nodeprep (RFC 3920 Appendix A): compatibility-normalised, case
+ * folded, normalised again so that folding cannot leave a decomposed form. */
+static char *
+fold_localpart (const char *localpart)
+{
+  g_autofree char *nfkc = g_utf8_normalize (localpart, -1, G_NORMALIZE_NFKC);
+  g_autofree char *folded = g_utf8_casefold (nfkc, -1);
+
+  return g_utf8_normalize (folded, -1, G_NORMALIZE_NFKC);
+}
+
+static gboolean
+is_forbidden_in_localpart (gunichar c)
+{
+  return g_unichar_isspace (c) || (c < 0x80 && strchr (LOCALPART_FORBIDDEN, (int) c) != NULL);
+}
+
+/* A localpart is compared in its folded form (enlist_jid_normalize), which
+ * maps compatibility characters to the ones they stand for: "＠" (U+FF20)
+ * becomes "@", "ß" "ss". RFC 7622 applies its rules after that mapping, and
+ * so does this: the folded form may not hold a forbidden character or be
+ * longer than a part may be (found by tests/fuzz/fuzz-uri.c). */
+static gboolean
+check_folded_localpart (const char  *s,
+                        gsize        len,
+                        GError     **error)
+{
+  g_autofree char *part = g_strndup (s, len);
+  g_autofree char *folded = fold_localpart (part);
+
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    if (is_forbidden_in_localpart (g_utf8_get_char (p)))
+      return fail (error, _("The name before “@” may not contain spaces or any of "
+                            "\" & ' / : < > @."));
+  if (strlen (folded) > ENLIST_JID_MAX_PART)
+    {
+      g_set_error (error, ENLIST_ERROR, ENLIST_ERROR_INVALID_JID,
+                   _("The name before “@” is longer than %u bytes."),
+                   (guint) ENLIST_JID_MAX_PART);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The characters of one part; its length is checked by the caller. */
 static gboolean
 check_characters (Part         part,
@@ -64,7 +108,7 @@ check_characters (Part         part,
       switch (part)
         {
         case PART_LOCAL:
-          if (g_unichar_isspace (c) || (c < 0x80 && strchr (LOCALPART_FORBIDDEN, (int) c) != NULL))
+          if (is_forbidden_in_localpart (c))
             return fail (error, _("The name before “@” may not contain spaces or any of "
                                   "\" & ' / : < > @."));
           break;
@@ -80,7 +124,7 @@ check_characters (Part         part,
           break;
         }
     }
-  return TRUE;
+  return part != PART_LOCAL || check_folded_localpart (s, len, error);
 }
 
 static gboolean
@@ -336,17 +380,6 @@ enlist_jid_normalize_domain (const char  *domain,
   if (!check_text (domain, error) || !check_domain (domain, len, &len, error))
     return NULL;
   return to_ascii (domain, len, error);
-}
-
-/* Close to nodeprep (RFC 3920 Appendix A): compatibility-normalised, case
- * folded, normalised again so that folding cannot leave a decomposed form. */
-static char *
-fold_localpart (const char *localpart)
-{
-  g_autofree char *nfkc = g_utf8_normalize (localpart, -1, G_NORMALIZE_NFKC);
-  g_autofree char *folded = g_utf8_casefold (nfkc, -1);
-
-  return g_utf8_normalize (folded, -1, G_NORMALIZE_NFKC);
 }
 
 char *

@@ -153,17 +153,81 @@ check_jpeg_structure (const guint8  *data,
   return TRUE;
 }
 
+/* Skips the data sub-blocks at *pos (each a length byte and that many
+ * bytes, ended by a zero length); FALSE when the file ends first. */
+static gboolean
+skip_gif_sub_blocks (const guint8 *data,
+                     gsize         len,
+                     gsize        *pos)
+{
+  while (*pos < len)
+    {
+      guint8 size = data[*pos];
+
+      *pos += 1;
+      if (size == 0)
+        return TRUE;
+      if (size > len - *pos)
+        return FALSE;
+      *pos += size;
+    }
+  return FALSE;
+}
+
+/* The GIF loader accepts a file cut short and, given a frame of no width
+ * or height, fails an assertion (a critical) inside gdk-pixbuf: the blocks
+ * are walked here. Header, logical screen and its colour table, then
+ * extensions and images (each with a size, its colour table and its data)
+ * until the trailer, which must end the file; at least one image. */
 static gboolean
 check_gif_structure (const guint8  *data,
                      gsize          len,
                      GError       **error)
 {
-  if (len < 14 || data[len - 1] != 0x3b)
+  gsize pos = 13;
+  gboolean has_image = FALSE;
+
+  if (len < pos)
+    goto damaged;
+  if (data[10] & 0x80)
+    pos += 3 * ((gsize) 2 << (data[10] & 0x07));
+
+  while (pos < len)
     {
-      g_propagate_error (error, new_damaged_error ());
-      return FALSE;
+      switch (data[pos])
+        {
+        case 0x21:    /* extension: a label, then sub-blocks */
+          pos += 2;
+          if (pos > len || !skip_gif_sub_blocks (data, len, &pos))
+            goto damaged;
+          break;
+
+        case 0x2c:    /* image: left, top, width, height, flags */
+          if (len - pos < 10)
+            goto damaged;
+          if ((data[pos + 5] | data[pos + 6]) == 0 || (data[pos + 7] | data[pos + 8]) == 0)
+            goto damaged;
+          if (data[pos + 9] & 0x80)
+            pos += 3 * ((gsize) 2 << (data[pos + 9] & 0x07));
+          pos += 10 + 1;    /* and the LZW code size */
+          if (pos > len || !skip_gif_sub_blocks (data, len, &pos))
+            goto damaged;
+          has_image = TRUE;
+          break;
+
+        case 0x3b:    /* trailer */
+          if (pos + 1 == len && has_image)
+            return TRUE;
+          goto damaged;
+
+        default:
+          goto damaged;
+        }
     }
-  return TRUE;
+
+damaged:
+  g_propagate_error (error, new_damaged_error ());
+  return FALSE;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -6,12 +6,8 @@
 
 #include "config.h"
 
-#include <stdint.h>
-
 #include "enlist-xml-reader.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data,
-                            size_t         size);
+#include "fuzz-util.h"
 
 static void
 on_stanza (gpointer       user_data,
