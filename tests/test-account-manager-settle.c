@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-account-manager-settle.c: pending registrations and password
  * changes settled by logging in, against the real servers (left by a
- * "crash") and the fake server (answers that never came). Part of the
+ * "crash", or by a server frozen with SIGSTOP while it had the request)
+ * and the fake server (answers that never came). Part of the
  * test-account-manager program. */
 #define G_LOG_DOMAIN "test-account-manager"
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "enlist-fake-server.h"
@@ -341,6 +343,113 @@ test_pending_password (gconstpointer data)
   enlist_test_remove_tree (dir);
 }
 
+/* ---- a server frozen at the submission ----------------------------------- */
+
+static void
+freeze_at_submit (EnlistRegistration *registration,
+                  GParamSpec         *pspec,
+                  gpointer            user_data)
+{
+  GPid *frozen = user_data;
+  GPid pid = enlist_test_servers_get_pid (enlist_test_running_servers, "prosody");
+
+  if (*frozen == 0
+      && enlist_registration_get_stage (registration) == ENLIST_REGISTRATION_STAGE_SUBMITTING)
+    {
+      g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+      *frozen = pid;
+    }
+}
+
+/* Prosody is stopped (SIGSTOP) just as the submission goes out: the
+ * registration ends within its timeouts, outcome unknown, the password
+ * pending in the keyring; once the server runs again, settling tells what
+ * happened — whatever it is, the keyring agrees with the server, and
+ * nothing the user typed is lost on the way. */
+static void
+test_frozen_at_submit (void)
+{
+  const EnlistTestTarget *target = &enlist_test_targets[0];
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autofree char *user = enlist_test_random_user ("frozen");
+  g_autofree char *address = g_strdup_printf ("%s@%s", user, enlist_test_target_domain (target));
+  EnlistAccountManager *manager = enlist_test_new_manager (dir, TRUE);
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistRegistration) login = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) none = NULL;
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) login_error = NULL;
+  Resolved resolved;
+  gboolean saved = TRUE;
+  GPid frozen = 0;
+  gint64 started;
+  EnlistPendingOutcome outcome;
+
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_init (&resolved, manager);
+  enlist_account_manager_set_timeout (manager, 3000);
+  registration = enlist_test_registration_for (manager, target);
+  form = enlist_test_fetch_form (registration);
+  enlist_test_fill (form, user, "frozen password");
+  g_signal_connect (registration, "notify::stage", G_CALLBACK (freeze_at_submit), &frozen);
+
+  started = g_get_monotonic_time ();
+  credentials = enlist_test_register_sync (manager, registration, form, &saved, &none, &error);
+  /* running again before anything else is checked */
+  g_assert_cmpint (frozen, !=, 0);
+  g_assert_cmpint (kill (frozen, SIGCONT), ==, 0);
+
+  /* bounded: the submission's timeout and the checking login's, no more */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+  g_assert_null (credentials);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  g_assert_false (saved);
+  enlist_test_assert_keyring (address, "pending-registration=frozen password");
+
+  /* the server runs again: what does it say? */
+  login = enlist_account_manager_create_registration (manager, enlist_test_target_domain (target),
+                                                      "127.0.0.1",
+                                                      enlist_test_target_port (target), FALSE);
+  enlist_registration_login_async (login, user, "frozen password", NULL, enlist_test_store_result,
+                                   &result);
+  info = enlist_registration_login_finish (login, enlist_test_wait_for (&result), &login_error);
+
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 1);
+  outcome = g_array_index (resolved.outcomes, EnlistPendingOutcome, 0);
+  if (info != NULL)
+    {
+      /* the server took the buffered submission once it ran again */
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_REGISTERED);
+      enlist_test_assert_keyring (address, "-=frozen password");
+    }
+  else
+    {
+      g_assert_error (login_error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_NOT_REGISTERED);
+      enlist_test_assert_keyring (address, "");
+    }
+  g_test_message ("frozen at submit: the server %s the account",
+                  info != NULL ? "made" : "did not make");
+
+  enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
+  g_clear_object (&form);
+  g_clear_object (&info);
+  g_clear_object (&result);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (g_steal_pointer (&login));
+  enlist_test_finalize (manager);
+  enlist_test_remove_tree (dir);
+}
+
 /* ---- answers that never came (fake server) ------------------------------ */
 
 /* Real servers always answer; for a request whose answer is lost and
@@ -668,4 +777,5 @@ enlist_test_add_settle_tests (void)
   enlist_test_add_for_targets ("pending-password", test_pending_password);
   g_test_add_func ("/account-manager/fake/outcome-unknown", test_outcome_unknown);
   g_test_add_func ("/account-manager/fake/outcome-disabled", test_outcome_disabled);
+  g_test_add_func ("/account-manager/prosody/frozen-at-submit", test_frozen_at_submit);
 }
