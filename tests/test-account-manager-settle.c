@@ -345,19 +345,24 @@ test_pending_password (gconstpointer data)
 
 /* ---- a server frozen at the submission ----------------------------------- */
 
-static void
-freeze_at_submit (EnlistRegistration *registration,
-                  GParamSpec         *pspec,
-                  gpointer            user_data)
+typedef struct
 {
-  GPid *frozen = user_data;
+  EnlistRegistrationStage stage;  /* the stage to freeze the server at */
+  GPid                    pid;    /* the server frozen, or 0 */
+} Freeze;
+
+static void
+freeze_at_stage (EnlistRegistration *registration,
+                 GParamSpec         *pspec,
+                 gpointer            user_data)
+{
+  Freeze *freeze = user_data;
   GPid pid = enlist_test_servers_get_pid (enlist_test_running_servers, "prosody");
 
-  if (*frozen == 0
-      && enlist_registration_get_stage (registration) == ENLIST_REGISTRATION_STAGE_SUBMITTING)
+  if (freeze->pid == 0 && enlist_registration_get_stage (registration) == freeze->stage)
     {
       g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
-      *frozen = pid;
+      freeze->pid = pid;
     }
 }
 
@@ -385,7 +390,7 @@ test_frozen_at_submit (void)
   g_autoptr(GError) login_error = NULL;
   Resolved resolved;
   gboolean saved = TRUE;
-  GPid frozen = 0;
+  Freeze freeze = { ENLIST_REGISTRATION_STAGE_SUBMITTING, 0 };
   gint64 started;
   EnlistPendingOutcome outcome;
 
@@ -396,13 +401,13 @@ test_frozen_at_submit (void)
   registration = enlist_test_registration_for (manager, target);
   form = enlist_test_fetch_form (registration);
   enlist_test_fill (form, user, "frozen password");
-  g_signal_connect (registration, "notify::stage", G_CALLBACK (freeze_at_submit), &frozen);
+  g_signal_connect (registration, "notify::stage", G_CALLBACK (freeze_at_stage), &freeze);
 
   started = g_get_monotonic_time ();
   credentials = enlist_test_register_sync (manager, registration, form, &saved, &none, &error);
   /* running again before anything else is checked */
-  g_assert_cmpint (frozen, !=, 0);
-  g_assert_cmpint (kill (frozen, SIGCONT), ==, 0);
+  g_assert_cmpint (freeze.pid, !=, 0);
+  g_assert_cmpint (kill (freeze.pid, SIGCONT), ==, 0);
 
   /* bounded: the submission's timeout and the checking login's, no more */
   g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
@@ -444,6 +449,92 @@ test_frozen_at_submit (void)
   g_clear_object (&form);
   g_clear_object (&info);
   g_clear_object (&result);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (g_steal_pointer (&login));
+  enlist_test_finalize (manager);
+  enlist_test_remove_tree (dir);
+}
+
+/* The same for a password change: Prosody stopped as the change goes out;
+ * the change ends in time, both passwords kept; settled once it runs
+ * again, the keyring holding the one in effect. */
+static void
+test_frozen_at_change (void)
+{
+  const EnlistTestTarget *target = &enlist_test_targets[0];
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autofree char *user = enlist_test_random_user ("frozenpw");
+  g_autofree char *address = g_strdup_printf ("%s@%s", user, enlist_test_target_domain (target));
+  EnlistAccountManager *manager = enlist_test_new_manager (dir, TRUE);
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistRegistration) login = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) account = NULL;
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) login_error = NULL;
+  Resolved resolved;
+  gboolean saved = FALSE;
+  Freeze freeze = { ENLIST_REGISTRATION_STAGE_CHANGING_PASSWORD, 0 };
+  gint64 started;
+  EnlistPendingOutcome outcome;
+
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_init (&resolved, manager);
+  registration = enlist_test_registration_for (manager, target);
+  form = enlist_test_fetch_form (registration);
+  enlist_test_fill (form, user, "old frozen");
+  credentials = enlist_test_register_sync (manager, registration, form, &saved, &account, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_clear_object (&registration);
+
+  enlist_account_manager_set_timeout (manager, 3000);
+  registration = enlist_account_manager_registration_for_account (manager, account);
+  g_signal_connect (registration, "notify::stage", G_CALLBACK (freeze_at_stage), &freeze);
+  started = g_get_monotonic_time ();
+  g_assert_false (enlist_test_change_password_sync (manager, registration, account, NULL,
+                                                    "new frozen", &saved, &error));
+  g_assert_cmpint (freeze.pid, !=, 0);
+  g_assert_cmpint (kill (freeze.pid, SIGCONT), ==, 0);
+
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  enlist_test_assert_keyring (address, "-=old frozen pending-password=new frozen");
+
+  login = enlist_account_manager_registration_for_account (manager, account);
+  enlist_registration_login_async (login, user, "new frozen", NULL, enlist_test_store_result,
+                                   &result);
+  info = enlist_registration_login_finish (login, enlist_test_wait_for (&result), &login_error);
+
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 1);
+  outcome = g_array_index (resolved.outcomes, EnlistPendingOutcome, 0);
+  if (info != NULL)
+    {
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_NEW_PASSWORD);
+      enlist_test_assert_keyring (address, "-=new frozen");
+    }
+  else
+    {
+      g_assert_error (login_error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_OLD_PASSWORD);
+      enlist_test_assert_keyring (address, "-=old frozen");
+    }
+  g_test_message ("frozen at the password change: the server %s it",
+                  info != NULL ? "made" : "did not make");
+
+  enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
+  g_clear_object (&form);
+  g_clear_object (&info);
+  g_clear_object (&result);
+  g_clear_object (&account);
   enlist_test_finalize (g_steal_pointer (&registration));
   enlist_test_finalize (g_steal_pointer (&login));
   enlist_test_finalize (manager);
@@ -778,4 +869,5 @@ enlist_test_add_settle_tests (void)
   g_test_add_func ("/account-manager/fake/outcome-unknown", test_outcome_unknown);
   g_test_add_func ("/account-manager/fake/outcome-disabled", test_outcome_disabled);
   g_test_add_func ("/account-manager/prosody/frozen-at-submit", test_frozen_at_submit);
+  g_test_add_func ("/account-manager/prosody/frozen-at-change", test_frozen_at_change);
 }
