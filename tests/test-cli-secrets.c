@@ -65,7 +65,12 @@ run (LifeCycle          *life,
                                         where);
   enlist_test_assert_no_secret_in_text (err, strlen (err), (const char * const *) life->secrets,
                                         where);
-  life->printed = g_strconcat (life->printed, out, err, NULL);
+  {
+    char *printed = g_strconcat (life->printed, out, err, NULL);
+
+    g_free (life->printed);
+    life->printed = printed;
+  }
   return status;
 }
 
