@@ -239,8 +239,9 @@ enlist_test_cli_jid_of (const char *user)
 
 /* With libsecret itself, through EnlistKeyring; not found is NULL. */
 static char *
-keyring_lookup (const char *jid,
-                gboolean    pending)
+keyring_lookup (const char         *jid,
+                gboolean            pending,
+                EnlistKeyringState  state)
 {
   g_autoptr(EnlistKeyring) keyring = enlist_keyring_new ();
   g_autoptr(GAsyncResult) result = NULL;
@@ -248,8 +249,8 @@ keyring_lookup (const char *jid,
   char *password;
 
   if (pending)
-    enlist_keyring_lookup_pending_async (keyring, jid, ENLIST_KEYRING_STATE_PENDING_REGISTRATION,
-                                         NULL, enlist_test_store_result, &result);
+    enlist_keyring_lookup_pending_async (keyring, jid, state, NULL, enlist_test_store_result,
+                                         &result);
   else
     enlist_keyring_lookup_async (keyring, jid, NULL, enlist_test_store_result, &result);
   enlist_test_wait_for (&result);
@@ -263,13 +264,19 @@ keyring_lookup (const char *jid,
 char *
 enlist_test_cli_keyring_password (const char *jid)
 {
-  return keyring_lookup (jid, FALSE);
+  return keyring_lookup (jid, FALSE, ENLIST_KEYRING_STATE_PENDING_REGISTRATION);
 }
 
 char *
 enlist_test_cli_keyring_pending (const char *jid)
 {
-  return keyring_lookup (jid, TRUE);
+  return keyring_lookup (jid, TRUE, ENLIST_KEYRING_STATE_PENDING_REGISTRATION);
+}
+
+char *
+enlist_test_cli_keyring_pending_password (const char *jid)
+{
+  return keyring_lookup (jid, TRUE, ENLIST_KEYRING_STATE_PENDING_PASSWORD);
 }
 
 void

@@ -77,6 +77,8 @@ char                *enlist_test_cli_jid_of         (const char         *user);
  * registration; NULL when nothing. */
 char                *enlist_test_cli_keyring_password (const char       *jid);
 char                *enlist_test_cli_keyring_pending  (const char       *jid);
+/* The new password of a password change that is pending, or NULL. */
+char                *enlist_test_cli_keyring_pending_password (const char *jid);
 /* That it holds the first line of password_file for jid (nothing for NULL). */
 void                 enlist_test_cli_assert_keyring_holds (const char   *jid,
                                                            const char   *password_file);

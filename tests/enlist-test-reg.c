@@ -67,12 +67,26 @@ answer_auth (EnlistTestReg       *f,
         start = i + 1;
       }
   explicit_bzero (decoded, len);
+  if (f->fold_case && username != NULL)
+    {
+      char *folded = g_utf8_strdown (username, -1);
+
+      g_free (username);
+      username = folded;
+    }
 
   valid = username != NULL ? g_hash_table_lookup (f->accounts, username) : NULL;
   if (f->no_sasl_after_register
       && (int) enlist_fake_server_get_current_index (f->server) == f->register_connection)
     valid = NULL;
-  if (valid != NULL && g_strcmp0 (valid, password) == 0)
+  if (f->login_refusal != NULL)
+    {
+      g_autofree char *failure = g_strdup_printf ("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                                  "%s</failure>", f->login_refusal);
+
+      enlist_fake_server_send (f->server, failure);
+    }
+  else if (valid != NULL && g_strcmp0 (valid, password) == 0)
     {
       g_free (f->logged_in);
       f->logged_in = g_strdup (username);

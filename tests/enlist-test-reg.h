@@ -61,6 +61,8 @@ struct _EnlistTestReg
   const char           *bob_data;     /* its <data/> element */
   guint                 n_bob_gets;
   gboolean              no_sasl_after_register;  /* refuse SASL on a stream that registered */
+  gboolean              fold_case;    /* as ejabberd: logins case-folded, bound in lower case */
+  const char           *login_refusal;  /* when set, every login fails with this <failure/> body */
   int                   register_connection;     /* index of the stream that registered, or -1 */
 
   /* cancelling the caller's cancellable from the server's side */

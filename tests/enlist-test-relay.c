@@ -78,8 +78,9 @@ hold (Connection *conn,
   g_mutex_unlock (&relay->lock);
 }
 
-/* Whether chunk, read after tail, holds a registration submission: the
- * data form's type='submit' inside a jabber:iq:register query. */
+/* Whether chunk, read after tail, holds a registration submission or a
+ * password change: the data form's type='submit', or a legacy <password/>,
+ * inside a jabber:iq:register query (SASL never sends one in clear). */
 static gboolean
 is_submission (GString    *window,
                const char *chunk,
@@ -90,7 +91,8 @@ is_submission (GString    *window,
   g_string_append_len (window, chunk, len);
   start = window->len > len + OVERLAP ? window->len - len - OVERLAP : 0;
   if ((strstr (window->str + start, "'submit'") != NULL
-       || strstr (window->str + start, "\"submit\"") != NULL)
+       || strstr (window->str + start, "\"submit\"") != NULL
+       || strstr (window->str + start, "<password>") != NULL)
       && strstr (window->str, "jabber:iq:register") != NULL)
     return TRUE;
   if (window->len > CHUNK * 4)

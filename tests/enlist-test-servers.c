@@ -157,6 +157,24 @@ get_port (JsonObject *object,
   return (guint16) port;
 }
 
+GPid
+enlist_test_servers_get_pid (EnlistTestServers *self,
+                             const char        *server)
+{
+  JsonNode *node;
+  gint64 pid;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  node = json_object_get_member (get_server (self, server), "pid");
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    g_error ("enlist-test-servers reported no pid for %s", server);
+  pid = json_node_get_int (node);
+  if (pid <= 1 || pid > G_MAXINT)
+    g_error ("enlist-test-servers reported pid %" G_GINT64_FORMAT " for %s", pid, server);
+  return (GPid) pid;
+}
+
 const char *
 enlist_test_servers_get_ca_file (EnlistTestServers *self)
 {

@@ -32,6 +32,10 @@ const char        *enlist_test_servers_get_state_dir       (EnlistTestServers *s
 guint16            enlist_test_servers_get_port            (EnlistTestServers *self,
                                                             const char        *server,
                                                             gboolean           direct_tls);
+/* The process id of server ("prosody" or "ejabberd"), for fault tests
+ * that stop (SIGSTOP) and continue it. */
+GPid               enlist_test_servers_get_pid             (EnlistTestServers *self,
+                                                            const char        *server);
 /* ejabberd's HTTP port (serves /captcha). */
 guint16            enlist_test_servers_get_http_port       (EnlistTestServers *self);
 

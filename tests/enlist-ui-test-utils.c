@@ -158,6 +158,20 @@ enlist_ui_test_screenshot (GtkWidget  *widget,
   return path;
 }
 
+char *
+enlist_ui_test_strip_mnemonic (const char *label)
+{
+  char *plain = g_strdup (label != NULL ? label : "");
+  char *q = plain;
+
+  /* "_Next" is shown as "Next" */
+  for (const char *p = plain; *p != '\0'; p++)
+    if (*p != '_')
+      *q++ = *p;
+  *q = '\0';
+  return plain;
+}
+
 static gboolean
 widget_is_named (GtkWidget  *widget,
                  const char *name)
@@ -166,6 +180,16 @@ widget_is_named (GtkWidget  *widget,
 
   if (g_strcmp0 (tooltip, name) == 0)
     return TRUE;
+  /* a menu's item (GTK's model buttons are private) */
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *plain = NULL;
+
+      g_object_get (widget, "text", &text, NULL);
+      plain = enlist_ui_test_strip_mnemonic (text);
+      return g_str_equal (plain, name);
+    }
   if (ADW_IS_PREFERENCES_ROW (widget))
     return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), name) == 0;
   if (ADW_IS_STATUS_PAGE (widget))
@@ -181,17 +205,9 @@ widget_is_named (GtkWidget  *widget,
 
       if (label != NULL && gtk_button_get_use_underline (GTK_BUTTON (widget)))
         {
-          g_autofree char *plain = NULL;
-          /* "_Next" is shown as "Next" */
-          plain = g_strdup (label);
-          for (char *p = plain, *q = plain; ; p++)
-            {
-              if (*p != '_')
-                *q++ = *p;
-              if (*p == '\0')
-                break;
-            }
-          if (g_strcmp0 (plain, name) == 0)
+          g_autofree char *plain = enlist_ui_test_strip_mnemonic (label);
+
+          if (g_str_equal (plain, name))
             return TRUE;
         }
       if (g_strcmp0 (label, name) == 0)

@@ -30,11 +30,14 @@ void      enlist_ui_test_wait_draw   (GtkWidget    *widget);
 char     *enlist_ui_test_screenshot  (GtkWidget    *widget,
                                       const char   *name);
 /* The first descendant of root (itself included) of type type whose
- * accessible label, title (rows, windows, status pages), label text
- * (labels, buttons) or tooltip equals name; NULL if none. Depth first. */
+ * title (rows, windows, status pages), label text
+ * (labels, buttons, menu items; mnemonic marks removed) or tooltip equals
+ * name; NULL if none. Depth first. */
 GtkWidget *enlist_ui_test_find       (GtkWidget    *root,
                                       GType         type,
                                       const char   *name);
+/* "_Change Password…" → "Change Password…" */
+char      *enlist_ui_test_strip_mnemonic (const char *label);
 
 /* Makes a browser of this session's fresh XDG directories the default for
  * http: and https:, one that writes down the address it was asked to open;

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-account-manager-settle.c: pending registrations and password
  * changes settled by logging in, against the real servers (left by a
- * "crash") and the fake server (answers that never came). Part of the
+ * "crash", or by a server frozen with SIGSTOP while it had the request)
+ * and the fake server (answers that never came). Part of the
  * test-account-manager program. */
 #define G_LOG_DOMAIN "test-account-manager"
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "enlist-fake-server.h"
@@ -341,6 +343,204 @@ test_pending_password (gconstpointer data)
   enlist_test_remove_tree (dir);
 }
 
+/* ---- a server frozen at the submission ----------------------------------- */
+
+typedef struct
+{
+  EnlistRegistrationStage stage;  /* the stage to freeze the server at */
+  GPid                    pid;    /* the server frozen, or 0 */
+} Freeze;
+
+static void
+freeze_at_stage (EnlistRegistration *registration,
+                 GParamSpec         *pspec,
+                 gpointer            user_data)
+{
+  Freeze *freeze = user_data;
+  GPid pid = enlist_test_servers_get_pid (enlist_test_running_servers, "prosody");
+
+  if (freeze->pid == 0 && enlist_registration_get_stage (registration) == freeze->stage)
+    {
+      g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+      freeze->pid = pid;
+    }
+}
+
+/* Prosody is stopped (SIGSTOP) just as the submission goes out: the
+ * registration ends within its timeouts, outcome unknown, the password
+ * pending in the keyring; once the server runs again, settling tells what
+ * happened — whatever it is, the keyring agrees with the server, and
+ * nothing the user typed is lost on the way. */
+static void
+test_frozen_at_submit (void)
+{
+  const EnlistTestTarget *target = &enlist_test_targets[0];
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autofree char *user = enlist_test_random_user ("frozen");
+  g_autofree char *address = g_strdup_printf ("%s@%s", user, enlist_test_target_domain (target));
+  EnlistAccountManager *manager = enlist_test_new_manager (dir, TRUE);
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistRegistration) login = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) none = NULL;
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) login_error = NULL;
+  Resolved resolved;
+  gboolean saved = TRUE;
+  Freeze freeze = { ENLIST_REGISTRATION_STAGE_SUBMITTING, 0 };
+  gint64 started;
+  EnlistPendingOutcome outcome;
+
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_init (&resolved, manager);
+  enlist_account_manager_set_timeout (manager, 3000);
+  registration = enlist_test_registration_for (manager, target);
+  form = enlist_test_fetch_form (registration);
+  enlist_test_fill (form, user, "frozen password");
+  g_signal_connect (registration, "notify::stage", G_CALLBACK (freeze_at_stage), &freeze);
+
+  started = g_get_monotonic_time ();
+  credentials = enlist_test_register_sync (manager, registration, form, &saved, &none, &error);
+  /* running again before anything else is checked */
+  g_assert_cmpint (freeze.pid, !=, 0);
+  g_assert_cmpint (kill (freeze.pid, SIGCONT), ==, 0);
+
+  /* bounded: the submission's timeout and the checking login's, no more */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+  g_assert_null (credentials);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  g_assert_false (saved);
+  enlist_test_assert_keyring (address, "pending-registration=frozen password");
+
+  /* the server runs again: what does it say? */
+  login = enlist_account_manager_create_registration (manager, enlist_test_target_domain (target),
+                                                      "127.0.0.1",
+                                                      enlist_test_target_port (target), FALSE);
+  enlist_registration_login_async (login, user, "frozen password", NULL, enlist_test_store_result,
+                                   &result);
+  info = enlist_registration_login_finish (login, enlist_test_wait_for (&result), &login_error);
+
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 1);
+  outcome = g_array_index (resolved.outcomes, EnlistPendingOutcome, 0);
+  if (info != NULL)
+    {
+      /* the server took the buffered submission once it ran again */
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_REGISTERED);
+      enlist_test_assert_keyring (address, "-=frozen password");
+    }
+  else
+    {
+      g_assert_error (login_error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_NOT_REGISTERED);
+      enlist_test_assert_keyring (address, "");
+    }
+  g_test_message ("frozen at submit: the server %s the account",
+                  info != NULL ? "made" : "did not make");
+
+  enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
+  g_clear_object (&form);
+  g_clear_object (&info);
+  g_clear_object (&result);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (g_steal_pointer (&login));
+  enlist_test_finalize (manager);
+  enlist_test_remove_tree (dir);
+}
+
+/* The same for a password change: Prosody stopped as the change goes out;
+ * the change ends in time, both passwords kept; settled once it runs
+ * again, the keyring holding the one in effect. */
+static void
+test_frozen_at_change (void)
+{
+  const EnlistTestTarget *target = &enlist_test_targets[0];
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autofree char *user = enlist_test_random_user ("frozenpw");
+  g_autofree char *address = g_strdup_printf ("%s@%s", user, enlist_test_target_domain (target));
+  EnlistAccountManager *manager = enlist_test_new_manager (dir, TRUE);
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistRegistration) login = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) account = NULL;
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) login_error = NULL;
+  Resolved resolved;
+  gboolean saved = FALSE;
+  Freeze freeze = { ENLIST_REGISTRATION_STAGE_CHANGING_PASSWORD, 0 };
+  gint64 started;
+  EnlistPendingOutcome outcome;
+
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_init (&resolved, manager);
+  registration = enlist_test_registration_for (manager, target);
+  form = enlist_test_fetch_form (registration);
+  enlist_test_fill (form, user, "old frozen");
+  credentials = enlist_test_register_sync (manager, registration, form, &saved, &account, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_clear_object (&registration);
+
+  enlist_account_manager_set_timeout (manager, 3000);
+  registration = enlist_account_manager_registration_for_account (manager, account);
+  g_signal_connect (registration, "notify::stage", G_CALLBACK (freeze_at_stage), &freeze);
+  started = g_get_monotonic_time ();
+  g_assert_false (enlist_test_change_password_sync (manager, registration, account, NULL,
+                                                    "new frozen", &saved, &error));
+  g_assert_cmpint (freeze.pid, !=, 0);
+  g_assert_cmpint (kill (freeze.pid, SIGCONT), ==, 0);
+
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  enlist_test_assert_keyring (address, "-=old frozen pending-password=new frozen");
+
+  login = enlist_account_manager_registration_for_account (manager, account);
+  enlist_registration_login_async (login, user, "new frozen", NULL, enlist_test_store_result,
+                                   &result);
+  info = enlist_registration_login_finish (login, enlist_test_wait_for (&result), &login_error);
+
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 1);
+  outcome = g_array_index (resolved.outcomes, EnlistPendingOutcome, 0);
+  if (info != NULL)
+    {
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_NEW_PASSWORD);
+      enlist_test_assert_keyring (address, "-=new frozen");
+    }
+  else
+    {
+      g_assert_error (login_error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_OLD_PASSWORD);
+      enlist_test_assert_keyring (address, "-=old frozen");
+    }
+  g_test_message ("frozen at the password change: the server %s it",
+                  info != NULL ? "made" : "did not make");
+
+  enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
+  g_clear_object (&form);
+  g_clear_object (&info);
+  g_clear_object (&result);
+  g_clear_object (&account);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (g_steal_pointer (&login));
+  enlist_test_finalize (manager);
+  enlist_test_remove_tree (dir);
+}
+
 /* ---- answers that never came (fake server) ------------------------------ */
 
 /* Real servers always answer; for a request whose answer is lost and
@@ -355,6 +555,7 @@ typedef struct
   int               authenticated;  /* the connection that logged in, or -1 */
   gboolean          drop_sets;      /* close instead of answering a register set */
   gboolean          sasl_down;      /* temporary-auth-failure for every login */
+  gboolean          disabled;       /* account-disabled for every login (not yet activated) */
   guint             n_sets;
 } Fake;
 
@@ -388,6 +589,12 @@ fake_auth (Fake                *fake,
   const char *valid;
   gsize len = 0;
 
+  if (fake->disabled)
+    {
+      enlist_fake_server_send (fake->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                             "<account-disabled/></failure>");
+      return;
+    }
   if (fake->sasl_down)
     {
       enlist_fake_server_send (fake->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
@@ -475,7 +682,7 @@ test_outcome_unknown (void)
   g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
   g_autofree char *dir = enlist_test_make_data_dir ();
   g_autofree char *record = NULL;
-  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, 0 };
+  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, FALSE, 0 };
   EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
   EnlistAccountManager *manager = NULL;
   g_autoptr(EnlistRegistration) registration = NULL;
@@ -589,10 +796,78 @@ test_outcome_unknown (void)
   enlist_test_remove_tree (dir);
 }
 
+/* A registration whose answer was lost, on a server that then says the
+ * account is disabled (it waits to be activated from an e-mail): a
+ * disabled account is an account — registered, its password kept. */
+static void
+test_outcome_disabled (void)
+{
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, FALSE, 0 };
+  EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
+  EnlistAccountManager *manager = NULL;
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) none = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *address = "alice@fake.test";
+  Resolved resolved;
+  gboolean saved = TRUE;
+
+  fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fake.server = enlist_fake_server_new (&options);
+  manager = enlist_account_manager_new (dir, NULL, NULL);
+  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
+  g_assert_no_error (error);
+  enlist_account_manager_set_timeout (manager, 5000);
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_init (&resolved, manager);
+
+  registration = enlist_account_manager_create_registration (manager, "fake.test", "127.0.0.1",
+                                                             enlist_fake_server_get_port (
+                                                               fake.server), FALSE);
+  form = enlist_test_fetch_form (registration);
+  enlist_test_fill (form, "alice", "secret");
+  fake.drop_sets = TRUE;
+  credentials = enlist_test_register_sync (manager, registration, form, &saved, &none, &error);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  enlist_test_assert_keyring (address, "pending-registration=secret");
+
+  fake.sasl_down = FALSE;
+  fake.disabled = TRUE;
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 1);
+  g_assert_cmpint (g_array_index (resolved.outcomes, EnlistPendingOutcome, 0), ==,
+                   ENLIST_PENDING_OUTCOME_REGISTERED);
+  enlist_test_assert_keyring (address, "-=secret");
+  g_assert_cmpint (enlist_account_get_state (enlist_account_manager_lookup (manager, address)),
+                   ==, ENLIST_ACCOUNT_STATE_READY);
+
+  enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
+  g_clear_object (&form);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (manager);
+  g_clear_object (&fake.server);
+  while (enlist_fake_server_get_n_live () > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_hash_table_unref (fake.accounts);
+  g_free (fake.logged_in);
+  enlist_test_remove_tree (dir);
+}
+
 void
 enlist_test_add_settle_tests (void)
 {
   enlist_test_add_for_targets ("pending-registration", test_pending_registration);
   enlist_test_add_for_targets ("pending-password", test_pending_password);
   g_test_add_func ("/account-manager/fake/outcome-unknown", test_outcome_unknown);
+  g_test_add_func ("/account-manager/fake/outcome-disabled", test_outcome_disabled);
+  g_test_add_func ("/account-manager/prosody/frozen-at-submit", test_frozen_at_submit);
+  g_test_add_func ("/account-manager/prosody/frozen-at-change", test_frozen_at_change);
 }

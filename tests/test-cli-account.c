@@ -386,9 +386,14 @@ test_invite (gconstpointer data)
   JsonObject *result;
   int status;
 
+  /* Prosody's invite-only host answers not-acceptable: an invitation is
+   * needed, not other details */
   result = run_cli (target, uninvited_args, NULL, &status, NULL, &parser);
   g_assert_cmpint (status, ==, 6);
   g_assert_cmpstr (error_condition (result), ==, "not-acceptable");
+  g_assert_nonnull (strstr (json_object_get_string_member (
+                              json_object_get_object_member (result, "error"), "message"),
+                            "takes new accounts by invitation"));
 
   result = run_cli (target, args, NULL, &status, NULL, &parser2);
   g_assert_cmpint (status, ==, 0);

@@ -3,7 +3,9 @@
  * servers do not do on demand: a change-password form that asks for more
  * than the passwords (XEP-0077 §3.3). passwd fills it in from --field or,
  * on a terminal (a pseudo-terminal here), by asking; otherwise it names
- * what is missing. The fake server runs on this test's main loop while
+ * what is missing. And two of Tigase's ways: a registration whose login
+ * is refused until the account is activated from an e-mail, and a CAPTCHA
+ * that is a question without an image, for --captcha-command. The fake server runs on this test's main loop while
  * enlist-cli runs as a subprocess. */
 #define G_LOG_DOMAIN "test-cli-fake"
 
@@ -45,6 +47,9 @@ typedef struct
   char             *work_dir;
   char             *old_file;
   char             *new_file;
+  gboolean          inactive;    /* registers anyone, then refuses every login (Tigase) */
+  gboolean          question;    /* a CAPTCHA that is a question, without an image (Tigase) */
+  char             *answer;      /* the answer the last registration carried */
 } Fixture;
 
 static void
@@ -136,6 +141,43 @@ answer_change (Fixture             *f,
   send_reply (f, iq, "result", NULL);
 }
 
+/* Tigase's text CAPTCHA: a question, a hidden id it must come back with,
+ * no image; alice is made when the answer is right. */
+#define QUESTION_FORM \
+  "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
+  "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>" \
+  "<field type='text-single' var='username' label='Username'><required/></field>" \
+  "<field type='text-private' var='password' label='Password'><required/></field>" \
+  "<field type='hidden' var='captcha-id'><value>c-42</value><required/></field>" \
+  "<field type='text-single' var='qa' label='Solve: 3 + 4'><required/></field>" \
+  "</x></query>"
+
+static void
+answer_question (Fixture             *f,
+                 const EnlistXmlNode *iq)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+  const EnlistXmlNode *x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
+
+  if (g_strcmp0 (enlist_xml_node_get_attr (iq, "type"), "get") == 0)
+    {
+      send_reply (f, iq, "result", QUESTION_FORM);
+      return;
+    }
+  f->n_sets++;
+  g_assert_nonnull (x);
+  g_free (f->answer);
+  f->answer = g_strdup (submitted_value (x, "qa"));
+  if (g_strcmp0 (f->answer, "7") != 0 || g_strcmp0 (submitted_value (x, "captcha-id"), "c-42") != 0)
+    {
+      send_reply (f, iq, "error", "<error type='modify'><not-acceptable " STANZAS_NS "/></error>");
+      return;
+    }
+  g_free (f->password);
+  f->password = g_strdup (submitted_value (x, "password"));
+  send_reply (f, iq, "result", NULL);
+}
+
 static void
 stanza_cb (EnlistFakeServer    *server,
            const EnlistXmlNode *stanza,
@@ -143,7 +185,20 @@ stanza_cb (EnlistFakeServer    *server,
 {
   Fixture *f = user_data;
 
-  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+  if (f->inactive && enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    enlist_fake_server_send (f->server, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                        "<not-authorized/><text xml:lang='en'>Account is "
+                                        "inactive, \u202echeck your e-mail</text></failure>");
+  else if (f->inactive && enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT)
+           && enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) != NULL)
+    send_reply (f, stanza, "result",
+                g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "get") == 0
+                ? "<query xmlns='jabber:iq:register'><username/><password/><email/></query>"
+                : NULL);
+  else if (f->question && enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT)
+           && enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) != NULL)
+    answer_question (f, stanza);
+  else if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
     answer_auth (f, stanza);
   else if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
     return;
@@ -217,6 +272,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->password);
   g_free (f->logged_in);
   g_free (f->pet);
+  g_free (f->answer);
 }
 
 typedef struct
@@ -247,15 +303,17 @@ guard_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs enlist-cli passwd alice@fake.test against the fake server with
- * extra args; standard input is tty_fd (a terminal) or an empty pipe.
- * The main loop runs meanwhile, for the server. */
+/* Runs enlist-cli VERB ARG against the fake server, with extra args;
+ * standard input is tty_fd (a terminal) or an empty pipe. The main loop
+ * runs meanwhile, for the server. */
 static int
-run_passwd (Fixture            *f,
-            const char * const *extra,
-            int                 tty_fd,
-            char              **out,
-            char              **err)
+run_cli (Fixture            *f,
+         const char         *verb,
+         const char         *arg,
+         const char * const *extra,
+         int                 tty_fd,
+         char              **out,
+         char              **err)
 {
   g_autofree char *ca_file = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem",
                                                     NULL);
@@ -268,8 +326,8 @@ run_passwd (Fixture            *f,
   Ran ran = { 0 };
   guint guard;
   const char *args[] = {
-    g_getenv ("ENLIST_CLI"), "passwd", "alice@fake.test", "--host", "127.0.0.1", "--port", port,
-    "--ca-file", ca_file, "--password-file", f->old_file, "--new-password-file", f->new_file,
+    g_getenv ("ENLIST_CLI"), verb, arg, "--host", "127.0.0.1", "--port", port,
+    "--ca-file", ca_file,
   };
 
   g_assert_nonnull (args[0]);
@@ -299,10 +357,30 @@ run_passwd (Fixture            *f,
 
   g_assert_true (g_subprocess_get_if_exited (process));
   if (ran.err != NULL && *ran.err != '\0')
-    g_test_message ("enlist-cli passwd stderr: %s", ran.err);
+    g_test_message ("enlist-cli %s stderr: %s", verb, ran.err);
   *out = ran.out;
   *err = ran.err;
   return g_subprocess_get_exit_status (process);
+}
+
+/* enlist-cli passwd alice@fake.test with her old and new password files. */
+static int
+run_passwd (Fixture            *f,
+            const char * const *extra,
+            int                 tty_fd,
+            char              **out,
+            char              **err)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *files[] = { "--password-file", f->old_file, "--new-password-file", f->new_file };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_ptr_array_add (args, (gpointer) files[i]);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra[i]);
+  g_ptr_array_add (args, NULL);
+  return run_cli (f, "passwd", "alice@fake.test", (const char * const *) args->pdata, tty_fd,
+                  out, err);
 }
 
 /* No terminal, no --field: what is missing is named, with the server's
@@ -381,6 +459,76 @@ test_form_terminal (Fixture       *f,
   g_assert_cmpstr (f->password, ==, "n3w-s3cret");
 }
 
+/* A server that wants new accounts activated from an e-mail (Tigase):
+ * created, exit 0, and what to do, with the server's text neutralised. */
+static void
+test_register_inactive (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *password = g_strdup_printf ("password=@%s", f->old_file);
+  const char *text_args[] = {
+    "--field", "username=carol", "--field", password, "--field", "email=carol@example.org", NULL
+  };
+  const char *json_args[] = {
+    "--field", "username=carol", "--field", password, "--field", "email=carol@example.org",
+    "--json", NULL
+  };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *json_out = NULL;
+  g_autofree char *json_err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *result;
+
+  f->inactive = TRUE;
+  g_assert_cmpint (run_cli (f, "register", "fake.test", text_args, -1, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Account created: carol@fake.test (to be activated)"));
+  g_assert_nonnull (strstr (out, "activate it from the e-mail the server sent"));
+  g_assert_nonnull (strstr (out, "The server said: Account is inactive, "));
+  /* the bidirectional override is shown, not obeyed */
+  g_assert_null (strstr (out, "\u202e"));
+
+  g_assert_cmpint (run_cli (f, "register", "fake.test", json_args, -1, &json_out, &json_err), ==,
+                   0);
+  json_parser_load_from_data (parser, json_out, -1, &error);
+  g_assert_no_error (error);
+  result = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_boolean_member (result, "ok"));
+  g_assert_false (json_object_get_boolean_member (result, "verified"));
+  g_assert_true (json_object_get_boolean_member (result, "activation_required"));
+  g_assert_nonnull (strstr (json_object_get_string_member (result, "server_text"),
+                            "Account is inactive"));
+}
+
+/* A CAPTCHA that is a question: --captcha-command gets the question
+ * (argument and environment), its answer goes back with the hidden id. */
+static void
+test_register_question (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *password = g_strdup_printf ("password=@%s", f->old_file);
+  g_autofree char *solver = write_work_file (f, "solve",
+                                             "#!/bin/sh\n"
+                                             "[ \"$ENLIST_CAPTCHA_KIND\" = question ] || exit 3\n"
+                                             "[ \"$ENLIST_CAPTCHA_QUESTION\" = \"$1\" ] || exit 4\n"
+                                             "case \"$1\" in 'Solve: 3 + 4') echo 7;; *) exit 5;; "
+                                             "esac\n");
+  const char *args[] = {
+    "--field", "username=alice", "--field", password, "--captcha-command", solver, NULL
+  };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (g_chmod (solver, 0700), ==, 0);
+  f->question = TRUE;
+  g_assert_cmpint (run_cli (f, "register", "fake.test", args, -1, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Account created: alice@fake.test (verified by logging in)"));
+  g_assert_cmpstr (f->answer, ==, "7");
+  g_assert_cmpuint (f->n_sets, ==, 1);
+  g_unlink (solver);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -393,6 +541,10 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/cli-fake/passwd-form/terminal", Fixture, NULL, fixture_setup, test_form_terminal,
               fixture_teardown);
+  g_test_add ("/cli-fake/register/inactive", Fixture, NULL, fixture_setup,
+              test_register_inactive, fixture_teardown);
+  g_test_add ("/cli-fake/register/question", Fixture, NULL, fixture_setup,
+              test_register_question, fixture_teardown);
 
   return g_test_run ();
 }

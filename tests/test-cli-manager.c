@@ -214,22 +214,15 @@ test_save_not_saved (void)
   g_assert_null (find_member (result, "accounts", jid));
 }
 
-/* Starts enlist-cli register --save through relay, waits until the relay
- * holds back what its mode says, and kills enlist-cli with SIGKILL right
- * there. Returns what the relay held back. */
+/* Starts enlist-cli with args through relay, waits until the relay holds
+ * back what its mode says, and kills enlist-cli with SIGKILL right there.
+ * Returns what the relay held back. */
 static char *
-register_killed (EnlistTestRelay *relay,
-                 const char      *user)
+run_killed (EnlistTestRelay    *relay,
+            const char * const *args)
 {
-  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
-  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
-  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
   g_autofree char *err_path = enlist_test_cli_work_file ("killed-stderr");
   g_autofree char *err = NULL;
-  const char *args[] = {
-    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
-    "--field", password_arg, "--save", NULL
-  };
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -257,6 +250,22 @@ register_killed (EnlistTestRelay *relay,
   g_assert_true (g_subprocess_get_if_signaled (process));
   g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
   return held;
+}
+
+/* enlist-cli register --save of user, killed as run_killed says. */
+static char *
+register_killed (EnlistTestRelay *relay,
+                 const char      *user)
+{
+  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
+  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
+  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
+  const char *args[] = {
+    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
+    "--field", password_arg, "--save", NULL
+  };
+
+  return run_killed (relay, args);
 }
 
 static EnlistTestRelay *
@@ -365,6 +374,67 @@ test_crash_before_submit (void)
   g_assert_null (strstr (text, jid));
 }
 
+/* Killed after the server changed the password, before its answer came
+ * (where a crash between the confirmed change and the keyring's update
+ * leaves the same): the keyring holds the old password and the new one
+ * pending; the next `accounts` logs in with the new one and swaps it in. */
+static void
+test_crash_passwd (void)
+{
+  g_autoptr(EnlistTestRelay) relay = relay_to_prosody (ENLIST_TEST_RELAY_HOLD_ANSWER);
+  g_autofree char *user = enlist_test_cli_random_user ("passwdcrash");
+  g_autofree char *jid = enlist_test_cli_jid_of (user);
+  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
+  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
+  g_autofree char *password2 = enlist_test_cli_work_file ("password2");
+  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
+  g_autofree char *held = NULL;
+  g_autofree char *pending = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+  const char *register_args[] = {
+    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
+    "--field", password_arg, "--save", NULL
+  };
+  /* the current password from the keyring; through the relay */
+  const char *passwd_args[] = { "passwd", jid, "--new-password-file", password2, NULL };
+  const char *delete_args[] = { "delete", jid, "--yes", NULL };
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) parser2 = NULL;
+  JsonObject *result;
+  int status;
+
+  result = run_json (register_args, ENLIST_TEST_CLI_DEFAULT, 0, &status, &parser);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "saved"));
+  enlist_test_cli_assert_keyring_holds (jid, password1);
+
+  held = run_killed (relay, passwd_args);
+  /* what the relay held back is the server's answer: it changed it */
+  g_assert_true (strstr (held, "type='result'") != NULL
+                 || strstr (held, "type=\"result\"") != NULL);
+  g_assert_cmpint (enlist_test_cli_login_status ("prosody", jid, password2), ==, 0);
+  g_assert_cmpint (enlist_test_cli_login_status ("prosody", jid, password1), ==, 5);
+  /* the new password went into the keyring, pending, before the request;
+   * the old one is still the confirmed one */
+  enlist_test_cli_assert_keyring_holds (jid, password1);
+  pending = enlist_test_cli_keyring_pending_password (jid);
+  g_assert_cmpstr (pending, ==, "second password");
+
+  text = accounts_text ();
+  line = g_strdup_printf ("The password change of %s went through", jid);
+  g_assert_nonnull (strstr (text, line));
+  enlist_test_cli_assert_keyring_holds (jid, password2);
+  g_clear_pointer (&pending, g_free);
+  pending = enlist_test_cli_keyring_pending_password (jid);
+  g_assert_null (pending);
+
+  result = run_json (delete_args, ENLIST_TEST_CLI_DEFAULT, 0, &status, &parser2);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "keyring_cleared"));
+  enlist_test_cli_assert_keyring_holds (jid, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -377,6 +447,7 @@ main (int    argc,
   g_test_add_func ("/cli-manager/save-not-saved", test_save_not_saved);
   g_test_add_func ("/cli-manager/crash-after-submit", test_crash_after_submit);
   g_test_add_func ("/cli-manager/crash-before-submit", test_crash_before_submit);
+  g_test_add_func ("/cli-manager/crash-passwd", test_crash_passwd);
 
   enlist_test_cli_start (TRUE, FALSE);
   servers = enlist_test_cli_get_servers ();

@@ -270,6 +270,56 @@ test_delete (EnlistTestReg *f,
   g_assert_cmpuint (f->sets->len, ==, 1);
 }
 
+/* ejabberd binds "Alice" as "alice", and wants that name in the change. */
+static void
+set_folded_username (EnlistTestReg       *f,
+                     const EnlistXmlNode *iq)
+{
+  const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
+  const EnlistXmlNode *username = enlist_xml_node_get_child (query, "username",
+                                                             ENLIST_NS_REGISTER);
+  const EnlistXmlNode *password = enlist_xml_node_get_child (query, "password",
+                                                             ENLIST_NS_REGISTER);
+
+  if (username == NULL || g_strcmp0 (enlist_xml_node_get_text (username), f->logged_in) != 0)
+    {
+      enlist_test_reg_send_reply (f, iq, "error",
+                                  "<error type='cancel'><not-allowed "
+                                  ENLIST_TEST_STANZAS_NS "/></error>");
+      return;
+    }
+  enlist_test_reg_add_account (f, "alice", enlist_xml_node_get_text (password));
+  enlist_test_reg_answer_result (f, iq);
+}
+
+static void
+test_change_password_bound_name (EnlistTestReg *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const EnlistXmlNode *query;
+
+  f->fold_case = TRUE;
+  f->set_func = set_folded_username;
+  enlist_test_reg_add_account (f, "alice", "secret");
+  enlist_test_reg_start (f, NULL);
+
+  enlist_registration_change_password_async (f->registration, "Alice", "secret", "new secret",
+                                             NULL, NULL, enlist_test_store_result, &result);
+  g_assert_true (enlist_registration_change_password_finish (f->registration,
+                                                             enlist_test_wait_for (&result),
+                                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->sets->len, ==, 1);
+  query = enlist_xml_node_get_child (g_ptr_array_index (f->sets, 0), "query",
+                                     ENLIST_NS_REGISTER);
+  g_assert_cmpstr (enlist_xml_node_get_text (enlist_xml_node_get_child (query, "username",
+                                                                        ENLIST_NS_REGISTER)),
+                   ==, "alice");
+  g_assert_cmpstr (g_hash_table_lookup (f->accounts, "alice"), ==, "new secret");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -294,6 +344,7 @@ main (int   argc,
   ADD ("delete/close-kept", GINT_TO_POINTER (ENLIST_TEST_DELETE_CLOSE_KEPT), test_delete);
   ADD ("delete/result-kept", GINT_TO_POINTER (ENLIST_TEST_DELETE_RESULT_KEPT), test_delete);
   ADD ("change-password/form-renewed", NULL, test_change_password_form_renewed);
+  ADD ("change-password/bound-name", NULL, test_change_password_bound_name);
 
 #undef ADD
 

@@ -277,6 +277,41 @@ test_submit_verify_fresh (EnlistTestReg *f,
   g_assert_cmpuint (f->n_logins, ==, 1);
 }
 
+/* Tigase with e-mail activation: the registration is accepted, then every
+ * login is refused until the link in the e-mail is followed. The account
+ * exists: the credentials come back, to be activated, with the server's
+ * text; it is not an error. */
+static void
+test_submit_inactive (EnlistTestReg *f,
+                      gconstpointer  data)
+{
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->login_refusal = data;
+  f->set_func = enlist_test_reg_set_register;
+  enlist_test_reg_start (f, NULL);
+  form = enlist_test_reg_fetch_filled_form (f);
+
+  enlist_registration_submit_async (f->registration, form, NULL, enlist_test_store_result,
+                                    &result);
+  credentials = enlist_registration_submit_finish (f->registration,
+                                                   enlist_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (credentials);
+  g_assert_cmpstr (enlist_credentials_get_address (credentials), ==, "alice@fake.test");
+  g_assert_cmpstr (enlist_credentials_get_password (credentials), ==, "secret");
+  g_assert_false (enlist_credentials_get_verified (credentials));
+  g_assert_true (enlist_credentials_get_inactive (credentials));
+  g_assert_cmpstr (enlist_credentials_get_server_text (credentials), ==,
+                   "Account is inactive, check your e-mail");
+  /* the server kept it */
+  g_assert_cmpuint (f->sets->len, ==, 1);
+  g_assert_nonnull (g_hash_table_lookup (f->accounts, "alice"));
+}
+
 /* The connection drops after a non-CAPTCHA form was fetched: submit
  * reconnects, gets the same form, sends the values again and succeeds. */
 static void
@@ -756,6 +791,12 @@ main (int   argc,
   ADD ("submit/reconnect-verify", GINT_TO_POINTER (TRUE), test_submit_reconnect);
   ADD ("submit/reconnect-form-changed", NULL, test_submit_reconnect_form_changed);
   ADD ("submit/verify-fresh-connection", NULL, test_submit_verify_fresh);
+  ADD ("submit/inactive-disabled",
+       "<account-disabled/><text xml:lang='en'>Account is inactive, check your e-mail</text>",
+       test_submit_inactive);
+  ADD ("submit/inactive-not-authorized",
+       "<not-authorized/><text xml:lang='en'>Account is inactive, check your e-mail</text>",
+       test_submit_inactive);
   ADD ("submit/lost-answer-created", GINT_TO_POINTER (TRUE), test_submit_lost_answer);
   ADD ("submit/lost-answer-not-created", GINT_TO_POINTER (FALSE), test_submit_lost_answer);
   ADD ("submit/no-username", GINT_TO_POINTER (FALSE), test_submit_no_username);

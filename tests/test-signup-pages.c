@@ -5,8 +5,10 @@
  * refused), Cancel while connecting to a server that never answers
  * (nothing left behind), a server that signs people up on its web site
  * only (the fake server; "Open Web Page" opens the very address shown), a
- * keyring that cannot be reached (the password shown once, to copy), and
- * Back and closing (what was typed is kept; a filled form asks first). */
+ * keyring that cannot be reached (the password shown once, to copy), a
+ * server that wants new accounts activated from an e-mail (the fake
+ * server: created, kept, and what to do), and Back and closing (what was
+ * typed is kept; a filled form asks first). */
 #define G_LOG_DOMAIN "test-signup-pages"
 
 #include "config.h"
@@ -635,6 +637,99 @@ test_keyring_refused (void)
   enlist_ui_test_remove_dir (dir);
 }
 
+/* ---- a server that wants new accounts activated --------------------------- */
+
+/* Tigase with e-mail activation: the registration is accepted, every login
+ * refused until the e-mail's link is followed. The server's text has
+ * markup in it, to be shown as it is. */
+#define INACTIVE_TEXT "Account <b>inactive</b>: follow the link in the e-mail we sent"
+
+static void
+inactive_stanza_cb (EnlistFakeServer    *server,
+                    const EnlistXmlNode *stanza,
+                    gpointer             user_data)
+{
+  g_autoptr(GString) out = g_string_new ("<iq type='result' id='");
+  gboolean form_request;
+
+  if (enlist_xml_node_is (stanza, "auth", ENLIST_NS_SASL))
+    {
+      g_autoptr(GString) failure = g_string_new ("<failure xmlns='urn:ietf:params:xml:ns:"
+                                                 "xmpp-sasl'><account-disabled/>"
+                                                 "<text xml:lang='en'>");
+
+      enlist_xml_escape_text (failure, INACTIVE_TEXT, -1);
+      g_string_append (failure, "</text></failure>");
+      enlist_fake_server_send (server, failure->str);
+      return;
+    }
+  if (!enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT))
+    return;
+  form_request = g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "get") == 0 &&
+                 enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) != NULL;
+  enlist_xml_escape_attr (out, enlist_xml_node_get_attr (stanza, "id"));
+  g_string_append (out, "'>");
+  if (form_request)
+    g_string_append (out, "<query xmlns='jabber:iq:register'><username/><password/><email/>"
+                          "</query>");
+  g_string_append (out, "</iq>");
+  enlist_fake_server_send (server, out->str);
+}
+
+static void
+test_inactive (void)
+{
+  g_autofree char *dir = signup_make_data_dir ();
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem",
+                                               NULL);
+  g_autoptr(EnlistAccountManager) manager = signup_new_manager (dir, ca);
+  g_autoptr(EnlistProviderList) providers = signup_demo_providers ();
+  g_autoptr(EnlistFakeServer) server = NULL;
+  g_autofree char *user = signup_random_user ("inactive");
+  g_autofree char *address = g_strdup_printf ("%s@localhost", user);
+  g_autofree char *shot = NULL;
+  g_autofree char *keyring = NULL;
+  EnlistFakeServerOptions options = { 0 };
+  EnlistSignupAssistant *assistant;
+  EnlistResultPage *page;
+
+  options.stanza_func = inactive_stanza_cb;
+  server = enlist_fake_server_new (&options);
+
+  assistant = signup_new_assistant (manager, providers);
+  signup_type_endpoint (assistant, "localhost", enlist_fake_server_get_port (server));
+  signup_activate (assistant, "assistant.next");
+  signup_wait_page (assistant, "form");
+  signup_type_text (signup_field_entry (assistant, "email"), "me@example.org");
+  signup_fill_form (assistant, user, SIGNUP_PASSWORD);
+  signup_activate (assistant, "assistant.register");
+  signup_wait_page (assistant, "result");
+
+  /* created, and what is left to do, with the server's words as they are */
+  page = ENLIST_RESULT_PAGE (enlist_signup_assistant_get_page_widget (assistant, "result"));
+  g_assert_cmpstr (enlist_result_page_get_address (page), ==, address);
+  g_assert_false (enlist_result_page_get_password_shown (page));
+  g_assert_true (enlist_result_page_get_activation_shown (page));
+  g_assert_nonnull (enlist_ui_test_find_label (GTK_WIDGET (page), "Activate it from the e-mail"));
+  g_assert_nonnull (enlist_ui_test_find_label (GTK_WIDGET (page), "“" INACTIVE_TEXT "”"));
+  g_assert_false (gtk_label_get_use_markup (enlist_ui_test_find_label (GTK_WIDGET (page),
+                                                                       INACTIVE_TEXT)));
+  g_assert_nonnull (enlist_ui_test_find (GTK_WIDGET (page), GTK_TYPE_LABEL,
+                                         "Saved in your keyring"));
+  shot = enlist_ui_test_screenshot (GTK_WIDGET (assistant), "assistant-result-activate");
+
+  /* kept: the account and its password, confirmed */
+  keyring = enlist_ui_test_keyring_of (address);
+  g_assert_cmpstr (keyring, ==, "-=" SIGNUP_PASSWORD);
+  g_assert_true (enlist_ui_test_has_record (dir, address));
+
+  signup_activate (assistant, "assistant.done");
+  enlist_ui_test_wait_until (signup_toplevel_gone, GSIZE_TO_POINTER (ENLIST_TYPE_SIGNUP_ASSISTANT),
+                             10000, "Done to close the assistant");
+  enlist_ui_test_clear_keyring (address);
+  enlist_ui_test_remove_dir (dir);
+}
+
 /* ---- Back keeps what was typed; closing asks ------------------------------- */
 
 static void
@@ -743,6 +838,7 @@ main (int    argc,
   g_test_add_func ("/signup-pages/attempt-errors", test_attempt_errors);
   g_test_add_func ("/signup-pages/web-only", test_web_only);
   g_test_add_func ("/signup-pages/keyring-refused", test_keyring_refused);
+  g_test_add_func ("/signup-pages/inactive", test_inactive);
   g_test_add_func ("/signup-pages/back-and-close", test_back_and_close);
 
   /* A subprocess is given the servers' coordinates by its parent. */

@@ -69,6 +69,8 @@ enlist_account_record_copy (const EnlistAccountRecord *record)
   g_return_val_if_fail (record != NULL, NULL);
 
   copy = enlist_account_record_new (record->address, record->domain);
+  /* a record always has both, so the copy is made */
+  g_assert (copy != NULL);
   copy->host = g_strdup (record->host);
   copy->port = record->port;
   copy->direct_tls = record->direct_tls;
@@ -125,7 +127,7 @@ same_address (const char *a,
   g_autofree char *ka = enlist_account_address_key (a);
   g_autofree char *kb = enlist_account_address_key (b);
 
-  return strcmp (ka, kb) == 0;
+  return g_strcmp0 (ka, kb) == 0;
 }
 
 static int

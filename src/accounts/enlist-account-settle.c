@@ -4,7 +4,8 @@
  * crashed), by logging in — never by guessing, and never by dropping a
  * password that may be the one in effect:
  *
- *   registration pending: the pending password logs in → the account
+ *   registration pending: the pending password logs in, or the server
+ *     says the account is disabled (to be activated) → the account
  *     exists (REGISTERED, password confirmed); refused → it does not
  *     (NOT_REGISTERED, record and password removed); anything else →
  *     UNRESOLVED, kept for the next start.
@@ -341,6 +342,14 @@ on_settle_logged_in (GObject      *source,
       return;
     }
 
+  if (settle->registration_pending
+      && g_strcmp0 (enlist_error_get_condition (error), "account-disabled") == 0)
+    {
+      /* A disabled account is an account: one that waits to be activated
+       * (from an e-mail the server sent). Its password is the one. */
+      settle_keyring (settle, ENLIST_PENDING_OUTCOME_REGISTERED);
+      return;
+    }
   if (settle->registration_pending)
     {
       /* The server knows no account with this password: the registration

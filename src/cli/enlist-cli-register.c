@@ -311,18 +311,28 @@ save_captcha_image (EnlistCli           *cli,
   return g_strdup (path);
 }
 
-/* Runs --captcha-command IMAGE (no shell) and takes the first line it prints. */
+/* Runs --captcha-command (no shell) and takes the first line it prints.
+ * Its argument is the image's path, or for a CAPTCHA that is a question
+ * without an image (Tigase's "Solve: 3 + 4"), the question; the question
+ * is also in $ENLIST_CAPTCHA_QUESTION, and $ENLIST_CAPTCHA_KIND says which
+ * ("image" or "question"). */
 static char *
-run_captcha_command (EnlistCli   *cli,
-                     const char  *image,
-                     GError     **error)
+run_captcha_command (EnlistCli        *cli,
+                     EnlistFormField  *field,
+                     const char       *image,
+                     GError          **error)
 {
-  const char *argv[] = { cli->captcha_command, image, NULL };
+  const char *question = enlist_form_field_get_display_name (field);
+  const char *argv[] = { cli->captcha_command, image != NULL ? image : question, NULL };
+  g_auto(GStrv) envp = g_get_environ ();
   g_autofree char *out = NULL;
   char *newline;
   int status;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+  envp = g_environ_setenv (envp, "ENLIST_CAPTCHA_KIND", image != NULL ? "image" : "question",
+                           TRUE);
+  envp = g_environ_setenv (envp, "ENLIST_CAPTCHA_QUESTION", question, TRUE);
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
                      &out, NULL, &status, error))
     {
       g_prefix_error (error, _("Cannot run the CAPTCHA command: "));
@@ -363,10 +373,14 @@ answer_captcha (EnlistCli           *cli,
 
   if (cli->captcha_command != NULL)
     {
-      path = save_captcha_image (cli, registration, form, error);
-      if (path == NULL)
-        return FALSE;
-      answer = run_captcha_command (cli, path, error);
+      /* a question without an image is asked as it is */
+      if (enlist_form_field_get_n_media_uris (field) > 0)
+        {
+          path = save_captcha_image (cli, registration, form, error);
+          if (path == NULL)
+            return FALSE;
+        }
+      answer = run_captcha_command (cli, field, path, error);
       if (answer == NULL)
         return FALSE;
     }
@@ -565,6 +579,7 @@ print_created (EnlistCli         *cli,
 {
   const char *jid = enlist_credentials_get_address (credentials);
   gboolean verified = enlist_credentials_get_verified (credentials);
+  gboolean inactive = enlist_credentials_get_inactive (credentials);
   g_autofree char *not_saved = NULL;
 
   if (cli->save && !saved)
@@ -586,6 +601,11 @@ print_created (EnlistCli         *cli,
       json_builder_add_boolean_value (b, verified);
       json_builder_set_member_name (b, "saved");
       json_builder_add_boolean_value (b, saved);
+      json_builder_set_member_name (b, "activation_required");
+      json_builder_add_boolean_value (b, inactive);
+      if (inactive)
+        enlist_cli_json_add_string (b, "server_text",
+                                    enlist_credentials_get_server_text (credentials));
       if (not_saved != NULL)
         enlist_cli_json_add_problem (b, not_saved, ENLIST_EXIT_NOT_SAVED);
       json_builder_end_object (b);
@@ -597,9 +617,21 @@ print_created (EnlistCli         *cli,
       g_autofree char *line = verified
                               ? g_strdup_printf (_("Account created: %s (verified by logging in)"),
                                                  address)
+                              : inactive
+                              ? g_strdup_printf (_("Account created: %s (to be activated)"),
+                                                 address)
                               : g_strdup_printf (_("Account created: %s (not verified)"), address);
 
       enlist_cli_print_safe (stdout, "", line);
+      if (inactive)
+        {
+          const char *server_text = enlist_credentials_get_server_text (credentials);
+
+          printf ("%s\n", _("The server does not let the new account log in yet: activate it "
+                            "from the e-mail the server sent, then log in."));
+          if (server_text != NULL)
+            enlist_cli_print_safe (stdout, _("  The server said: "), server_text);
+        }
       if (saved)
         printf ("%s\n", _("The password is saved in the keyring."));
       if (not_saved != NULL)

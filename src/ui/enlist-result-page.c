@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* enlist-result-page.c: the new account's address and where its password
- * is kept; a password the keyring refused is shown once, to copy. */
+ * is kept; a password the keyring refused is shown once, to copy; and,
+ * for a server that wants new accounts activated, that this is to do. */
 #define G_LOG_DOMAIN "enlist-result-page"
 
 #include "config.h"
@@ -20,6 +21,7 @@ struct _EnlistResultPage
   GtkButton       *copy_address_button;
   GtkWidget       *saved_box;
   GtkWidget       *unsaved_box;
+  GtkLabel        *activation_label;
   GtkLabel        *password_label;
   GtkButton       *copy_password_button;
   GtkButton       *done_button;
@@ -116,6 +118,40 @@ enlist_result_page_set_result (EnlistResultPage *self,
 }
 
 void
+enlist_result_page_set_activation (EnlistResultPage *self,
+                                   gboolean          needed,
+                                   const char       *server_text)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_if_fail (ENLIST_IS_RESULT_PAGE (self));
+
+  if (needed)
+    {
+      g_string_append (text, _("The server does not let the new account log in yet. Activate it "
+                               "from the e-mail the server sent, then sign in."));
+      if (server_text != NULL && *server_text != '\0')
+        {
+          g_autofree char *shown = enlist_display_text (server_text,
+                                                        ENLIST_DISPLAY_DESCRIPTION_CHARS, TRUE);
+          g_autofree char *said = g_strdup_printf (_("The server said: “%s”"), shown);
+
+          g_string_append_printf (text, "\n\n%s", said);
+        }
+    }
+  gtk_label_set_text (self->activation_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->activation_label), needed);
+}
+
+gboolean
+enlist_result_page_get_activation_shown (EnlistResultPage *self)
+{
+  g_return_val_if_fail (ENLIST_IS_RESULT_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->activation_label));
+}
+
+void
 enlist_result_page_clear (EnlistResultPage *self)
 {
   g_return_if_fail (ENLIST_IS_RESULT_PAGE (self));
@@ -208,6 +244,7 @@ enlist_result_page_class_init (EnlistResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EnlistResultPage, copy_address_button);
   gtk_widget_class_bind_template_child (widget_class, EnlistResultPage, saved_box);
   gtk_widget_class_bind_template_child (widget_class, EnlistResultPage, unsaved_box);
+  gtk_widget_class_bind_template_child (widget_class, EnlistResultPage, activation_label);
   gtk_widget_class_bind_template_child (widget_class, EnlistResultPage, password_label);
   gtk_widget_class_bind_template_child (widget_class, EnlistResultPage, copy_password_button);
   gtk_widget_class_bind_template_child (widget_class, EnlistResultPage, done_button);

@@ -23,6 +23,13 @@ GtkWidget  *enlist_result_page_new                (void);
 void        enlist_result_page_set_result         (EnlistResultPage *self,
                                                    const char       *address,
                                                    const char       *unsaved_password);
+/* Says (needed) that the server wants the new account activated before it
+ * lets it log in, with what the server said (plain text, may be NULL);
+ * set_result hides it again. */
+void        enlist_result_page_set_activation     (EnlistResultPage *self,
+                                                   gboolean          needed,
+                                                   const char       *server_text);
+gboolean    enlist_result_page_get_activation_shown (EnlistResultPage *self);
 /* Forgets what was shown (the password most of all). */
 void        enlist_result_page_clear              (EnlistResultPage *self);
 

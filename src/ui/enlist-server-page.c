@@ -757,7 +757,7 @@ enlist_server_page_init (EnlistServerPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->suggestions = ENLIST_SERVER_SUGGESTIONS (enlist_server_suggestions_new ());
-  gtk_widget_set_parent (GTK_WIDGET (self->suggestions), GTK_WIDGET (self));
+  enlist_server_suggestions_attach (self->suggestions, GTK_WIDGET (self));
   g_signal_connect_object (self->suggestions, "chosen", G_CALLBACK (suggestion_chosen_cb), self,
                            G_CONNECT_SWAPPED);
 

@@ -202,6 +202,63 @@ row_activated_cb (EnlistServerSuggestions *self,
   enlist_server_suggestions_choose (self);
 }
 
+/* GTK 4.8 on X11 sends a click on a popover that does not grab the pointer
+ * (this one must not: typing goes on in the entry) to the widget below it
+ * in the window when the pointer came into the popover from that window,
+ * as it does whenever someone types, then moves to a suggestion: the
+ * event arrives on the popover's surface, but its target is the window's
+ * widget under that spot, and the popover's own widgets never see it. A
+ * gesture on the popover's parent, in the window, sees such a click in
+ * its capture phase (a click that reaches the popover normally never
+ * passes there: the gesture handles only its own window's targets), finds
+ * the row under it and activates it. */
+static void
+misdirected_click_cb (GtkGestureClick         *gesture,
+                      int                      n_press,
+                      double                   x,
+                      double                   y,
+                      EnlistServerSuggestions *self)
+{
+  GtkNative *native = GTK_NATIVE (self);
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (gesture));
+  double event_x, event_y, surface_x, surface_y;
+  GtkWidget *picked, *row;
+
+  if (event == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      gdk_event_get_surface (event) != gtk_native_get_surface (native) ||
+      !gdk_event_get_position (event, &event_x, &event_y))
+    return;
+
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  picked = gtk_widget_pick (GTK_WIDGET (self), event_x - surface_x, event_y - surface_y,
+                            GTK_PICK_DEFAULT);
+  row = picked != NULL ? gtk_widget_get_ancestor (picked, GTK_TYPE_LIST_BOX_ROW) : NULL;
+  /* the popover's own frame, or a row of another list */
+  if (row == NULL || gtk_widget_get_parent (row) != GTK_WIDGET (self->list))
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  row_activated_cb (self, GTK_LIST_BOX_ROW (row));
+}
+
+void
+enlist_server_suggestions_attach (EnlistServerSuggestions *self,
+                                  GtkWidget               *parent)
+{
+  GtkGesture *click;
+
+  g_return_if_fail (ENLIST_IS_SERVER_SUGGESTIONS (self));
+  g_return_if_fail (GTK_IS_WIDGET (parent));
+
+  gtk_widget_set_parent (GTK_WIDGET (self), parent);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (misdirected_click_cb), self, 0);
+  gtk_widget_add_controller (parent, GTK_EVENT_CONTROLLER (click));
+}
+
 static void
 enlist_server_suggestions_dispose (GObject *object)
 {

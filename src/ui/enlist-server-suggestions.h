@@ -18,6 +18,10 @@ G_DECLARE_FINAL_TYPE (EnlistServerSuggestions, enlist_server_suggestions,
 /* Signal "chosen" (EnlistProvider *provider): a suggestion was clicked, or
  * chosen with enlist_server_suggestions_choose. */
 GtkWidget      *enlist_server_suggestions_new          (void);
+/* Makes parent (the entry's page) the popover's parent, and lets a click
+ * on a suggestion work on X11 too (see the .c file). */
+void            enlist_server_suggestions_attach       (EnlistServerSuggestions *self,
+                                                        GtkWidget               *parent);
 
 /* The providers to show (a GListModel of EnlistProvider, as
  * enlist_provider_list_search gives); none is selected then. */

@@ -485,6 +485,9 @@ register_cb (GObject      *source,
     {
       enlist_result_page_set_result (self->result_page, address,
                                      saved ? NULL : enlist_credentials_get_password (credentials));
+      enlist_result_page_set_activation (self->result_page,
+                                         enlist_credentials_get_inactive (credentials),
+                                         enlist_credentials_get_server_text (credentials));
       close_quietly (self->registration);
       enlist_signup_assistant_show_page (self, PAGE_RESULT);
       return;

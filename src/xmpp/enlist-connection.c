@@ -545,6 +545,8 @@ tcp_connect_cb (GObject      *source,
       return;
     }
   endpoint = enlist_connection_current_endpoint (self);
+  /* the TCP phase is always for the current endpoint */
+  g_assert (endpoint != NULL);
   if (connection == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

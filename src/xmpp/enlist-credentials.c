@@ -15,6 +15,8 @@ struct _EnlistCredentials
   char            *address;
   char            *password;
   gboolean         verified;
+  gboolean         inactive;
+  char            *server_text;
 };
 
 G_DEFINE_BOXED_TYPE (EnlistCredentials, enlist_credentials,
@@ -37,6 +39,18 @@ enlist_credentials_new (const char *address,
 }
 
 EnlistCredentials *
+enlist_credentials_new_inactive (const char *address,
+                                 const char *password,
+                                 const char *server_text)
+{
+  EnlistCredentials *self = enlist_credentials_new (address, password, FALSE);
+
+  self->inactive = TRUE;
+  self->server_text = g_strdup (server_text);
+  return self;
+}
+
+EnlistCredentials *
 enlist_credentials_ref (EnlistCredentials *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
@@ -53,6 +67,7 @@ enlist_credentials_unref (EnlistCredentials *self)
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
   g_free (self->address);
+  g_free (self->server_text);
   enlist_secret_free (self->password);
   g_free (self);
 }
@@ -76,4 +91,20 @@ enlist_credentials_get_verified (EnlistCredentials *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
   return self->verified;
+}
+
+gboolean
+enlist_credentials_get_inactive (EnlistCredentials *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->inactive;
+}
+
+const char *
+enlist_credentials_get_server_text (EnlistCredentials *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->server_text;
 }

@@ -61,7 +61,10 @@ enlist_error_new_xmpp (EnlistError  code,
   error = g_error_new_valist (ENLIST_ERROR, code, format, args);
   va_end (args);
 
+  /* never NULL for an error of ENLIST_ERROR (gcc's -fanalyzer cannot see
+   * that through G_DEFINE_EXTENDED_ERROR) */
   priv = enlist_error_get_private (error);
+  g_assert (priv != NULL);
   priv->condition = g_strdup (condition);
   priv->server_text = g_strdup (server_text);
   return error;
@@ -85,6 +88,7 @@ enlist_error_new_certificate (GTlsCertificate     *certificate,
                        host, reasons,
                        summary ? "\n" : "", summary ? summary : "");
   priv = enlist_error_get_private (error);
+  g_assert (priv != NULL);
   priv->certificate = certificate ? g_object_ref (certificate) : NULL;
   priv->certificate_flags = flags;
   return error;

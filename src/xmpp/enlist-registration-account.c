@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "enlist-error.h"
+#include "enlist-jid.h"
 #include "enlist-registration-private.h"
 #include "enlist-server-info-private.h"
 #include "enlist-text.h"
@@ -502,6 +503,20 @@ password_session_cb (GObject      *source,
                                                        "it was sent.")));
       return;
     }
+
+  /* the name as the server bound it: ejabberd wants its nodeprep'd form
+   * in <username/> ("Alice" logs in, and is bound, as "alice") */
+  {
+    const char *bound = enlist_connection_get_jid (data->conn);
+    g_autofree char *bound_local = NULL;
+
+    if (bound != NULL && enlist_jid_parse (bound, &bound_local, NULL, NULL, NULL)
+        && bound_local != NULL && !g_str_equal (bound_local, data->username))
+      {
+        g_free (data->username);
+        data->username = g_steal_pointer (&bound_local);
+      }
+  }
 
   if (data->form != NULL)
     {

@@ -74,6 +74,9 @@ EnlistConnection *enlist_registration_new_connection (EnlistRegistration      *s
 void              enlist_registration_close_quietly  (EnlistConnection        *conn);
 /* Errors after which a request may or may not have reached the server. */
 gboolean          enlist_registration_is_connection_loss (const GError        *error);
+/* The server on conn advertises registration with invitations (XEP-0401
+ * or XEP-0379's "urn:xmpp:invite"). */
+gboolean          enlist_registration_takes_invitations (EnlistConnection     *conn);
 EnlistXmlNode    *enlist_registration_new_iq         (const char              *type,
                                                       const char              *to);
 /* Wipes the text of node and its children (ejabberd echoes passwords in
@@ -93,10 +96,14 @@ EnlistFormField  *enlist_registration_username_field (EnlistDataForm          *f
 EnlistFormField  *enlist_registration_password_field (EnlistDataForm          *form);
 /* A stanza error answered to a registration request, with a message for
  * people chosen by condition (and error type) and the field it concerns in
- * form (may be NULL); other errors are copied. */
+ * form (may be NULL); other errors are copied. uninvited: the server takes
+ * invitations and none was given, so that a refusal of the details most
+ * likely means that an invitation is needed (Prosody's invite-only hosts
+ * answer not-acceptable). */
 GError           *enlist_registration_error          (const GError            *error,
                                                       const EnlistXmlNode     *error_reply,
-                                                      EnlistDataForm          *form);
+                                                      EnlistDataForm          *form,
+                                                      gboolean                 uninvited);
 /* The form the server asks for instead, in an error reply, or NULL. */
 const EnlistXmlNode *enlist_registration_alternative_form_query (const EnlistXmlNode *error_reply);
 

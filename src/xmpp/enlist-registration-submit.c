@@ -58,6 +58,8 @@ typedef struct
   gboolean          captcha;
   gboolean          resent;       /* already sent again after a lost connection */
   gboolean          verified;
+  gboolean          inactive;     /* accepted, but its login refused: to be activated */
+  char             *refusal_text; /* what the server said then */
 } SubmitData;
 
 static void
@@ -70,6 +72,7 @@ submit_data_free (SubmitData *data)
   g_free (data->domain);
   g_free (data->server_name);
   g_free (data->bound);
+  g_free (data->refusal_text);
   g_clear_error (&data->error);
   if (data->cancelled_id != 0)
     g_cancellable_disconnect (data->caller, data->cancelled_id);
@@ -112,8 +115,11 @@ submit_return_credentials (GTask *task)
     address = g_strdup_printf ("%s@%s", data->username, data->domain);
 
   enlist_registration_return_pointer (task,
-                                      enlist_credentials_new (address, data->password,
-                                                              data->verified),
+                                      data->inactive
+                                      ? enlist_credentials_new_inactive (address, data->password,
+                                                                         data->refusal_text)
+                                      : enlist_credentials_new (address, data->password,
+                                                                data->verified),
                                       (GDestroyNotify) enlist_credentials_unref);
 }
 
@@ -180,7 +186,8 @@ error_type (const EnlistXmlNode *error_reply)
 GError *
 enlist_registration_error (const GError        *error,
                            const EnlistXmlNode *error_reply,
-                           EnlistDataForm      *form)
+                           EnlistDataForm      *form,
+                           gboolean             uninvited)
 {
   const char *condition = enlist_error_get_condition (error);
   const char *server_text = enlist_error_get_server_text (error);
@@ -202,6 +209,9 @@ enlist_registration_error (const GError        *error,
       message = _("This username is not valid on this server. Choose another one.");
       field = form != NULL ? enlist_registration_username_field (form) : NULL;
     }
+  else if (g_str_equal (condition, "not-acceptable") && uninvited)
+    message = _("This server takes new accounts by invitation. Ask someone who has an account "
+                "there for an invitation link (xmpp:…?register;preauth=…) and sign up with it.");
   else if (g_str_equal (condition, "not-acceptable"))
     message = _("The server did not accept the details entered. Check them and try again.");
   else if (g_str_equal (condition, "not-allowed"))
@@ -264,6 +274,16 @@ submit_verify_cb (GObject      *source,
   if (jid == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* the account exists; only checking it was called off */
+      submit_return_credentials (task);
+      return;
+    }
+  if (jid == NULL && g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED))
+    {
+      /* the server said the account was made, then refused its login:
+       * servers that want a new account activated (Tigase, from an
+       * e-mail) do that. It exists, with this password: never a failure */
+      data->inactive = TRUE;
+      data->refusal_text = g_strdup (enlist_error_get_server_text (error));
       submit_return_credentials (task);
       return;
     }
@@ -548,7 +568,9 @@ submit_iq_cb (GObject      *source,
     }
 
   g_clear_error (&data->error);
-  data->error = enlist_registration_error (error, error_reply, data->form);
+  data->error = enlist_registration_error (error, error_reply, data->form,
+                                           self->invite_token == NULL
+                                           && enlist_registration_takes_invitations (data->conn));
   alternative = enlist_registration_alternative_form_query (error_reply);
   if (alternative != NULL)
     {

@@ -163,6 +163,13 @@ enlist_registration_close_quietly (EnlistConnection *conn)
 }
 
 gboolean
+enlist_registration_takes_invitations (EnlistConnection *conn)
+{
+  return enlist_connection_has_feature (conn, "register", ENLIST_NS_IBR_TOKEN)
+         || enlist_connection_has_feature (conn, "register", ENLIST_NS_INVITE);
+}
+
+gboolean
 enlist_registration_is_connection_loss (const GError *error)
 {
   return error->domain == ENLIST_ERROR
@@ -337,7 +344,7 @@ fetch_iq_cb (GObject      *source,
   data->reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
   if (data->reply == NULL)
     {
-      data->iq_error = enlist_registration_error (error, error_reply, NULL);
+      data->iq_error = enlist_registration_error (error, error_reply, NULL, FALSE);
       enlist_registration_wipe_free_node (error_reply);
     }
   data->waiting--;
@@ -375,7 +382,7 @@ fetch_preauth_cb (GObject      *source,
                                                 _("The invitation is not valid: it may have "
                                                   "expired or been used already."));
       else
-        data->iq_error = enlist_registration_error (error, error_reply, NULL);
+        data->iq_error = enlist_registration_error (error, error_reply, NULL, FALSE);
       enlist_registration_wipe_free_node (error_reply);
       data->waiting--;
       fetch_maybe_complete (task);
@@ -407,8 +414,7 @@ fetch_connect_cb (GObject      *source,
       && enlist_connection_has_feature (data->conn, "register", ENLIST_NS_REGISTER_FEATURE))
     {
       data->waiting++;
-      if (enlist_connection_has_feature (data->conn, "register", ENLIST_NS_IBR_TOKEN)
-          || enlist_connection_has_feature (data->conn, "register", ENLIST_NS_INVITE))
+      if (enlist_registration_takes_invitations (data->conn))
         {
           EnlistXmlNode *iq = enlist_registration_new_iq ("set", NULL);
           EnlistXmlNode *preauth = enlist_xml_node_add_child (iq, "preauth", ENLIST_NS_PARS);
