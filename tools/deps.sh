@@ -17,6 +17,8 @@ ENLIST_DEPS=(
   # the libFuzzer targets (tools/fuzz; tools/check replays their corpora
   # with whichever compiler built the tree)
   clang
+  # memcheck of enlist-cli's life cycle (the cli-valgrind test)
+  valgrind
   # real servers for the integration tests (tests/servers/enlist-test-servers)
   prosody ejabberd imagemagick fonts-dejavu-core openssl python3 ca-certificates
 )
