@@ -541,6 +541,59 @@ test_frozen_at_change (void)
   enlist_test_remove_tree (dir);
 }
 
+/* And for a deletion: Prosody stopped as the removal goes out. The
+ * deletion ends within its timeouts and, unconfirmed, removes nothing
+ * here: the record and the password stay until the server has confirmed
+ * (what the server did once it ran again is reported, not settled: there
+ * is no pending-deletion state yet). */
+static void
+test_frozen_at_delete (void)
+{
+  const EnlistTestTarget *target = &enlist_test_targets[0];
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autofree char *user = NULL;
+  g_autofree char *address = NULL;
+  EnlistAccountManager *manager = enlist_test_new_manager (dir, TRUE);
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) login_error = NULL;
+  Freeze freeze = { ENLIST_REGISTRATION_STAGE_DELETING, 0 };
+  EnlistAccount *account;
+  gint64 started;
+  gboolean still_there;
+
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  account = enlist_test_register_account (manager, target, "frozendel", "delete me", &user);
+  address = g_strdup (enlist_account_get_address (account));
+
+  enlist_account_manager_set_timeout (manager, 3000);
+  registration = enlist_account_manager_registration_for_account (manager, account);
+  g_signal_connect (registration, "notify::stage", G_CALLBACK (freeze_at_stage), &freeze);
+  started = g_get_monotonic_time ();
+  g_assert_false (enlist_test_delete_sync (manager, registration, account, "delete me", &error));
+  g_assert_cmpint (freeze.pid, !=, 0);
+  g_assert_cmpint (kill (freeze.pid, SIGCONT), ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  /* not confirmed: nothing removed here */
+  g_assert_true (enlist_account_manager_lookup (manager, address) == account);
+  enlist_test_assert_keyring (address, "-=delete me");
+
+  still_there = enlist_test_login_at (enlist_test_target_domain (target),
+                                      enlist_test_target_port (target),
+                                      enlist_test_servers_get_ca_file (enlist_test_running_servers),
+                                      user, "delete me", &login_error);
+  g_test_message ("frozen at the deletion: the server %s the account",
+                  still_there ? "kept" : "deleted");
+
+  enlist_test_forget_all (manager);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  enlist_test_finalize (manager);
+  enlist_test_remove_tree (dir);
+}
+
 /* ---- answers that never came (fake server) ------------------------------ */
 
 /* Real servers always answer; for a request whose answer is lost and
@@ -870,4 +923,5 @@ enlist_test_add_settle_tests (void)
   g_test_add_func ("/account-manager/fake/outcome-disabled", test_outcome_disabled);
   g_test_add_func ("/account-manager/prosody/frozen-at-submit", test_frozen_at_submit);
   g_test_add_func ("/account-manager/prosody/frozen-at-change", test_frozen_at_change);
+  g_test_add_func ("/account-manager/prosody/frozen-at-delete", test_frozen_at_delete);
 }
