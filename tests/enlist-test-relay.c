@@ -60,8 +60,11 @@ write_all (GIOStream  *stream,
            const char *data,
            gsize       len)
 {
+  g_autoptr(GError) error = NULL;
+
+  /* a peer that is gone ends the relay's direction; the error says so */
   return g_output_stream_write_all (g_io_stream_get_output_stream (stream), data, len, NULL, NULL,
-                                    NULL);
+                                    &error);
 }
 
 static void
