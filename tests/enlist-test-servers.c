@@ -227,6 +227,32 @@ enlist_test_servers_get_port (EnlistTestServers *self,
   return get_port (get_server (self, server), direct_tls ? "direct_tls_port" : "starttls_port");
 }
 
+void
+enlist_test_servers_restart_prosody (EnlistTestServers *self)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  const char *args[] = { "restart-prosody", "--state-dir", NULL, NULL };
+  JsonNode *root;
+  JsonNode *pid;
+
+  g_return_if_fail (self != NULL);
+
+  args[2] = self->state_dir;
+  json = run_script (self->script, args, NULL);
+  if (!json_parser_load_from_data (parser, json, -1, &error))
+    g_error ("enlist-test-servers printed something that is not JSON (%s):\n%s",
+             error->message, json);
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    g_error ("enlist-test-servers printed no JSON object:\n%s", json);
+  pid = json_object_get_member (json_node_get_object (root), "pid");
+  if (pid == NULL || json_node_get_value_type (pid) != G_TYPE_INT64)
+    g_error ("enlist-test-servers reported no pid:\n%s", json);
+  json_object_set_int_member (get_server (self, "prosody"), "pid", json_node_get_int (pid));
+}
+
 guint16
 enlist_test_servers_get_http_port (EnlistTestServers *self)
 {

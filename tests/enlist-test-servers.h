@@ -36,6 +36,9 @@ guint16            enlist_test_servers_get_port            (EnlistTestServers *s
  * that stop (SIGSTOP) and continue it. */
 GPid               enlist_test_servers_get_pid             (EnlistTestServers *self,
                                                             const char        *server);
+/* Starts Prosody again (same ports, same data) after a fault test killed
+ * it; enlist_test_servers_get_pid () then gives the new process. */
+void               enlist_test_servers_restart_prosody     (EnlistTestServers *self);
 /* ejabberd's HTTP port (serves /captcha). */
 guint16            enlist_test_servers_get_http_port       (EnlistTestServers *self);
 

@@ -543,9 +543,9 @@ test_frozen_at_change (void)
 
 /* And for a deletion: Prosody stopped as the removal goes out. The
  * deletion ends within its timeouts and, unconfirmed, removes nothing
- * here: the record and the password stay until the server has confirmed
- * (what the server did once it ran again is reported, not settled: there
- * is no pending-deletion state yet). */
+ * here: the account stays, marked deletion-pending, its password kept.
+ * Once the server runs again settling tells: gone → record and password
+ * removed; still there → ready again. */
 static void
 test_frozen_at_delete (void)
 {
@@ -559,11 +559,14 @@ test_frozen_at_delete (void)
   g_autoptr(GError) login_error = NULL;
   Freeze freeze = { ENLIST_REGISTRATION_STAGE_DELETING, 0 };
   EnlistAccount *account;
+  Resolved resolved;
   gint64 started;
   gboolean still_there;
+  EnlistPendingOutcome outcome;
 
   g_assert_true (enlist_test_load_sync (manager, &error));
   g_assert_no_error (error);
+  resolved_init (&resolved, manager);
   account = enlist_test_register_account (manager, target, "frozendel", "delete me", &user);
   address = g_strdup (enlist_account_get_address (account));
 
@@ -579,6 +582,7 @@ test_frozen_at_delete (void)
   g_clear_error (&error);
   /* not confirmed: nothing removed here */
   g_assert_true (enlist_account_manager_lookup (manager, address) == account);
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_DELETION_PENDING);
   enlist_test_assert_keyring (address, "-=delete me");
 
   still_there = enlist_test_login_at (enlist_test_target_domain (target),
@@ -588,7 +592,27 @@ test_frozen_at_delete (void)
   g_test_message ("frozen at the deletion: the server %s the account",
                   still_there ? "kept" : "deleted");
 
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resolved.addresses->len, ==, 1);
+  outcome = g_array_index (resolved.outcomes, EnlistPendingOutcome, 0);
+  if (still_there)
+    {
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_NOT_DELETED);
+      g_assert_true (enlist_account_manager_lookup (manager, address) == account);
+      g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+      enlist_test_assert_keyring (address, "-=delete me");
+    }
+  else
+    {
+      g_assert_error (login_error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
+      g_assert_cmpint (outcome, ==, ENLIST_PENDING_OUTCOME_DELETED);
+      g_assert_null (enlist_account_manager_lookup (manager, address));
+      enlist_test_assert_keyring (address, "");
+    }
+
   enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
   enlist_test_finalize (g_steal_pointer (&registration));
   enlist_test_finalize (manager);
   enlist_test_remove_tree (dir);
@@ -610,6 +634,8 @@ typedef struct
   gboolean          sasl_down;      /* temporary-auth-failure for every login */
   gboolean          disabled;       /* account-disabled for every login (not yet activated) */
   guint             n_sets;
+  gboolean          apply_dropped;  /* carry out a dropped register set all the same */
+  gboolean          refuse_remove;  /* answer <remove/> with not-allowed */
 } Fake;
 
 static void
@@ -709,19 +735,38 @@ fake_stanza (EnlistFakeServer    *server,
     fake_reply (fake, stanza, "<query xmlns='jabber:iq:register'><username/><password/></query>");
   else
     {
+      gboolean remove = enlist_xml_node_get_child (query, "remove", ENLIST_NS_REGISTER) != NULL;
+
       fake->n_sets++;
-      if (fake->drop_sets)
+      if (remove && fake->refuse_remove)
+        {
+          g_autoptr(GString) out = g_string_new ("<iq type='error' id='");
+
+          enlist_xml_escape_attr (out, enlist_xml_node_get_attr (stanza, "id"));
+          g_string_append (out, "'><error type='cancel'><not-allowed "
+                                "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+          enlist_fake_server_send (server, out->str);
+          return;
+        }
+      if (fake->drop_sets && !fake->apply_dropped)
         {
           /* The request is lost, and so is every way of learning its fate. */
           fake->sasl_down = TRUE;
           enlist_fake_server_close (server);
           return;
         }
-      if (enlist_xml_node_get_child (query, "remove", ENLIST_NS_REGISTER) != NULL)
+      if (remove)
         g_hash_table_remove (fake->accounts, fake->logged_in);
       else
         g_hash_table_replace (fake->accounts, g_strdup (fake_value (query, "username")),
                               g_strdup (fake_value (query, "password")));
+      if (fake->drop_sets)
+        {
+          /* Done, but the answer is lost, and so is every way of learning so. */
+          fake->sasl_down = TRUE;
+          enlist_fake_server_close (server);
+          return;
+        }
       fake_reply (fake, stanza, NULL);
     }
 }
@@ -914,6 +959,211 @@ test_outcome_disabled (void)
   enlist_test_remove_tree (dir);
 }
 
+/* An account registered on the fake server through the manager (ready,
+ * its password saved). */
+static EnlistAccount *
+fake_register (EnlistAccountManager *manager,
+               Fake                 *fake,
+               const char           *user,
+               const char           *password)
+{
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(EnlistDataForm) form = NULL;
+  g_autoptr(EnlistCredentials) credentials = NULL;
+  g_autoptr(EnlistAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean saved = FALSE;
+
+  registration = enlist_account_manager_create_registration (manager, "fake.test", "127.0.0.1",
+                                                             enlist_fake_server_get_port (
+                                                               fake->server), FALSE);
+  form = enlist_test_fetch_form (registration);
+  enlist_test_fill (form, user, password);
+  credentials = enlist_test_register_sync (manager, registration, form, &saved, &account, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_assert_nonnull (account);
+  enlist_test_finalize (g_steal_pointer (&registration));
+  return g_steal_pointer (&account);
+}
+
+/* Deletes account through the manager, expecting error_code (-1: none). */
+static void
+fake_delete (EnlistAccountManager *manager,
+             EnlistAccount        *account,
+             int                   error_code)
+{
+  g_autoptr(EnlistRegistration) registration = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean deleted;
+
+  registration = enlist_account_manager_registration_for_account (manager, account);
+  deleted = enlist_test_delete_sync (manager, registration, account, NULL, &error);
+  if (error_code == -1)
+    {
+      g_assert_no_error (error);
+      g_assert_true (deleted);
+    }
+  else
+    {
+      g_assert_error (error, ENLIST_ERROR, error_code);
+      g_assert_false (deleted);
+    }
+  enlist_test_finalize (g_steal_pointer (&registration));
+}
+
+static void
+assert_record_state (const char *dir,
+                     const char *address,
+                     const char *state)
+{
+  g_autofree char *record = enlist_test_record_of (dir, address);
+  g_autofree char *line = g_strdup_printf ("state=%s\n", state);
+
+  if (state == NULL)
+    {
+      g_assert_null (record);
+      return;
+    }
+  g_assert_nonnull (record);
+  g_assert_nonnull (strstr (record, line));
+}
+
+/* Deletions whose answer was lost, on the fake server: the account stays
+ * listed, marked deletion-pending in the file (so that the next start
+ * knows), its password kept; settling asks the server by logging in with
+ * the saved password. Refused → it was deleted: record and password go.
+ * Accepted → it was not: back to ready. Deleting such an account again
+ * after the server did delete it succeeds (it is gone), rather than being
+ * refused for a password that no longer works. A deletion the server
+ * refuses outright takes the mark back at once. */
+static void
+test_outcome_deletion (void)
+{
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, FALSE, 0, FALSE, FALSE };
+  EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
+  EnlistAccountManager *manager = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistAccount) alice = NULL;
+  g_autoptr(EnlistAccount) bob = NULL;
+  g_autoptr(EnlistAccount) carol = NULL;
+  g_autoptr(EnlistAccount) dave = NULL;
+  EnlistAccount *account;
+  Resolved resolved;
+
+  fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fake.server = enlist_fake_server_new (&options);
+  manager = enlist_account_manager_new (dir, NULL, NULL);
+  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
+  g_assert_no_error (error);
+  enlist_account_manager_set_timeout (manager, 5000);
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+
+  alice = fake_register (manager, &fake, "alice", "secret-a");
+  bob = fake_register (manager, &fake, "bob", "secret-b");
+  carol = fake_register (manager, &fake, "carol", "secret-c");
+  dave = fake_register (manager, &fake, "dave", "secret-d");
+
+  /* Refused outright: nothing happened, nothing stays marked. */
+  fake.refuse_remove = TRUE;
+  fake_delete (manager, dave, ENLIST_ERROR_STANZA);
+  fake.refuse_remove = FALSE;
+  g_assert_cmpint (enlist_account_get_state (dave), ==, ENLIST_ACCOUNT_STATE_READY);
+  assert_record_state (dir, "dave@fake.test", "ready");
+  enlist_test_assert_keyring ("dave@fake.test", "-=secret-d");
+
+  /* alice and bob: the server deletes them, but the answer is lost; carol:
+   * the request is lost before the server acts on it. */
+  fake.drop_sets = TRUE;
+  fake.apply_dropped = TRUE;
+  fake_delete (manager, alice, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  fake.sasl_down = FALSE;
+  fake_delete (manager, bob, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  fake.sasl_down = FALSE;
+  fake.apply_dropped = FALSE;
+  fake_delete (manager, carol, ENLIST_ERROR_OUTCOME_UNKNOWN);
+  fake.drop_sets = FALSE;
+  fake.sasl_down = FALSE;
+  g_assert_false (g_hash_table_contains (fake.accounts, "alice"));
+  g_assert_false (g_hash_table_contains (fake.accounts, "bob"));
+  g_assert_true (g_hash_table_contains (fake.accounts, "carol"));
+  for (guint i = 0; i < 3; i++)
+    {
+      EnlistAccount *marked = (EnlistAccount *[]) { alice, bob, carol }[i];
+      const char *address = enlist_account_get_address (marked);
+
+      g_assert_true (enlist_account_manager_lookup (manager, address) == marked);
+      g_assert_cmpint (enlist_account_get_state (marked), ==,
+                       ENLIST_ACCOUNT_STATE_DELETION_PENDING);
+      g_assert_nonnull (strstr (enlist_account_get_status (marked), "deleted"));
+      assert_record_state (dir, address, "deletion-pending");
+    }
+  enlist_test_assert_keyring ("alice@fake.test", "-=secret-a");
+
+  /* bob deleted again, now that the server answers: the saved password
+   * no longer logs in, so the earlier deletion went through. */
+  fake_delete (manager, bob, -1);
+  g_assert_null (enlist_account_manager_lookup (manager, "bob@fake.test"));
+  assert_record_state (dir, "bob@fake.test", NULL);
+  enlist_test_assert_keyring ("bob@fake.test", "");
+
+  /* The next start, with the server still unable to say: kept, marked. */
+  g_clear_object (&alice);
+  g_clear_object (&carol);
+  g_clear_object (&dave);
+  enlist_test_finalize (manager);
+  fake.sasl_down = TRUE;
+  manager = enlist_account_manager_new (dir, NULL, NULL);
+  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
+  g_assert_no_error (error);
+  enlist_account_manager_set_timeout (manager, 5000);
+  resolved_init (&resolved, manager);
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  resolved_wait (&resolved, 2);
+  g_assert_cmpint (resolved_outcome (&resolved, "alice@fake.test", "could not be checked"), ==,
+                   ENLIST_PENDING_OUTCOME_UNRESOLVED);
+  g_assert_cmpint (resolved_outcome (&resolved, "carol@fake.test", "could not be checked"), ==,
+                   ENLIST_PENDING_OUTCOME_UNRESOLVED);
+  account = enlist_account_manager_lookup (manager, "alice@fake.test");
+  g_assert_nonnull (account);
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_DELETION_PENDING);
+  enlist_test_assert_keyring ("alice@fake.test", "-=secret-a");
+
+  /* The server answers: alice is gone, carol is not. */
+  fake.sasl_down = FALSE;
+  g_ptr_array_set_size (resolved.addresses, 0);
+  g_ptr_array_set_size (resolved.messages, 0);
+  g_array_set_size (resolved.outcomes, 0);
+  g_assert_true (enlist_test_resolve_sync (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (resolved_outcome (&resolved, "alice@fake.test", "was deleted"), ==,
+                   ENLIST_PENDING_OUTCOME_DELETED);
+  g_assert_cmpint (resolved_outcome (&resolved, "carol@fake.test", "was not deleted"), ==,
+                   ENLIST_PENDING_OUTCOME_NOT_DELETED);
+  g_assert_null (enlist_account_manager_lookup (manager, "alice@fake.test"));
+  assert_record_state (dir, "alice@fake.test", NULL);
+  enlist_test_assert_keyring ("alice@fake.test", "");
+  account = enlist_account_manager_lookup (manager, "carol@fake.test");
+  g_assert_nonnull (account);
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+  assert_record_state (dir, "carol@fake.test", "ready");
+  enlist_test_assert_keyring ("carol@fake.test", "-=secret-c");
+
+  enlist_test_forget_all (manager);
+  resolved_clear (&resolved);
+  enlist_test_finalize (manager);
+  g_clear_object (&fake.server);
+  while (enlist_fake_server_get_n_live () > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_hash_table_unref (fake.accounts);
+  g_free (fake.logged_in);
+  enlist_test_remove_tree (dir);
+}
+
 void
 enlist_test_add_settle_tests (void)
 {
@@ -921,6 +1171,7 @@ enlist_test_add_settle_tests (void)
   enlist_test_add_for_targets ("pending-password", test_pending_password);
   g_test_add_func ("/account-manager/fake/outcome-unknown", test_outcome_unknown);
   g_test_add_func ("/account-manager/fake/outcome-disabled", test_outcome_disabled);
+  g_test_add_func ("/account-manager/fake/outcome-deletion", test_outcome_deletion);
   g_test_add_func ("/account-manager/prosody/frozen-at-submit", test_frozen_at_submit);
   g_test_add_func ("/account-manager/prosody/frozen-at-change", test_frozen_at_change);
   g_test_add_func ("/account-manager/prosody/frozen-at-delete", test_frozen_at_delete);

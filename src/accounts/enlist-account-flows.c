@@ -743,14 +743,19 @@ enlist_account_manager_change_password_finish (EnlistAccountManager *self,
 
 /* Delete
  *
- * (password from the keyring) → delete on the server → only then the
- * record and the keyring entries go. */
+ * (password from the keyring) → the record marked deletion-pending → delete
+ * on the server → only then the record and the keyring entries go. A
+ * deletion whose outcome is unknown stays marked, to be settled by logging
+ * in; one the server refused, or never got, takes the mark back. */
 
 typedef struct
 {
   EnlistRegistration *registration;
   EnlistAccount      *account;
   char               *password;
+  gboolean            saved_password;  /* password is the one in the keyring */
+  EnlistAccountState  previous_state;
+  GError             *error;
 } DeleteData;
 
 static void
@@ -759,6 +764,7 @@ delete_data_free (DeleteData *data)
   g_clear_object (&data->registration);
   g_clear_object (&data->account);
   enlist_secret_free (data->password);
+  g_clear_error (&data->error);
   g_free (data);
 }
 
@@ -773,7 +779,10 @@ on_delete_saved (GObject      *source,
 
   enlist_account_manager_save_finish (self, result);
   enlist_account_manager_release (self, data->account);
-  g_task_return_boolean (task, TRUE);
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -797,6 +806,19 @@ on_delete_cleared (GObject      *source,
                                      on_delete_saved, task);
 }
 
+/* The request is known not to have deleted anything: the mark goes. */
+static void
+delete_refused (GTask  *task,
+                GError *error)
+{
+  EnlistAccountManager *self = g_task_get_source_object (task);
+  DeleteData *data = g_task_get_task_data (task);
+
+  data->error = error;
+  enlist_account_set_state (data->account, data->previous_state);
+  enlist_account_manager_save_async (self, data->account, NULL, on_delete_saved, task);
+}
+
 static void
 on_deleted (GObject      *source,
             GAsyncResult *result,
@@ -809,10 +831,26 @@ on_deleted (GObject      *source,
 
   if (!enlist_registration_delete_account_finish (ENLIST_REGISTRATION (source), result, &error))
     {
-      enlist_account_manager_release (self, data->account);
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
+      if (is_outcome_unknown (error))
+        {
+          /* Stays marked: logging in settles it later. */
+          enlist_account_manager_release (self, data->account);
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      if (!(data->previous_state == ENLIST_ACCOUNT_STATE_DELETION_PENDING
+            && data->saved_password
+            && g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED)))
+        {
+          delete_refused (task, error);
+          return;
+        }
+      /* An earlier deletion, never confirmed, went through: the saved
+       * password no longer opens the account. That is the deletion. */
+      g_debug ("%s was deleted before: %s", enlist_account_get_address (data->account),
+               error->message);
+      g_error_free (error);
     }
 
   enlist_keyring_clear_async (self->keyring, enlist_account_get_address (data->account), NULL,
@@ -827,6 +865,28 @@ delete_send (GTask *task)
 
   enlist_registration_delete_account_async (data->registration, username, data->password,
                                             g_task_get_cancellable (task), on_deleted, task);
+}
+
+static void
+on_delete_recorded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  enlist_account_manager_save_finish (ENLIST_ACCOUNT_MANAGER (source), result);
+  delete_send (user_data);
+}
+
+/* Marked before anything is sent, so that a crash or a lost answer leaves
+ * a deletion to settle rather than an account that may be gone. */
+static void
+delete_record_pending (GTask *task)
+{
+  EnlistAccountManager *self = g_task_get_source_object (task);
+  DeleteData *data = g_task_get_task_data (task);
+
+  data->previous_state = enlist_account_get_state (data->account);
+  enlist_account_set_state (data->account, ENLIST_ACCOUNT_STATE_DELETION_PENDING);
+  enlist_account_manager_save_async (self, data->account, NULL, on_delete_recorded, task);
 }
 
 static void
@@ -848,7 +908,8 @@ on_delete_password_found (GObject      *source,
       return;
     }
 
-  delete_send (task);
+  data->saved_password = TRUE;
+  delete_record_pending (task);
 }
 
 void
@@ -883,7 +944,7 @@ enlist_account_manager_delete_async (EnlistAccountManager *self,
     enlist_account_manager_lookup_password_async (self, account, cancellable,
                                                   on_delete_password_found, task);
   else
-    delete_send (task);
+    delete_record_pending (task);
 }
 
 gboolean

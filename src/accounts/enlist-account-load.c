@@ -52,7 +52,8 @@ merged_free (Merged *merged)
 /* Where an account stands, from its record and its passwords in the
  * keyring. The keyring decides when it could be read: a pending password
  * means a pending operation (whatever the file says, since another Enlist
- * may have settled or started one), a confirmed one a ready account. */
+ * may have settled or started one), a confirmed one a ready account —
+ * unless the file says its deletion is unsettled. */
 static EnlistAccountState
 merged_state (const Merged *merged,
               gboolean      keyring_read)
@@ -63,6 +64,9 @@ merged_state (const Merged *merged,
     return ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING;
   if (merged->pending_registration)
     return ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING;
+  /* A deletion leaves nothing pending in the keyring: only the file knows. */
+  if (merged->record->state == ENLIST_ACCOUNT_STATE_DELETION_PENDING)
+    return ENLIST_ACCOUNT_STATE_DELETION_PENDING;
   if (merged->confirmed)
     return ENLIST_ACCOUNT_STATE_READY;
   /* A registration sent while the keyring refused its password: still

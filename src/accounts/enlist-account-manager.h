@@ -7,6 +7,7 @@
  * submitted its password goes into the keyring marked pending; the server's
  * answer confirms or removes it. A password change stores the new password
  * as pending before it is sent and swaps it in once the server confirmed.
+ * A deletion is marked pending in the account file before it is sent.
  * Pending entries left by a crash are settled by logging in — never
  * guessed, never dropped. When the keyring cannot take a password the
  * operation still succeeds and says so, handing the credentials back.
@@ -139,7 +140,11 @@ gboolean              enlist_account_manager_change_password_finish (EnlistAccou
                                                                      GError              **error);
 
 /* Deletes the account on the server (password NULL: from the keyring);
- * the record and the keyring entry go only after the server confirmed. */
+ * the record and the keyring entry go only after the server confirmed. A
+ * deletion whose outcome is unknown (ENLIST_ERROR_OUTCOME_UNKNOWN) leaves
+ * the account DELETION_PENDING, settled like the others; deleting such an
+ * account again, when its saved password no longer logs in, finds that
+ * the earlier deletion went through and succeeds. */
 void                  enlist_account_manager_delete_async     (EnlistAccountManager *self,
                                                                EnlistRegistration   *registration,
                                                                EnlistAccount        *account,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* enlist-account-settle.c: settling the accounts whose registration or
- * password change never got its answer (the connection dropped, Enlist
- * crashed), by logging in — never by guessing, and never by dropping a
- * password that may be the one in effect:
+/* enlist-account-settle.c: settling the accounts whose registration,
+ * password change or deletion never got its answer (the connection
+ * dropped, Enlist crashed), by logging in — never by guessing, and never
+ * by dropping a password that may be the one in effect:
  *
  *   registration pending: the pending password logs in, or the server
  *     says the account is disabled (to be activated) → the account
@@ -12,12 +12,17 @@
  *   password change pending: the new password logs in → NEW_PASSWORD
  *     (swapped in); refused → the old one: logs in → OLD_PASSWORD (the
  *     new one discarded); anything else → UNRESOLVED, both kept.
+ *   deletion pending: the saved password logs in (or the account is
+ *     disabled) → NOT_DELETED, kept; refused → DELETED, record and
+ *     password removed; anything else → UNRESOLVED, kept.
  *
  * Settling holds only a weak reference on the manager: a manager dropped
  * while its servers are asked cancels them (dispose) and goes. */
 #define G_LOG_DOMAIN "enlist-account-manager"
 
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -30,10 +35,10 @@ typedef struct
   EnlistKeyring       *keyring;
   EnlistAccount       *account;
   char                *address;
-  gboolean             registration_pending;  /* else a password change */
+  EnlistAccountState   state;                 /* which of the three is pending */
   EnlistRegistration  *registration;
   char                *pending_password;
-  char                *old_password;
+  char                *old_password;          /* the saved one (a change, a deletion) */
   GCancellable        *cancellable;
   EnlistPendingOutcome outcome;
   char                *message;
@@ -56,11 +61,13 @@ settle_free (Settle *settle)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Settle, settle_free)
 
+/* The keyring item to settle (none for a deletion). */
 static EnlistKeyringState
 pending_state (Settle *settle)
 {
-  return settle->registration_pending ? ENLIST_KEYRING_STATE_PENDING_REGISTRATION
-                                      : ENLIST_KEYRING_STATE_PENDING_PASSWORD;
+  return settle->state == ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING
+         ? ENLIST_KEYRING_STATE_PENDING_REGISTRATION
+         : ENLIST_KEYRING_STATE_PENDING_PASSWORD;
 }
 
 /* The manager, if it is still there and still lists the account; NULL
@@ -154,6 +161,7 @@ settle_done (Settle               *settle,
   switch (outcome)
     {
     case ENLIST_PENDING_OUTCOME_NOT_REGISTERED:
+    case ENLIST_PENDING_OUTCOME_DELETED:
       /* Out of the model before anyone hears of it. */
       enlist_account_manager_remove (self, settle->account);
       enlist_account_manager_save_async (self, NULL, settle->address, on_settle_saved, settle);
@@ -162,6 +170,7 @@ settle_done (Settle               *settle,
     case ENLIST_PENDING_OUTCOME_REGISTERED:
     case ENLIST_PENDING_OUTCOME_NEW_PASSWORD:
     case ENLIST_PENDING_OUTCOME_OLD_PASSWORD:
+    case ENLIST_PENDING_OUTCOME_NOT_DELETED:
       enlist_account_set_state (settle->account, ENLIST_ACCOUNT_STATE_READY);
       enlist_account_manager_save_async (self, settle->account, NULL, on_settle_saved, settle);
       break;
@@ -176,15 +185,27 @@ settle_done (Settle               *settle,
 
 static void
 settle_unresolved (Settle     *settle,
-                   const char *reason)
+                   const char *why)
 {
+  g_autofree char *reason = g_strdup (why);
+  gsize len = strlen (reason);
   char *message;
 
-  if (settle->registration_pending)
+  /* a fragment inside a sentence: no full stop of its own */
+  if (len > 0 && reason[len - 1] == '.')
+    reason[len - 1] = '\0';
+
+  if (settle->state == ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING)
     /* TRANSLATORS: %s is an account's address, then why it could not be
      * checked (a sentence fragment) */
     message = g_strdup_printf (_("Whether %s was created could not be checked: %s. "
                                  "Enlist will check again next time."),
+                               settle->address, reason);
+  else if (settle->state == ENLIST_ACCOUNT_STATE_DELETION_PENDING)
+    /* TRANSLATORS: %s is an account's address, then why it could not be
+     * checked (a sentence fragment) */
+    message = g_strdup_printf (_("Whether %s was deleted could not be checked: %s. It stays "
+                                 "listed, and Enlist will check again next time."),
                                settle->address, reason);
   else
     message = g_strdup_printf (_("Whether the password of %s was changed could not be checked: "
@@ -245,9 +266,97 @@ on_settle_keyring_done (GObject      *source,
       break;
 
     case ENLIST_PENDING_OUTCOME_UNRESOLVED:
+    case ENLIST_PENDING_OUTCOME_DELETED:
+    case ENLIST_PENDING_OUTCOME_NOT_DELETED:
     default:
       g_assert_not_reached ();
     }
+}
+
+static void
+on_settle_cleared (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Settle *settle = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!enlist_keyring_clear_finish (ENLIST_KEYRING (source), result, &error))
+    {
+      settle_unresolved (settle, error->message);
+      return;
+    }
+
+  settle_done (settle, ENLIST_PENDING_OUTCOME_DELETED,
+               g_strdup_printf (_("%s was deleted: its deletion went through, so Enlist no "
+                                  "longer lists it and its password is removed."),
+                                settle->address));
+}
+
+static void
+on_settle_deletion_logged_in (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  Settle *settle = user_data;
+  g_autoptr(EnlistAccountManager) self = NULL;
+  g_autoptr(EnlistServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = enlist_registration_login_finish (ENLIST_REGISTRATION (source), result, &error);
+  if (info != NULL
+      || g_strcmp0 (enlist_error_get_condition (error), "account-disabled") == 0)
+    {
+      settle_done (settle, ENLIST_PENDING_OUTCOME_NOT_DELETED,
+                   g_strdup_printf (_("%s was not deleted: the account still exists, and its "
+                                      "password stays saved."), settle->address));
+      return;
+    }
+  if (!g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED))
+    {
+      settle_unresolved (settle, error->message);
+      return;
+    }
+
+  /* The saved password no longer opens the account: it is gone. */
+  self = settle_get_manager (settle);
+  if (self == NULL)
+    {
+      settle_free (settle);
+      return;
+    }
+  enlist_keyring_clear_async (settle->keyring, settle->address, NULL, on_settle_cleared, settle);
+}
+
+static void
+on_settle_saved_found (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Settle *settle = user_data;
+  g_autoptr(EnlistAccountManager) self = settle_get_manager (settle);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *username = NULL;
+
+  settle->old_password = enlist_keyring_lookup_finish (ENLIST_KEYRING (source), result, &error);
+  if (self == NULL)
+    {
+      settle_free (settle);
+      return;
+    }
+  if (settle->old_password == NULL)
+    {
+      if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND))
+        settle_unresolved (settle, _("its password is not saved on this computer"));
+      else
+        settle_unresolved (settle, error->message);
+      return;
+    }
+
+  settle->registration = enlist_account_manager_registration_for_account (self, settle->account);
+  username = enlist_account_dup_username (settle->account);
+  enlist_registration_login_async (settle->registration, username, settle->old_password,
+                                   settle->cancellable, on_settle_deletion_logged_in, settle);
 }
 
 /* What the server said decided it: the keyring follows. */
@@ -331,8 +440,9 @@ on_settle_logged_in (GObject      *source,
   info = enlist_registration_login_finish (ENLIST_REGISTRATION (source), result, &error);
   if (info != NULL)
     {
-      settle_keyring (settle, settle->registration_pending ? ENLIST_PENDING_OUTCOME_REGISTERED
-                                                          : ENLIST_PENDING_OUTCOME_NEW_PASSWORD);
+      settle_keyring (settle, settle->state == ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING
+                              ? ENLIST_PENDING_OUTCOME_REGISTERED
+                              : ENLIST_PENDING_OUTCOME_NEW_PASSWORD);
       return;
     }
 
@@ -342,7 +452,7 @@ on_settle_logged_in (GObject      *source,
       return;
     }
 
-  if (settle->registration_pending
+  if (settle->state == ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING
       && g_strcmp0 (enlist_error_get_condition (error), "account-disabled") == 0)
     {
       /* A disabled account is an account: one that waits to be activated
@@ -350,7 +460,7 @@ on_settle_logged_in (GObject      *source,
       settle_keyring (settle, ENLIST_PENDING_OUTCOME_REGISTERED);
       return;
     }
-  if (settle->registration_pending)
+  if (settle->state == ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING)
     {
       /* The server knows no account with this password: the registration
        * never happened (or someone else holds the name). */
@@ -405,7 +515,8 @@ settle_start (EnlistAccountManager *self,
   Settle *settle;
 
   if (state != ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING &&
-      state != ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING)
+      state != ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING &&
+      state != ENLIST_ACCOUNT_STATE_DELETION_PENDING)
     return FALSE;
   /* A flow is waiting for this very answer: it is not lost yet. */
   if (enlist_account_manager_is_busy (self, account))
@@ -430,11 +541,15 @@ settle_start (EnlistAccountManager *self,
   settle->keyring = g_object_ref (self->keyring);
   settle->account = g_object_ref (account);
   settle->address = g_strdup (enlist_account_get_address (account));
-  settle->registration_pending = state == ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING;
+  settle->state = state;
   settle->cancellable = g_object_ref (self->cancellable);
 
-  enlist_keyring_lookup_pending_async (self->keyring, settle->address, pending_state (settle),
-                                       settle->cancellable, on_settle_pending_found, settle);
+  if (state == ENLIST_ACCOUNT_STATE_DELETION_PENDING)
+    enlist_keyring_lookup_async (self->keyring, settle->address, settle->cancellable,
+                                 on_settle_saved_found, settle);
+  else
+    enlist_keyring_lookup_pending_async (self->keyring, settle->address, pending_state (settle),
+                                         settle->cancellable, on_settle_pending_found, settle);
   return TRUE;
 }
 

@@ -14,6 +14,7 @@ typedef enum
   ENLIST_ACCOUNT_STATE_PASSWORD_NOT_SAVED,       /* on the server; the keyring did not take its password */
   ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING,     /* a registration whose answer never came */
   ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING,  /* a password change whose answer never came */
+  ENLIST_ACCOUNT_STATE_DELETION_PENDING,         /* a deletion whose outcome is not known */
 } EnlistAccountState;
 
 /* What settling a pending account found out. */
@@ -24,6 +25,8 @@ typedef enum
   ENLIST_PENDING_OUTCOME_NEW_PASSWORD,        /* the new password is in effect: keyring updated */
   ENLIST_PENDING_OUTCOME_OLD_PASSWORD,        /* the old password is still in effect: kept */
   ENLIST_PENDING_OUTCOME_UNRESOLVED,          /* the server could not be asked: still pending */
+  ENLIST_PENDING_OUTCOME_DELETED,             /* the deletion went through: record and password removed */
+  ENLIST_PENDING_OUTCOME_NOT_DELETED,         /* the account is still there: kept */
 } EnlistPendingOutcome;
 
 /* What a password in the keyring is. A confirmed one is an item with a

@@ -128,6 +128,11 @@ enlist_account_get_status (EnlistAccount *self)
       return _("Whether the password change went through is not known yet; "
                "both passwords are kept");
 
+    case ENLIST_ACCOUNT_STATE_DELETION_PENDING:
+      if (self->resolving)
+        return _("Checking whether the account was deleted…");
+      return _("Whether the account was deleted is not known yet");
+
     case ENLIST_ACCOUNT_STATE_READY:
     default:
       return NULL;

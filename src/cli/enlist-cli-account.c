@@ -30,16 +30,30 @@ is_pending (EnlistAccount *account)
   EnlistAccountState state = enlist_account_get_state (account);
 
   return state == ENLIST_ACCOUNT_STATE_REGISTRATION_PENDING
-         || state == ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING;
+         || state == ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING
+         || state == ENLIST_ACCOUNT_STATE_DELETION_PENDING;
+}
+
+static void
+on_known_resolved (EnlistAccountManager *manager,
+                   EnlistAccount        *account,
+                   EnlistPendingOutcome  outcome,
+                   const char           *message,
+                   gboolean             *deleted)
+{
+  if (outcome == ENLIST_PENDING_OUTCOME_DELETED)
+    *deleted = TRUE;
 }
 
 /* The account the manager knows under jid, settled first if a crash left
- * it pending; NULL when it is not known (or turned out not to exist). A
- * damaged account file is worth a warning; no keyring is not, here. */
+ * it pending; NULL when it is not known (or turned out not to exist, or
+ * an earlier deletion of it turned out to have gone through: *deleted).
+ * A damaged account file is worth a warning; no keyring is not, here. */
 static EnlistAccount *
 known_account (EnlistCli  *cli,
                const char *verb,
-               const char *jid)
+               const char *jid,
+               gboolean   *deleted)
 {
   g_autoptr(GError) error = NULL;
   EnlistAccount *account;
@@ -62,13 +76,21 @@ known_account (EnlistCli  *cli,
   if (account != NULL && is_pending (account))
     {
       g_autoptr(GAsyncResult) result = NULL;
+      gboolean was_deleted = FALSE;
+      gulong handler;
 
+      /* only this account is pending here, or settled already */
+      handler = g_signal_connect (cli->manager, "pending-resolved",
+                                  G_CALLBACK (on_known_resolved), &was_deleted);
       enlist_account_manager_resolve_pending_async (cli->manager, cli->cancellable,
                                                     enlist_cli_store_result, &result);
       if (!enlist_account_manager_resolve_pending_finish (cli->manager,
                                                           enlist_cli_wait (cli, &result), &error))
         g_debug ("Pending accounts not settled: %s", error->message);
+      g_signal_handler_disconnect (cli->manager, handler);
       account = enlist_account_manager_lookup (cli->manager, jid);
+      if (deleted != NULL)
+        *deleted = account == NULL && was_deleted;
     }
   return account != NULL ? g_object_ref (account) : NULL;
 }
@@ -266,7 +288,7 @@ enlist_cli_passwd (int    argc,
   if (jid == NULL || !enlist_cli_setup (&cli, &error))
     return enlist_cli_report_setup_error ("passwd", error);
 
-  account = known_account (&cli, "passwd", jid);
+  account = known_account (&cli, "passwd", jid, NULL);
   old_password = current_password (&cli, account, _("Current password: "), &error);
   if (old_password == NULL)
     {
@@ -379,6 +401,7 @@ enlist_cli_delete (int    argc,
   g_autofree char *message = NULL;
   char *password;
   gboolean deleted;
+  gboolean deleted_before = FALSE;
   const GOptionEntry entries[] = {
     { "yes", 0, 0, G_OPTION_ARG_NONE, &cli.yes,
       N_("Do not ask for confirmation (needed without a terminal)"), NULL },
@@ -411,7 +434,14 @@ enlist_cli_delete (int    argc,
         }
     }
 
-  account = known_account (&cli, "delete", jid);
+  account = known_account (&cli, "delete", jid, &deleted_before);
+  if (deleted_before)
+    {
+      message = g_strdup_printf (_("Account deleted: %s (an earlier deletion went through; "
+                                   "removed from the keyring)."), jid);
+      print_account_result (&cli, jid, "keyring_cleared", TRUE, message);
+      return ENLIST_EXIT_OK;
+    }
   password = current_password (&cli, account, _("Password: "), &error);
   if (password == NULL)
     {
@@ -501,6 +531,8 @@ describe_state (EnlistAccountState state)
       return _("pending: registration not settled");
     case ENLIST_ACCOUNT_STATE_PASSWORD_CHANGE_PENDING:
       return _("pending: password change not settled");
+    case ENLIST_ACCOUNT_STATE_DELETION_PENDING:
+      return _("pending: deletion not settled");
     default:
       return "?";
     }

@@ -361,6 +361,10 @@ describe_outcome (EnlistAccount        *account,
       return g_strdup_printf (_("The new password of %s is in effect"), address);
     case ENLIST_PENDING_OUTCOME_OLD_PASSWORD:
       return g_strdup_printf (_("The old password of %s is still in effect"), address);
+    case ENLIST_PENDING_OUTCOME_DELETED:
+      return g_strdup_printf (_("%s was deleted"), address);
+    case ENLIST_PENDING_OUTCOME_NOT_DELETED:
+      return g_strdup_printf (_("%s was not deleted"), address);
     case ENLIST_PENDING_OUTCOME_UNRESOLVED:
     default:
       return g_strdup_printf (_("%s could not be checked"), address);

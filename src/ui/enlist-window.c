@@ -239,7 +239,11 @@ delete_done_cb (GObject      *source,
       return;
     }
   set_row_busy (self, operation->account, NULL);
-  present_error (self, _("Account Not Deleted"), error);
+  /* unknown: the row says it is to be checked, and settling will tell */
+  if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_OUTCOME_UNKNOWN))
+    present_error (self, _("Deletion Not Confirmed"), error);
+  else
+    present_error (self, _("Account Not Deleted"), error);
 }
 
 static void
