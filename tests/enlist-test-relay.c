@@ -81,9 +81,10 @@ hold (Connection *conn,
   g_mutex_unlock (&relay->lock);
 }
 
-/* Whether chunk, read after tail, holds a registration submission or a
- * password change: the data form's type='submit', or a legacy <password/>,
- * inside a jabber:iq:register query (SASL never sends one in clear). */
+/* Whether chunk, read after tail, holds a registration submission, a
+ * password change or a removal: the data form's type='submit', a legacy
+ * <password/> or <remove/>, inside a jabber:iq:register query (SASL never
+ * sends one in clear). */
 static gboolean
 is_submission (GString    *window,
                const char *chunk,
@@ -95,7 +96,8 @@ is_submission (GString    *window,
   start = window->len > len + OVERLAP ? window->len - len - OVERLAP : 0;
   if ((strstr (window->str + start, "'submit'") != NULL
        || strstr (window->str + start, "\"submit\"") != NULL
-       || strstr (window->str + start, "<password>") != NULL)
+       || strstr (window->str + start, "<password>") != NULL
+       || strstr (window->str + start, "<remove/>") != NULL)
       && strstr (window->str, "jabber:iq:register") != NULL)
     return TRUE;
   if (window->len > CHUNK * 4)

@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   ENLIST_TEST_RELAY_PASS,         /* forward everything */
-  ENLIST_TEST_RELAY_HOLD_SUBMIT,  /* hold back the first registration submission or password
-                                   * change (and what follows) */
+  ENLIST_TEST_RELAY_HOLD_SUBMIT,  /* hold back the first registration submission, password
+                                   * change or removal (and what follows) */
   ENLIST_TEST_RELAY_HOLD_ANSWER,  /* forward it, and hold back what the server sends after it */
 } EnlistTestRelayMode;
 

@@ -435,6 +435,53 @@ test_crash_passwd (void)
   enlist_test_cli_assert_keyring_holds (jid, NULL);
 }
 
+/* Killed after the server deleted the account, before its answer arrived:
+ * the record was marked deletion-pending before the request went out, so
+ * the next run knows. Deleting again then finds the saved password no
+ * longer logs in — the earlier deletion went through — and says so,
+ * clearing the keyring, rather than failing on a refused login. */
+static void
+test_crash_delete (void)
+{
+  g_autoptr(EnlistTestRelay) relay = relay_to_prosody (ENLIST_TEST_RELAY_HOLD_ANSWER);
+  g_autofree char *user = enlist_test_cli_random_user ("delcrash");
+  g_autofree char *jid = enlist_test_cli_jid_of (user);
+  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
+  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
+  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
+  g_autofree char *held = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *err = NULL;
+  const char *register_args[] = {
+    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
+    "--field", password_arg, "--save", NULL
+  };
+  const char *delete_args[] = { "delete", jid, "--yes", NULL };
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *result;
+  int status;
+
+  result = run_json (register_args, ENLIST_TEST_CLI_DEFAULT, 0, &status, &parser);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "saved"));
+  enlist_test_cli_assert_keyring_holds (jid, password1);
+
+  held = run_killed (relay, delete_args);
+  g_assert_true (strstr (held, "type='result'") != NULL
+                 || strstr (held, "type=\"result\"") != NULL);
+  /* gone from the server; still saved here */
+  g_assert_cmpint (enlist_test_cli_login_status ("prosody", jid, password1), ==, 5);
+  enlist_test_cli_assert_keyring_holds (jid, password1);
+
+  text = enlist_test_cli_run_text ("prosody", delete_args, NULL, ENLIST_TEST_CLI_TEXT, 0, &status,
+                                   &err);
+  g_assert_cmpint (status, ==, 0);
+  line = g_strdup_printf ("Account deleted: %s (an earlier deletion went through", jid);
+  g_assert_nonnull (strstr (text, line));
+  enlist_test_cli_assert_keyring_holds (jid, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -448,6 +495,7 @@ main (int    argc,
   g_test_add_func ("/cli-manager/crash-after-submit", test_crash_after_submit);
   g_test_add_func ("/cli-manager/crash-before-submit", test_crash_before_submit);
   g_test_add_func ("/cli-manager/crash-passwd", test_crash_passwd);
+  g_test_add_func ("/cli-manager/crash-delete", test_crash_delete);
 
   enlist_test_cli_start (TRUE, FALSE);
   servers = enlist_test_cli_get_servers ();
