@@ -771,13 +771,44 @@ fake_stanza (EnlistFakeServer    *server,
     }
 }
 
+static void
+fake_start (Fake                          *fake,
+            const EnlistFakeServerOptions *options)
+{
+  fake->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fake->server = enlist_fake_server_new (options);
+}
+
+static void
+fake_stop (Fake *fake)
+{
+  g_clear_object (&fake->server);
+  while (enlist_fake_server_get_n_live () > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_hash_table_unref (fake->accounts);
+  g_free (fake->logged_in);
+}
+
+/* A manager in dir trusting the fake server's certificate, not loaded. */
+static EnlistAccountManager *
+fake_new_manager (const char *dir)
+{
+  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
+  EnlistAccountManager *manager = enlist_account_manager_new (dir, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
+  g_assert_no_error (error);
+  enlist_account_manager_set_timeout (manager, 5000);
+  return manager;
+}
+
 /* Both requests of the flows left without an answer: everything stays
  * pending (the registration's password, the new password beside the old),
  * until a login can tell — then settled. */
 static void
 test_outcome_unknown (void)
 {
-  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
   g_autofree char *dir = enlist_test_make_data_dir ();
   g_autofree char *record = NULL;
   Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, FALSE, 0 };
@@ -794,14 +825,10 @@ test_outcome_unknown (void)
   gboolean saved = TRUE;
   guint16 fake_port;
 
-  fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  fake.server = enlist_fake_server_new (&options);
+  fake_start (&fake, &options);
   fake_port = enlist_fake_server_get_port (fake.server);
 
-  manager = enlist_account_manager_new (dir, NULL, NULL);
-  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
-  g_assert_no_error (error);
-  enlist_account_manager_set_timeout (manager, 5000);
+  manager = fake_new_manager (dir);
   g_assert_true (enlist_test_load_sync (manager, &error));
   g_assert_no_error (error);
   resolved_init (&resolved, manager);
@@ -886,11 +913,7 @@ test_outcome_unknown (void)
   enlist_test_finalize (g_steal_pointer (&registration));
   enlist_test_finalize (manager);
 
-  g_clear_object (&fake.server);
-  while (enlist_fake_server_get_n_live () > 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_hash_table_unref (fake.accounts);
-  g_free (fake.logged_in);
+  fake_stop (&fake);
   enlist_test_remove_tree (dir);
 }
 
@@ -900,7 +923,6 @@ test_outcome_unknown (void)
 static void
 test_outcome_disabled (void)
 {
-  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
   g_autofree char *dir = enlist_test_make_data_dir ();
   Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, FALSE, 0 };
   EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
@@ -914,12 +936,8 @@ test_outcome_disabled (void)
   Resolved resolved;
   gboolean saved = TRUE;
 
-  fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  fake.server = enlist_fake_server_new (&options);
-  manager = enlist_account_manager_new (dir, NULL, NULL);
-  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
-  g_assert_no_error (error);
-  enlist_account_manager_set_timeout (manager, 5000);
+  fake_start (&fake, &options);
+  manager = fake_new_manager (dir);
   g_assert_true (enlist_test_load_sync (manager, &error));
   g_assert_no_error (error);
   resolved_init (&resolved, manager);
@@ -951,11 +969,7 @@ test_outcome_disabled (void)
   g_clear_object (&form);
   enlist_test_finalize (g_steal_pointer (&registration));
   enlist_test_finalize (manager);
-  g_clear_object (&fake.server);
-  while (enlist_fake_server_get_n_live () > 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_hash_table_unref (fake.accounts);
-  g_free (fake.logged_in);
+  fake_stop (&fake);
   enlist_test_remove_tree (dir);
 }
 
@@ -1040,7 +1054,6 @@ assert_record_state (const char *dir,
 static void
 test_outcome_deletion (void)
 {
-  g_autofree char *ca = g_test_build_filename (G_TEST_DIST, "fixtures", "fake-server-ca.pem", NULL);
   g_autofree char *dir = enlist_test_make_data_dir ();
   Fake fake = { NULL, NULL, NULL, -1, FALSE, FALSE, FALSE, 0, FALSE, FALSE };
   EnlistFakeServerOptions options = { .stanza_func = fake_stanza, .user_data = &fake };
@@ -1053,12 +1066,8 @@ test_outcome_deletion (void)
   EnlistAccount *account;
   Resolved resolved;
 
-  fake.accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  fake.server = enlist_fake_server_new (&options);
-  manager = enlist_account_manager_new (dir, NULL, NULL);
-  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
-  g_assert_no_error (error);
-  enlist_account_manager_set_timeout (manager, 5000);
+  fake_start (&fake, &options);
+  manager = fake_new_manager (dir);
   g_assert_true (enlist_test_load_sync (manager, &error));
   g_assert_no_error (error);
 
@@ -1116,10 +1125,7 @@ test_outcome_deletion (void)
   g_clear_object (&dave);
   enlist_test_finalize (manager);
   fake.sasl_down = TRUE;
-  manager = enlist_account_manager_new (dir, NULL, NULL);
-  g_assert_true (enlist_account_manager_set_ca_file (manager, ca, &error));
-  g_assert_no_error (error);
-  enlist_account_manager_set_timeout (manager, 5000);
+  manager = fake_new_manager (dir);
   resolved_init (&resolved, manager);
   g_assert_true (enlist_test_load_sync (manager, &error));
   g_assert_no_error (error);
@@ -1156,11 +1162,7 @@ test_outcome_deletion (void)
   enlist_test_forget_all (manager);
   resolved_clear (&resolved);
   enlist_test_finalize (manager);
-  g_clear_object (&fake.server);
-  while (enlist_fake_server_get_n_live () > 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_hash_table_unref (fake.accounts);
-  g_free (fake.logged_in);
+  fake_stop (&fake);
   enlist_test_remove_tree (dir);
 }
 

@@ -273,6 +273,37 @@ on_settle_keyring_done (GObject      *source,
     }
 }
 
+/* The first login of a settling: with password, which the keyring gave
+ * (NULL: it could not, and error says why). */
+static void
+settle_log_in (Settle              *settle,
+               const char          *password,
+               const GError        *error,
+               GAsyncReadyCallback  callback)
+{
+  g_autoptr(EnlistAccountManager) self = settle_get_manager (settle);
+  g_autofree char *username = NULL;
+
+  if (self == NULL)
+    {
+      settle_free (settle);
+      return;
+    }
+  if (password == NULL)
+    {
+      if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND))
+        settle_unresolved (settle, _("its password is not saved on this computer"));
+      else
+        settle_unresolved (settle, error->message);
+      return;
+    }
+
+  settle->registration = enlist_account_manager_registration_for_account (self, settle->account);
+  username = enlist_account_dup_username (settle->account);
+  enlist_registration_login_async (settle->registration, username, password,
+                                   settle->cancellable, callback, settle);
+}
+
 static void
 on_settle_cleared (GObject      *source,
                    GAsyncResult *result,
@@ -334,29 +365,10 @@ on_settle_saved_found (GObject      *source,
                        gpointer      user_data)
 {
   Settle *settle = user_data;
-  g_autoptr(EnlistAccountManager) self = settle_get_manager (settle);
   g_autoptr(GError) error = NULL;
-  g_autofree char *username = NULL;
 
   settle->old_password = enlist_keyring_lookup_finish (ENLIST_KEYRING (source), result, &error);
-  if (self == NULL)
-    {
-      settle_free (settle);
-      return;
-    }
-  if (settle->old_password == NULL)
-    {
-      if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND))
-        settle_unresolved (settle, _("its password is not saved on this computer"));
-      else
-        settle_unresolved (settle, error->message);
-      return;
-    }
-
-  settle->registration = enlist_account_manager_registration_for_account (self, settle->account);
-  username = enlist_account_dup_username (settle->account);
-  enlist_registration_login_async (settle->registration, username, settle->old_password,
-                                   settle->cancellable, on_settle_deletion_logged_in, settle);
+  settle_log_in (settle, settle->old_password, error, on_settle_deletion_logged_in);
 }
 
 /* What the server said decided it: the keyring follows. */
@@ -479,30 +491,11 @@ on_settle_pending_found (GObject      *source,
                          gpointer      user_data)
 {
   Settle *settle = user_data;
-  g_autoptr(EnlistAccountManager) self = settle_get_manager (settle);
   g_autoptr(GError) error = NULL;
-  g_autofree char *username = NULL;
 
   settle->pending_password = enlist_keyring_lookup_pending_finish (ENLIST_KEYRING (source), result,
                                                                    &error);
-  if (self == NULL)
-    {
-      settle_free (settle);
-      return;
-    }
-  if (settle->pending_password == NULL)
-    {
-      if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND))
-        settle_unresolved (settle, _("its password is not saved on this computer"));
-      else
-        settle_unresolved (settle, error->message);
-      return;
-    }
-
-  settle->registration = enlist_account_manager_registration_for_account (self, settle->account);
-  username = enlist_account_dup_username (settle->account);
-  enlist_registration_login_async (settle->registration, username, settle->pending_password,
-                                   settle->cancellable, on_settle_logged_in, settle);
+  settle_log_in (settle, settle->pending_password, error, on_settle_logged_in);
 }
 
 static gboolean
