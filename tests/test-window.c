@@ -569,6 +569,112 @@ test_window_accounts (void)
   enlist_ui_test_remove_dir (dir);
 }
 
+typedef struct
+{
+  char   *gone;      /* deleted by the server: the answer was lost */
+  char   *kept;      /* not deleted */
+  char   *away;      /* on a server that does not answer */
+  char   *location;
+  Silent  silent;
+} Deletions;
+
+static void
+deletions_body (EnlistApplication *app,
+                gpointer           data)
+{
+  Deletions *d = data;
+  EnlistWindow *window = enlist_ui_test_app_window (app);
+  EnlistAccountManager *manager = enlist_application_get_account_manager (app);
+  g_autofree char *shot = NULL;
+  g_autofree char *deleted = NULL;
+  g_autofree char *not_deleted = NULL;
+  g_autofree char *keyring = NULL;
+  GtkWidget *row;
+
+  /* being checked, with the spinner turning */
+  enlist_ui_test_wait_until (silent_connected, &d->silent, 30000,
+                             "the manager to ask the silent server");
+  row = enlist_ui_test_find_row (window, d->away);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Checking whether the account was deleted…");
+  g_assert_true (gtk_widget_get_visible (row_spinner (row)));
+
+  /* the server no longer takes the saved password: gone, row and all */
+  deleted = g_strdup_printf ("%s was deleted", d->gone);
+  wait_label (GTK_WIDGET (window), deleted);
+  g_assert_null (enlist_ui_test_find_row (window, d->gone));
+  g_assert_null (enlist_account_manager_lookup (manager, d->gone));
+  keyring = enlist_ui_test_keyring_of (d->gone);
+  g_assert_cmpstr (keyring, ==, "");
+  g_clear_pointer (&keyring, g_free);
+
+  /* the server still has it: back to an ordinary row */
+  not_deleted = g_strdup_printf ("%s was not deleted", d->kept);
+  wait_row_says (window, d->kept, d->location);
+  wait_label (GTK_WIDGET (window), not_deleted);
+  keyring = enlist_ui_test_keyring_of (d->kept);
+  g_assert_cmpstr (keyring, ==, "-=still here");
+  g_clear_pointer (&keyring, g_free);
+
+  /* the silent server gives up: still listed, to be checked next time */
+  silent_stop (&d->silent);
+  wait_row_says (window, d->away, "Whether the account was deleted is not known yet");
+  shot = enlist_ui_test_screenshot (GTK_WIDGET (window), "window-deletion-pending");
+  keyring = enlist_ui_test_keyring_of (d->away);
+  g_assert_cmpstr (keyring, ==, "-=who knows");
+
+  while (g_list_model_get_n_items (G_LIST_MODEL (manager)) > 0)
+    {
+      g_autoptr(EnlistAccount) account = g_list_model_get_item (G_LIST_MODEL (manager), 0);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      enlist_account_manager_forget_async (manager, account, NULL, enlist_test_store_result,
+                                           &result);
+      g_assert_true (enlist_account_manager_forget_finish (manager, enlist_test_wait_for (&result),
+                                                           &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Deletions whose answers never came (the record says deletion-pending,
+ * the saved password is in the keyring): settled at start by logging in.
+ * One the server did delete goes, with a toast; one it did not is an
+ * ordinary row again; one on a server that does not answer stays, saying
+ * it is not known yet. */
+static void
+test_window_deletions (void)
+{
+  const char *domain = enlist_test_servers_get_domain (servers);
+  guint16 port = enlist_test_servers_get_port (servers, "prosody", FALSE);
+  g_autofree char *dir = enlist_ui_test_make_dir ();
+  g_autofree char *kept_user = g_strdup_printf ("delkept%u", g_random_int_range (0, 100000000));
+  Deletions d = { 0 };
+
+  d.location = g_strdup_printf ("127.0.0.1:%u", port);
+  d.gone = g_strdup_printf ("delgone%u@%s", g_random_int_range (0, 100000000), domain);
+  enlist_ui_test_store_raw (d.gone, NULL, "it was deleted");
+  enlist_ui_test_add_record (dir, d.gone, port, "deletion-pending");
+  d.kept = g_strdup_printf ("%s@%s", kept_user, domain);
+  enlist_test_servers_make_user (servers, "prosody", kept_user, "still here");
+  enlist_ui_test_store_raw (d.kept, NULL, "still here");
+  enlist_ui_test_add_record (dir, d.kept, port, "deletion-pending");
+  d.away = g_strdup_printf ("delaway%u@%s", g_random_int_range (0, 100000000), domain);
+  silent_start (&d.silent);
+  enlist_ui_test_store_raw (d.away, NULL, "who knows");
+  enlist_ui_test_add_record (dir, d.away, d.silent.port, "deletion-pending");
+
+  g_assert_cmpint (enlist_ui_test_app_run (dir, enlist_test_servers_get_ca_file (servers), NULL,
+                                           deletions_body, &d), ==, 0);
+
+  g_free (d.gone);
+  g_free (d.kept);
+  g_free (d.away);
+  g_free (d.location);
+  enlist_ui_test_remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -581,6 +687,7 @@ main (int    argc,
   g_test_add_func ("/window/size", test_window_size);
   g_test_add_func ("/window/damaged-file", test_window_damaged);
   g_test_add_func ("/window/accounts", test_window_accounts);
+  g_test_add_func ("/window/deletions", test_window_deletions);
 
   servers = enlist_test_servers_start (TRUE, FALSE);
   status = g_test_run ();
