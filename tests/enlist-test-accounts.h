@@ -2,11 +2,12 @@
 /* enlist-test-accounts.h: what the files of the test-account-manager
  * program share: the servers it started and the two it registers on, a
  * data directory per test and the account file read without the unit under
- * test, the keyring seen from outside (libsecret itself), and the
+ * test, the keyring seen from outside (enlist-test-keyring.h), and the
  * manager's operations run to their end. */
 #pragma once
 
 #include "enlist-account-manager.h"
+#include "enlist-test-keyring.h"
 #include "enlist-test-servers.h"
 
 G_BEGIN_DECLS
@@ -45,21 +46,6 @@ char                 *enlist_test_expected_record      (const char             *
 /* Replaces the account file with contents. */
 void                  enlist_test_write_records        (const char             *dir,
                                                         const char             *contents);
-
-/* ---- the keyring, seen from outside ------------------------------------ */
-
-/* Every item of jid as "state=secret" ("-" for the confirmed one), sorted
- * and joined by spaces; "" when there is none. */
-char                 *enlist_test_keyring_of           (const char             *jid);
-#define enlist_test_assert_keyring(jid, expected) \
-  G_STMT_START { \
-    g_autofree char *_held = enlist_test_keyring_of (jid); \
-    g_assert_cmpstr (_held, ==, expected); \
-  } G_STMT_END
-/* What a crashed Enlist leaves behind, written with libsecret itself. */
-void                  enlist_test_store_raw            (const char             *jid,
-                                                        const char             *state,
-                                                        const char             *password);
 
 /* ---- the manager ------------------------------------------------------- */
 

@@ -3,13 +3,14 @@
  * data directory of its own, trusting the test servers' certificate — and
  * the accounts it works on, made and checked from outside: registered on
  * the real servers through an account manager of the test's own, the
- * keyring read with libsecret, the account file with GKeyFile, logins
- * through a fresh EnlistRegistration. */
+ * keyring read from outside (enlist-test-keyring.h), the account file
+ * with GKeyFile, logins through a fresh EnlistRegistration. */
 #pragma once
 
 #include <adwaita.h>
 
 #include "enlist-application.h"
+#include "enlist-test-keyring.h"
 #include "enlist-test-servers.h"
 #include "enlist-window.h"
 
@@ -43,15 +44,6 @@ char              *enlist_ui_test_register         (EnlistTestServers *servers,
                                                     const char        *prefix,
                                                     const char        *password);
 
-/* Every keyring item of jid as "state=secret" ("-" for the confirmed
- * password), sorted, joined by spaces; "" when there is none. */
-char              *enlist_ui_test_keyring_of       (const char        *jid);
-/* Writes an item as a crashed Enlist would leave it (state NULL: confirmed). */
-void               enlist_ui_test_store_raw        (const char        *jid,
-                                                    const char        *state,
-                                                    const char        *password);
-/* Removes every item of jid. */
-void               enlist_ui_test_clear_keyring    (const char        *jid);
 /* TRUE when the account file in data_dir has a record of address. */
 gboolean           enlist_ui_test_has_record       (const char        *data_dir,
                                                     const char        *address);

@@ -72,8 +72,8 @@ fixture_tear_down (Fixture       *f,
   g_autofree char *keyring = NULL;
 
   /* the tests share the keyring */
-  enlist_ui_test_clear_keyring (f->address);
-  keyring = enlist_ui_test_keyring_of (f->address);
+  enlist_test_clear_keyring (f->address);
+  keyring = enlist_test_keyring_of (f->address);
   g_assert_cmpstr (keyring, ==, "");
   enlist_ui_test_remove_dir (f->dir);
   g_free (f->dir);
@@ -352,7 +352,7 @@ change_body (EnlistApplication *app,
 
   /* from outside: the keyring holds the new password, and only the new
    * one logs in */
-  keyring = enlist_ui_test_keyring_of (f->address);
+  keyring = enlist_test_keyring_of (f->address);
   g_assert_cmpstr (keyring, ==, "-=" NEW_PASSWORD);
   assert_login (f->address, NEW_PASSWORD, TRUE);
   assert_login (f->address, OLD_PASSWORD, FALSE);
@@ -407,7 +407,7 @@ refused_body (EnlistApplication *app,
   shot = enlist_ui_test_screenshot (GTK_WIDGET (dialog), "account-dialog-refused");
 
   /* nothing changed: the keyring, the server */
-  keyring = enlist_ui_test_keyring_of (f->address);
+  keyring = enlist_test_keyring_of (f->address);
   g_assert_cmpstr (keyring, ==, "-=" OLD_PASSWORD);
   assert_login (f->address, OLD_PASSWORD, TRUE);
   assert_login (f->address, NEW_PASSWORD, FALSE);
@@ -610,7 +610,7 @@ server_form_body (EnlistApplication *app,
   g_assert_cmpstr (pin->password, ==, "new pin secret");
   /* the form is done with */
   g_assert_null (enlist_ui_test_find (GTK_WIDGET (dialog), ENLIST_TYPE_FORM_VIEW, NULL));
-  keyring = enlist_ui_test_keyring_of ("alice@fake.test");
+  keyring = enlist_test_keyring_of ("alice@fake.test");
   g_assert_cmpstr (keyring, ==, "-=new pin secret");
   enlist_ui_test_iterate (100);
   shot = enlist_ui_test_screenshot (GTK_WIDGET (dialog), "account-dialog-server-form-done");
@@ -633,13 +633,13 @@ test_server_form (void)
 
   pin.password = g_strdup ("old pin secret");
   pin.server = enlist_fake_server_new (&options);
-  enlist_ui_test_store_raw ("alice@fake.test", NULL, "old pin secret");
+  enlist_test_store_raw ("alice@fake.test", NULL, "old pin secret");
   enlist_ui_test_add_record (dir, "alice@fake.test", enlist_fake_server_get_port (pin.server),
                              "ready");
 
   g_assert_cmpint (enlist_ui_test_app_run (dir, ca_file, NULL, server_form_body, &pin), ==, 0);
 
-  enlist_ui_test_clear_keyring ("alice@fake.test");
+  enlist_test_clear_keyring ("alice@fake.test");
   /* both sides' closing I/O finishes, so that nothing is left behind */
   g_clear_object (&pin.server);
   enlist_ui_test_wait_until (no_live_connection, NULL, 10000, "the fake server's connections");

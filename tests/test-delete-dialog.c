@@ -42,7 +42,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   /* the tests share the keyring */
-  enlist_ui_test_clear_keyring (f->address);
+  enlist_test_clear_keyring (f->address);
   enlist_ui_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->address);
@@ -113,7 +113,7 @@ static void
 assert_kept (Fixture    *f,
              const char *keyring_expected)
 {
-  g_autofree char *keyring = enlist_ui_test_keyring_of (f->address);
+  g_autofree char *keyring = enlist_test_keyring_of (f->address);
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpstr (keyring, ==, keyring_expected);
@@ -265,7 +265,7 @@ delete_body (EnlistApplication *app,
   shot = enlist_ui_test_screenshot (GTK_WIDGET (window), "delete-done");
 
   /* from outside: nothing left here, nothing on the server */
-  keyring = enlist_ui_test_keyring_of (f->address);
+  keyring = enlist_test_keyring_of (f->address);
   g_assert_cmpstr (keyring, ==, "");
   g_assert_false (enlist_ui_test_has_record (f->dir, f->address));
   g_assert_false (enlist_ui_test_login (servers, "prosody", f->address, PASSWORD, &error));
@@ -335,14 +335,14 @@ failure_body (EnlistApplication *app,
 
   /* the keyring's password is not the account's any more */
   fail_once (window, f->address, "password", "delete-failed-password");
-  keyring = enlist_ui_test_keyring_of (f->address);
+  keyring = enlist_test_keyring_of (f->address);
   g_assert_cmpstr (keyring, ==, "-=not the password");
   g_assert_true (enlist_ui_test_has_record (f->dir, f->address));
   g_clear_pointer (&keyring, g_free);
 
   /* the server is not there */
   fail_once (window, failure->away, "connect", "delete-failed-server");
-  keyring = enlist_ui_test_keyring_of (failure->away);
+  keyring = enlist_test_keyring_of (failure->away);
   g_assert_cmpstr (keyring, ==, "-=" PASSWORD);
   g_assert_true (enlist_ui_test_has_record (f->dir, failure->away));
 }
@@ -357,9 +357,9 @@ test_failure (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   /* the confirmed password replaced by a wrong one */
-  enlist_ui_test_store_raw (f->address, NULL, "not the password");
+  enlist_test_store_raw (f->address, NULL, "not the password");
   /* port 1 on this computer: nothing listens there */
-  enlist_ui_test_store_raw (away, NULL, PASSWORD);
+  enlist_test_store_raw (away, NULL, PASSWORD);
   enlist_ui_test_add_record (f->dir, away, 1, "ready");
 
   g_assert_cmpint (enlist_ui_test_app_run (f->dir, enlist_test_servers_get_ca_file (servers),
@@ -368,7 +368,7 @@ test_failure (Fixture       *f,
   /* the account itself was never touched */
   g_assert_true (enlist_ui_test_login (servers, "prosody", f->address, PASSWORD, &error));
   g_assert_no_error (error);
-  enlist_ui_test_clear_keyring (away);
+  enlist_test_clear_keyring (away);
 }
 
 /* ---- forget ------------------------------------------------------------- */
@@ -412,7 +412,7 @@ forget_body (EnlistApplication *app,
   wait_label (window, "Account forgotten on this computer");
   shot = enlist_ui_test_screenshot (GTK_WIDGET (window), "forget-done");
 
-  keyring = enlist_ui_test_keyring_of (f->address);
+  keyring = enlist_test_keyring_of (f->address);
   g_assert_cmpstr (keyring, ==, "");
   g_assert_false (enlist_ui_test_has_record (f->dir, f->address));
   /* the account is still there, on its server */

@@ -210,7 +210,7 @@ keyboard_manage (EnlistApplication *app,
   g_assert_true (enlist_ui_test_login (signup_servers, "prosody", run->address,
                                        KEYBOARD_NEW_PASSWORD, &error));
   g_assert_no_error (error);
-  keyring = enlist_ui_test_keyring_of (run->address);
+  keyring = enlist_test_keyring_of (run->address);
   g_assert_cmpstr (keyring, ==, "-=" KEYBOARD_NEW_PASSWORD);
 
   /* Escape closes the settings */
@@ -232,7 +232,7 @@ keyboard_manage (EnlistApplication *app,
                                         KEYBOARD_NEW_PASSWORD, &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
   g_clear_pointer (&keyring, g_free);
-  keyring = enlist_ui_test_keyring_of (run->address);
+  keyring = enlist_test_keyring_of (run->address);
   g_assert_cmpstr (keyring, ==, "");
 }
 
@@ -372,7 +372,7 @@ keyboard_body (EnlistApplication *app,
     g_assert_true (enlist_ui_test_login (signup_servers, "ejabberd", address, SIGNUP_PASSWORD,
                                          &error));
     g_assert_no_error (error);
-    enlist_ui_test_clear_keyring (address);
+    enlist_test_clear_keyring (address);
   }
   enlist_ui_test_press ("Return");
   enlist_ui_test_wait_until (signup_toplevel_gone, GSIZE_TO_POINTER (ENLIST_TYPE_SIGNUP_ASSISTANT),
@@ -401,7 +401,7 @@ test_keyboard (void)
                                            (const char * const *) options, keyboard_body, &run),
                    ==, 0);
   g_assert_nonnull (run.address);
-  enlist_ui_test_clear_keyring (run.address);
+  enlist_test_clear_keyring (run.address);
   enlist_ui_test_remove_dir (run.dir);
   g_free (run.dir);
   g_free (run.user);
@@ -585,7 +585,7 @@ pointer_body (EnlistApplication *app,
   g_assert_true (enlist_ui_test_login (signup_servers, "prosody", run->address,
                                        KEYBOARD_NEW_PASSWORD, &error));
   g_assert_no_error (error);
-  keyring = enlist_ui_test_keyring_of (run->address);
+  keyring = enlist_test_keyring_of (run->address);
   g_assert_cmpstr (keyring, ==, "-=" KEYBOARD_NEW_PASSWORD);
   g_assert_nonnull (close_button_of (GTK_WIDGET (dialog)));
   enlist_ui_test_pointer_click (close_button_of (GTK_WIDGET (dialog)));
@@ -606,7 +606,7 @@ pointer_body (EnlistApplication *app,
                                         KEYBOARD_NEW_PASSWORD, &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
   g_clear_pointer (&keyring, g_free);
-  keyring = enlist_ui_test_keyring_of (run->address);
+  keyring = enlist_test_keyring_of (run->address);
   g_assert_cmpstr (keyring, ==, "");
 
   /* the passwords typed went to the keyring and the server, and nowhere
@@ -635,7 +635,7 @@ test_pointer (void)
                                            (const char * const *) options, pointer_body, &run),
                    ==, 0);
   g_assert_nonnull (run.address);
-  enlist_ui_test_clear_keyring (run.address);
+  enlist_test_clear_keyring (run.address);
   enlist_ui_test_remove_dir (run.dir);
   g_free (run.dir);
   g_free (run.user);

@@ -202,7 +202,7 @@ prosody_body (EnlistApplication *app,
 
   /* from outside: the keyring, the account file, a login */
   {
-    g_autofree char *keyring = enlist_ui_test_keyring_of (run->address);
+    g_autofree char *keyring = enlist_test_keyring_of (run->address);
     g_autofree char *expected = g_strdup_printf ("-=%s", SIGNUP_PASSWORD);
 
     g_assert_cmpstr (keyring, ==, expected);
@@ -232,7 +232,7 @@ test_prosody (void)
                                            (const char * const *) options, prosody_body, &run),
                    ==, 0);
   g_assert_nonnull (run.address);
-  enlist_ui_test_clear_keyring (run.address);
+  enlist_test_clear_keyring (run.address);
   enlist_ui_test_remove_dir (run.dir);
   g_free (run.dir);
   g_free (run.user);
@@ -302,7 +302,7 @@ ejabberd_body (EnlistApplication *app,
   g_assert_cmpstr (enlist_result_page_get_address (result), ==, run->address);
   g_assert_false (enlist_result_page_get_password_shown (result));
   {
-    g_autofree char *keyring = enlist_ui_test_keyring_of (run->address);
+    g_autofree char *keyring = enlist_test_keyring_of (run->address);
     g_autofree char *expected = g_strdup_printf ("-=%s", SIGNUP_PASSWORD);
 
     g_assert_cmpstr (keyring, ==, expected);
@@ -394,7 +394,7 @@ test_ejabberd (void)
                                            (const char * const *) options, ejabberd_body, &run),
                    ==, 0);
   g_assert_nonnull (run.address);
-  enlist_ui_test_clear_keyring (run.address);
+  enlist_test_clear_keyring (run.address);
   enlist_ui_test_remove_dir (run.dir);
   g_free (run.dir);
   g_free (run.user);
@@ -501,7 +501,7 @@ test_links (void)
                                            (const char * const *) options, links_body, &run),
                    ==, 0);
   g_assert_nonnull (run.address);
-  enlist_ui_test_clear_keyring (run.address);
+  enlist_test_clear_keyring (run.address);
   enlist_ui_test_remove_dir (run.dir);
   g_free (run.dir);
   g_free (run.address);

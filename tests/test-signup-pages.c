@@ -719,14 +719,14 @@ test_inactive (void)
   shot = enlist_ui_test_screenshot (GTK_WIDGET (assistant), "assistant-result-activate");
 
   /* kept: the account and its password, confirmed */
-  keyring = enlist_ui_test_keyring_of (address);
+  keyring = enlist_test_keyring_of (address);
   g_assert_cmpstr (keyring, ==, "-=" SIGNUP_PASSWORD);
   g_assert_true (enlist_ui_test_has_record (dir, address));
 
   signup_activate (assistant, "assistant.done");
   enlist_ui_test_wait_until (signup_toplevel_gone, GSIZE_TO_POINTER (ENLIST_TYPE_SIGNUP_ASSISTANT),
                              10000, "Done to close the assistant");
-  enlist_ui_test_clear_keyring (address);
+  enlist_test_clear_keyring (address);
   enlist_ui_test_remove_dir (dir);
 }
 

@@ -458,7 +458,7 @@ accounts_body (EnlistApplication *app,
   wait_row_says (window, a->exists, a->location);
   created = g_strdup_printf ("%s was created", a->exists);
   wait_label (GTK_WIDGET (window), created);
-  keyring = enlist_ui_test_keyring_of (a->exists);
+  keyring = enlist_test_keyring_of (a->exists);
   g_assert_cmpstr (keyring, ==, "-=it went through");
   g_clear_pointer (&keyring, g_free);
   shot = enlist_ui_test_screenshot (GTK_WIDGET (window), "window-accounts-resolving");
@@ -489,7 +489,7 @@ accounts_body (EnlistApplication *app,
   enlist_ui_test_click (enlist_ui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Close"));
   g_assert_null (enlist_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 
-  keyring = enlist_ui_test_keyring_of (a->away);
+  keyring = enlist_test_keyring_of (a->away);
   g_assert_cmpstr (keyring, ==, "pending-registration=who knows");
   g_clear_pointer (&keyring, g_free);
 
@@ -551,11 +551,11 @@ test_window_accounts (void)
    * through, one on a server that keeps silent until the test lets go */
   a.exists = g_strdup_printf ("%s@%s", exists_user, domain);
   enlist_test_servers_make_user (servers, "prosody", exists_user, "it went through");
-  enlist_ui_test_store_raw (a.exists, "pending-registration", "it went through");
+  enlist_test_store_raw (a.exists, "pending-registration", "it went through");
   enlist_ui_test_add_record (dir, a.exists, port, "registration-pending");
   a.away = g_strdup_printf ("crashaway%u@%s", g_random_int_range (0, 100000000), domain);
   silent_start (&a.silent);
-  enlist_ui_test_store_raw (a.away, "pending-registration", "who knows");
+  enlist_test_store_raw (a.away, "pending-registration", "who knows");
   enlist_ui_test_add_record (dir, a.away, a.silent.port, "registration-pending");
 
   g_assert_cmpint (enlist_ui_test_app_run (dir, enlist_test_servers_get_ca_file (servers), NULL,
@@ -576,7 +576,30 @@ typedef struct
   char   *away;      /* on a server that does not answer */
   char   *location;
   Silent  silent;
+  /* the toasts seen (they come in either order, one at a time) */
+  char         *deleted;
+  char         *not_deleted;
+  gboolean      saw_deleted;
+  gboolean      saw_not_deleted;
+  EnlistWindow *window;
 } Deletions;
+
+/* Both found out about, each with its toast. */
+static gboolean
+deletions_settled (gpointer data)
+{
+  Deletions *d = data;
+  LabelWait deleted = { GTK_WIDGET (d->window), d->deleted };
+  LabelWait not_deleted = { GTK_WIDGET (d->window), d->not_deleted };
+  GtkWidget *kept = enlist_ui_test_find_row (d->window, d->kept);
+
+  d->saw_deleted |= label_shown (&deleted);
+  d->saw_not_deleted |= label_shown (&not_deleted);
+  return d->saw_deleted && d->saw_not_deleted
+         && enlist_ui_test_find_row (d->window, d->gone) == NULL
+         && kept != NULL
+         && g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (kept)), d->location) == 0;
+}
 
 static void
 deletions_body (EnlistApplication *app,
@@ -586,8 +609,6 @@ deletions_body (EnlistApplication *app,
   EnlistWindow *window = enlist_ui_test_app_window (app);
   EnlistAccountManager *manager = enlist_application_get_account_manager (app);
   g_autofree char *shot = NULL;
-  g_autofree char *deleted = NULL;
-  g_autofree char *not_deleted = NULL;
   g_autofree char *keyring = NULL;
   GtkWidget *row;
 
@@ -600,20 +621,17 @@ deletions_body (EnlistApplication *app,
                    "Checking whether the account was deleted…");
   g_assert_true (gtk_widget_get_visible (row_spinner (row)));
 
-  /* the server no longer takes the saved password: gone, row and all */
-  deleted = g_strdup_printf ("%s was deleted", d->gone);
-  wait_label (GTK_WIDGET (window), deleted);
-  g_assert_null (enlist_ui_test_find_row (window, d->gone));
+  /* the server no longer takes the saved password: gone, row and all;
+   * the server still has the other: back to an ordinary row */
+  d->window = window;
+  d->deleted = g_strdup_printf ("%s was deleted", d->gone);
+  d->not_deleted = g_strdup_printf ("%s was not deleted", d->kept);
+  enlist_ui_test_wait_until (deletions_settled, d, 60000, "both deletions to be settled");
   g_assert_null (enlist_account_manager_lookup (manager, d->gone));
-  keyring = enlist_ui_test_keyring_of (d->gone);
+  keyring = enlist_test_keyring_of (d->gone);
   g_assert_cmpstr (keyring, ==, "");
   g_clear_pointer (&keyring, g_free);
-
-  /* the server still has it: back to an ordinary row */
-  not_deleted = g_strdup_printf ("%s was not deleted", d->kept);
-  wait_row_says (window, d->kept, d->location);
-  wait_label (GTK_WIDGET (window), not_deleted);
-  keyring = enlist_ui_test_keyring_of (d->kept);
+  keyring = enlist_test_keyring_of (d->kept);
   g_assert_cmpstr (keyring, ==, "-=still here");
   g_clear_pointer (&keyring, g_free);
 
@@ -621,7 +639,7 @@ deletions_body (EnlistApplication *app,
   silent_stop (&d->silent);
   wait_row_says (window, d->away, "Whether the account was deleted is not known yet");
   shot = enlist_ui_test_screenshot (GTK_WIDGET (window), "window-deletion-pending");
-  keyring = enlist_ui_test_keyring_of (d->away);
+  keyring = enlist_test_keyring_of (d->away);
   g_assert_cmpstr (keyring, ==, "-=who knows");
 
   while (g_list_model_get_n_items (G_LIST_MODEL (manager)) > 0)
@@ -654,15 +672,15 @@ test_window_deletions (void)
 
   d.location = g_strdup_printf ("127.0.0.1:%u", port);
   d.gone = g_strdup_printf ("delgone%u@%s", g_random_int_range (0, 100000000), domain);
-  enlist_ui_test_store_raw (d.gone, NULL, "it was deleted");
+  enlist_test_store_raw (d.gone, NULL, "it was deleted");
   enlist_ui_test_add_record (dir, d.gone, port, "deletion-pending");
   d.kept = g_strdup_printf ("%s@%s", kept_user, domain);
   enlist_test_servers_make_user (servers, "prosody", kept_user, "still here");
-  enlist_ui_test_store_raw (d.kept, NULL, "still here");
+  enlist_test_store_raw (d.kept, NULL, "still here");
   enlist_ui_test_add_record (dir, d.kept, port, "deletion-pending");
   d.away = g_strdup_printf ("delaway%u@%s", g_random_int_range (0, 100000000), domain);
   silent_start (&d.silent);
-  enlist_ui_test_store_raw (d.away, NULL, "who knows");
+  enlist_test_store_raw (d.away, NULL, "who knows");
   enlist_ui_test_add_record (dir, d.away, d.silent.port, "deletion-pending");
 
   g_assert_cmpint (enlist_ui_test_app_run (dir, enlist_test_servers_get_ca_file (servers), NULL,
@@ -672,6 +690,8 @@ test_window_deletions (void)
   g_free (d.kept);
   g_free (d.away);
   g_free (d.location);
+  g_free (d.deleted);
+  g_free (d.not_deleted);
   enlist_ui_test_remove_dir (dir);
 }
 
