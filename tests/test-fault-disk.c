@@ -302,6 +302,7 @@ check_damaged (const char *contents,
   g_assert_cmpint (json_object_get_int_member (problem, "exit_code"), ==, 1);
   g_assert_nonnull (json_object_get_array_member (result, "accounts"));
 
+  g_clear_pointer (&err, g_free);
   out = enlist_test_cli_run_text ("prosody", register_args, NULL, ENLIST_TEST_CLI_TEXT, 0,
                                   &status, &err);
   g_test_message ("register: %s%s", out, err);

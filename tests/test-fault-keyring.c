@@ -179,6 +179,33 @@ on_deadline (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* libsecret 0.20.5 leaks a GPtrArray when an unlock prompt fails (see
+ * test-keyring.c), in a static function: no rule can name it short of the
+ * whole library. The faulted enlist-cli goes through that path, so under
+ * LeakSanitizer it gets the project's rules plus one for libsecret's own
+ * allocations; every other run keeps the project's rules alone. */
+static void
+allow_prompt_leak (GSubprocessLauncher *launcher)
+{
+  const char *options = g_getenv ("LSAN_OPTIONS");
+  const char *at = options != NULL ? strstr (options, "suppressions=") : NULL;
+  g_autofree char *rules_path = NULL;
+  g_autofree char *rules = NULL;
+  g_autofree char *extended = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *new_options = NULL;
+
+  if (at == NULL)
+    return;
+  at += strlen ("suppressions=");
+  rules_path = g_strndup (at, strcspn (at, ":"));
+  g_assert_true (g_file_get_contents (rules_path, &rules, NULL, NULL));
+  extended = g_strconcat (rules, "\nleak:libsecret-1.so.0\n", NULL);
+  path = enlist_test_cli_write_file ("lsan-prompt.supp", extended, 0600);
+  new_options = g_strdup_printf ("%s:suppressions=%s", options, path);
+  g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", new_options, TRUE);
+}
+
 /* Runs enlist-cli --json with args through relay; once the relay holds
  * back what its mode says, does fault to the keyring and lets the exchange
  * go on. enlist-cli must then end by itself within BOUND_S seconds.
@@ -207,6 +234,7 @@ run_with_fault (EnlistTestRelay    *relay,
   guint deadline;
 
   launcher = enlist_test_cli_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE, ENLIST_TEST_CLI_DEFAULT);
+  allow_prompt_leak (launcher);
   g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
   g_subprocess_launcher_set_stderr_file_path (launcher, err_path);
   argv = enlist_test_cli_argv ("prosody", args, ENLIST_TEST_CLI_DEFAULT,
