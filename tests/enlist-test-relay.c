@@ -68,17 +68,15 @@ write_all (GIOStream  *stream,
 }
 
 static void
-hold (Connection *conn,
-      const char *data,
-      gsize       len)
+hold_locked (Connection *conn,
+             const char *data,
+             gsize       len)
 {
   EnlistTestRelay *relay = conn->relay;
 
-  g_mutex_lock (&relay->lock);
   g_string_append_len (relay->held, data, len);
   relay->holding = TRUE;
   g_cond_broadcast (&relay->held_cond);
-  g_mutex_unlock (&relay->lock);
 }
 
 /* Whether chunk, read after tail, holds a registration submission, a
@@ -122,12 +120,14 @@ server_to_client (gpointer data)
 
       if (n <= 0)
         break;
+      /* checked and held under one lock, so that a release in between
+       * cannot lose what is read meanwhile */
       g_mutex_lock (&conn->relay->lock);
       held = conn->hold_answers;
-      g_mutex_unlock (&conn->relay->lock);
       if (held)
-        hold (conn, buffer, n);
-      else if (!write_all (conn->client_tls, buffer, n))
+        hold_locked (conn, buffer, n);
+      g_mutex_unlock (&conn->relay->lock);
+      if (!held && !write_all (conn->client_tls, buffer, n))
         break;
     }
   connection_shutdown (conn);
@@ -141,6 +141,7 @@ client_to_server (Connection *conn)
   GInputStream *in = g_io_stream_get_input_stream (conn->client_tls);
   g_autoptr(GString) window = g_string_new (NULL);
   char buffer[CHUNK];
+  gboolean held;
 
   for (;;)
     {
@@ -149,27 +150,30 @@ client_to_server (Connection *conn)
 
       if (n <= 0)
         break;
-      if (conn->hold_requests)
-        {
-          hold (conn, buffer, n);
-          continue;
-        }
+      g_mutex_lock (&conn->relay->lock);
+      held = conn->hold_requests;
+      if (held)
+        hold_locked (conn, buffer, n);
+      g_mutex_unlock (&conn->relay->lock);
+      if (held)
+        continue;
       if (conn->mode != ENLIST_TEST_RELAY_PASS && is_submission (window, buffer, n))
         {
           g_mutex_lock (&conn->relay->lock);
           /* once per relay: later connections pass */
           conn->relay->mode = ENLIST_TEST_RELAY_PASS;
-          if (conn->mode == ENLIST_TEST_RELAY_HOLD_SUBMIT)
-            conn->hold_requests = TRUE;
+          held = conn->mode == ENLIST_TEST_RELAY_HOLD_SUBMIT;
+          if (held)
+            {
+              conn->hold_requests = TRUE;
+              hold_locked (conn, buffer, n);
+            }
           else
             conn->hold_answers = TRUE;
           conn->mode = ENLIST_TEST_RELAY_PASS;
           g_mutex_unlock (&conn->relay->lock);
-          if (conn->hold_requests)
-            {
-              hold (conn, buffer, n);
-              continue;
-            }
+          if (held)
+            continue;
         }
       if (!write_all (conn->server_tls, buffer, n))
         break;
@@ -356,6 +360,29 @@ enlist_test_relay_wait_held (EnlistTestRelay *self,
     held = g_strndup (self->held->str, self->held->len);
   g_mutex_unlock (&self->lock);
   return held;
+}
+
+void
+enlist_test_relay_release (EnlistTestRelay *self)
+{
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->connections->len; i++)
+    {
+      Connection *conn = g_ptr_array_index (self->connections, i);
+
+      /* Written under the lock: the direction's own thread writes only
+       * once it sees the flag cleared, after this. */
+      if (conn->hold_requests)
+        write_all (conn->server_tls, self->held->str, self->held->len);
+      else if (conn->hold_answers)
+        write_all (conn->client_tls, self->held->str, self->held->len);
+      else
+        continue;
+      conn->hold_requests = FALSE;
+      conn->hold_answers = FALSE;
+    }
+  g_string_truncate (self->held, 0);
+  g_mutex_unlock (&self->lock);
 }
 
 void

@@ -36,6 +36,9 @@ guint16          enlist_test_relay_get_port  (EnlistTestRelay     *self);
  * says; returns the text held back so far (NULL when nothing came). */
 char            *enlist_test_relay_wait_held (EnlistTestRelay     *self,
                                               guint                timeout_s);
+/* Sends on what was held back, and everything after it: the exchange
+ * goes on as if it had only been slow. */
+void             enlist_test_relay_release   (EnlistTestRelay     *self);
 /* Stops listening, closes every connection and waits for its threads. */
 void             enlist_test_relay_free      (EnlistTestRelay     *self);
 

@@ -706,7 +706,6 @@ write_in_thread (GTask        *task,
   g_autofree char *directory = g_path_get_dirname (data->path);
   g_autoptr(GKeyFile) key_file = NULL;
   g_autoptr(GPtrArray) check = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autofree char *contents = NULL;
   GError *error = NULL;
   GHashTableIter iter;
@@ -745,12 +744,13 @@ write_in_thread (GTask        *task,
     }
 
   contents = g_key_file_to_data (key_file, &length, NULL);
-  file = g_file_new_for_path (data->path);
-  /* A temporary file renamed over the old one; REPLACE_DESTINATION so that
-   * the new file is 0600 (PRIVATE) whatever the old one's mode was. */
-  if (!g_file_replace_contents (file, contents, length, NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, NULL, &error))
+  /* A temporary file (0600 whatever the old one's mode was), renamed over
+   * the old one only once it is written in full. Not g_file_replace_contents:
+   * GLib 2.74 renames its temporary file over the old one even when a write
+   * failed, so a full disk left an empty account file. */
+  if (!g_file_set_contents_full (data->path, contents, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &error))
     {
       GError *wrapped = g_error_new (ENLIST_ERROR, ENLIST_ERROR_ACCOUNT_FILE,
                                      _("The account file %s cannot be written: %s"),

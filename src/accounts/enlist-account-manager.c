@@ -195,12 +195,18 @@ on_record_saved (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  EnlistAccountManager *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   if (!enlist_account_file_write_finish (ENLIST_ACCOUNT_FILE (source), result, &error))
-    /* The account lives on in the keyring and in the model; the file can
-     * be written again with the next change. */
-    g_warning ("%s", error->message);
+    {
+      /* The account lives on in the keyring and in the model; the file can
+       * be written again with the next change. The front end says so
+       * (enlist_account_manager_take_file_error). */
+      g_debug ("%s", error->message);
+      g_clear_error (&self->file_error);
+      self->file_error = g_steal_pointer (&error);
+    }
 
   g_task_return_boolean (task, TRUE);
 }
@@ -241,6 +247,14 @@ enlist_account_manager_save_finish (EnlistAccountManager *self,
   g_return_if_fail (g_task_is_valid (result, self));
 
   g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+GError *
+enlist_account_manager_take_file_error (EnlistAccountManager *self)
+{
+  g_return_val_if_fail (ENLIST_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return g_steal_pointer (&self->file_error);
 }
 
 /* Lookup */
@@ -692,6 +706,7 @@ enlist_account_manager_finalize (GObject *object)
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->busy, g_hash_table_unref);
   g_clear_pointer (&self->settling, g_hash_table_unref);
+  g_clear_error (&self->file_error);
 
   G_OBJECT_CLASS (enlist_account_manager_parent_class)->finalize (object);
 }

@@ -83,6 +83,13 @@ gboolean              enlist_account_manager_resolve_pending_finish (EnlistAccou
                                                                      GAsyncResult         *result,
                                                                      GError              **error);
 
+/* The latest failure to write the account file (ENLIST_ERROR_ACCOUNT_FILE
+ * naming the file and the cause, a full disk say) since the last call, or
+ * NULL. The flows succeed all the same: the keyring holds the passwords,
+ * and the next load lists an account whose record was not written from
+ * the keyring, without its connection settings. */
+GError               *enlist_account_manager_take_file_error  (EnlistAccountManager *self);
+
 /* The account with this bare JID, however it is spelled (case, an
  * internationalised domain or its xn-- form: enlist_jid_normalize), or NULL. */
 EnlistAccount        *enlist_account_manager_lookup           (EnlistAccountManager *self,

@@ -331,12 +331,28 @@ enlist_cli_passwd (int    argc,
 
   if (account != NULL && !saved)
     {
-      g_autoptr(GError) keyring_error = NULL;
+      /* Changed all the same: like register --save, exit 8, so that a
+       * script does not take it for a refusal and keep the old password. */
+      const char *not_saved = _("The password was changed on the server, but the keyring did "
+                                "not take the new one: it is saved nowhere.");
 
-      g_set_error (&keyring_error, ENLIST_ERROR, ENLIST_ERROR_KEYRING_FAILED, "%s",
-                   _("The password was changed on the server, but the keyring did not take the "
-                     "new one: it is saved nowhere."));
-      return enlist_cli_report_error (cli.json, "passwd", keyring_error);
+      if (cli.json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "ok");
+          json_builder_add_boolean_value (b, FALSE);
+          enlist_cli_json_add_string (b, "jid", jid);
+          json_builder_set_member_name (b, "keyring_updated");
+          json_builder_add_boolean_value (b, FALSE);
+          enlist_cli_json_add_problem (b, not_saved, ENLIST_EXIT_NOT_SAVED);
+          json_builder_end_object (b);
+          enlist_cli_print_json (b);
+        }
+      else
+        enlist_cli_print_safe (stderr, "enlist-cli passwd: ", not_saved);
+      return ENLIST_EXIT_NOT_SAVED;
     }
 
   message = g_strdup_printf (account != NULL ? _("Password changed for %s (keyring updated).")

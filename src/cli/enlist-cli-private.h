@@ -87,6 +87,11 @@ EnlistRegistration *enlist_cli_registration_for_account (EnlistCli            *c
  * is the error, and whatever could is listed all the same. */
 gboolean            enlist_cli_load_accounts            (EnlistCli            *cli,
                                                          GError              **error);
+/* When the manager could not write the account file (a full disk), a
+ * warning that says so and what it means, printed on stderr unless in
+ * JSON mode; NULL when every write went through. */
+char               *enlist_cli_take_file_warning        (EnlistCli            *cli,
+                                                         const char           *verb);
 
 /* Splits an account's address (a resource is dropped): the localpart as
  * *username, the domain as *domain, and returns the bare JID. Anything

@@ -581,6 +581,8 @@ print_created (EnlistCli         *cli,
   gboolean verified = enlist_credentials_get_verified (credentials);
   gboolean inactive = enlist_credentials_get_inactive (credentials);
   g_autofree char *not_saved = NULL;
+  /* the keyring has the account; the file may not */
+  g_autofree char *not_recorded = enlist_cli_take_file_warning (cli, "register");
 
   if (cli->save && !saved)
     not_saved = g_strdup (jid != NULL
@@ -601,6 +603,13 @@ print_created (EnlistCli         *cli,
       json_builder_add_boolean_value (b, verified);
       json_builder_set_member_name (b, "saved");
       json_builder_add_boolean_value (b, saved);
+      if (cli->save)
+        {
+          json_builder_set_member_name (b, "recorded");
+          json_builder_add_boolean_value (b, not_recorded == NULL);
+          if (not_recorded != NULL)
+            enlist_cli_json_add_string (b, "warning", not_recorded);
+        }
       json_builder_set_member_name (b, "activation_required");
       json_builder_add_boolean_value (b, inactive);
       if (inactive)

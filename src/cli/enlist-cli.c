@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "enlist-cli.h"
+#include "enlist-cli-output.h"
 #include "enlist-cli-private.h"
 #include "enlist-jid.h"
 #include "enlist-text.h"
@@ -237,6 +238,32 @@ enlist_cli_load_accounts (EnlistCli  *cli,
 }
 
 char *
+enlist_cli_take_file_warning (EnlistCli  *cli,
+                              const char *verb)
+{
+  g_autoptr(GError) error = NULL;
+  char *warning;
+
+  if (cli->manager == NULL)
+    return NULL;
+  error = enlist_account_manager_take_file_error (cli->manager);
+  if (error == NULL)
+    return NULL;
+
+  warning = g_strdup_printf (_("%s. The keyring holds the password, so the account is still "
+                               "listed, but its connection settings are not recorded: give "
+                               "--host and --port again if it needs them."), error->message);
+  if (!cli->json)
+    {
+      g_autofree char *prefix = g_strdup_printf ("enlist-cli %s: ", verb);
+      g_autofree char *line = g_strdup_printf (_("warning: %s"), warning);
+
+      enlist_cli_print_safe (stderr, prefix, line);
+    }
+  return warning;
+}
+
+char *
 enlist_cli_parse_account_jid (const char  *jid,
                               char       **username,
                               char       **domain,
@@ -350,8 +377,9 @@ usage (FILE *stream)
              "\n"
              "Exit status: 0 success, 1 other failure, 2 usage, 3 connection or DNS,\n"
              "4 TLS or certificate, 5 authentication, 6 refused by the server,\n"
-             "7 protocol violation or timeout, 8 account created but its password\n"
-             "saved nowhere (register --save), 130 interrupted.\n"));
+             "7 protocol violation or timeout, 8 account created (register --save)\n"
+             "or password changed (passwd) but the password saved nowhere,\n"
+             "130 interrupted.\n"));
 }
 
 int

@@ -18,7 +18,7 @@ typedef enum
   ENLIST_EXIT_AUTH       = 5,    /* wrong credentials, no usable SASL mechanism */
   ENLIST_EXIT_REFUSED    = 6,    /* the server refused (stanza or stream error) */
   ENLIST_EXIT_PROTOCOL   = 7,    /* protocol violation, limit exceeded, timeout */
-  ENLIST_EXIT_NOT_SAVED  = 8,    /* register --save: created, but the password is saved nowhere */
+  ENLIST_EXIT_NOT_SAVED  = 8,    /* created (register --save) or changed (passwd), but the password is saved nowhere */
   ENLIST_EXIT_CANCELLED  = 130,  /* interrupted */
 } EnlistExitCode;
 
