@@ -141,7 +141,10 @@ stanza_cb (EnlistFakeServer    *server,
   else if (g_strcmp0 (type, "get") == 0)
     {
       f->n_gets++;
-      enlist_test_reg_send_reply (f, stanza, "result", f->form);
+      if (f->form_refusal != NULL)
+        enlist_test_reg_send_reply (f, stanza, "error", f->form_refusal);
+      else
+        enlist_test_reg_send_reply (f, stanza, "result", f->form);
       if (f->drop_first && enlist_fake_server_get_current_index (server) == 0)
         enlist_fake_server_close (server);
     }

@@ -47,6 +47,7 @@ struct _EnlistTestReg
 
   GHashTable           *accounts;     /* username → password: who may log in */
   const char           *form;         /* the <query/> answered to a form request */
+  const char           *form_refusal; /* when set, form requests get an error with this payload */
   gboolean              drop_first;   /* close the first connection after its form */
   EnlistTestRegSetFunc  set_func;
   gconstpointer         data;         /* the test's own */

@@ -5,8 +5,12 @@
  * on a terminal (a pseudo-terminal here), by asking; otherwise it names
  * what is missing. And two of Tigase's ways: a registration whose login
  * is refused until the account is activated from an e-mail, and a CAPTCHA
- * that is a question without an image, for --captcha-command. The fake server runs on this test's main loop while
- * enlist-cli runs as a subprocess. */
+ * that is a question without an image, for --captcha-command. And what
+ * enlist-cli says to the registration quirks of Openfire and MongooseIM
+ * (tests/test-registration-fake-servers.c has their dialogues in full):
+ * registration switched off, a throttled registration, and a deletion
+ * answered and then ended with a stream error. The fake server runs on
+ * this test's main loop while enlist-cli runs as a subprocess. */
 #define G_LOG_DOMAIN "test-cli-fake"
 
 #include "config.h"
@@ -50,7 +54,13 @@ typedef struct
   gboolean          inactive;    /* registers anyone, then refuses every login (Tigase) */
   gboolean          question;    /* a CAPTCHA that is a question, without an image (Tigase) */
   char             *answer;      /* the answer the last registration carried */
+  gboolean          registration_off; /* form requests: service-unavailable (Openfire) */
+  gboolean          throttled;   /* legacy form; sets: resource-constraint, wait (MongooseIM) */
+  const char       *removal;     /* the stream error that follows the result of <remove/> */
+  gboolean          removed;     /* alice was deleted: her logins are refused */
 } Fixture;
+
+#define MONGOOSEIM_THROTTLED "Users are not allowed to register accounts so quickly"
 
 static void
 send_reply (Fixture             *f,
@@ -79,7 +89,7 @@ answer_auth (Fixture             *f,
   gsize len = 0, expected_len = strlen (f->password) + 7;
 
   decoded = g_base64_decode (enlist_xml_node_get_text (auth), &len);
-  if (len == expected_len && memcmp (decoded, expected, len) == 0)
+  if (!f->removed && len == expected_len && memcmp (decoded, expected, len) == 0)
     {
       g_free (f->logged_in);
       f->logged_in = g_strdup ("alice");
@@ -120,6 +130,19 @@ answer_change (Fixture             *f,
   const EnlistXmlNode *x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
 
   f->n_sets++;
+  if (f->removal != NULL && enlist_xml_node_get_child (query, "remove", ENLIST_NS_REGISTER))
+    {
+      g_autofree char *stream_error = NULL;
+
+      /* Openfire and MongooseIM: the result, then the session ends */
+      f->removed = TRUE;
+      send_reply (f, iq, "result", NULL);
+      stream_error = g_strdup_printf ("<stream:error><%s xmlns='urn:ietf:params:xml:ns:"
+                                      "xmpp-streams'/></stream:error></stream:stream>", f->removal);
+      enlist_fake_server_send (f->server, stream_error);
+      enlist_fake_server_close (f->server);
+      return;
+    }
   if (x == NULL)
     {
       send_reply (f, iq, "error",
@@ -178,6 +201,29 @@ answer_question (Fixture             *f,
   send_reply (f, iq, "result", NULL);
 }
 
+/* Openfire with registration switched off refuses the form request;
+ * MongooseIM, whose form is the legacy one, refuses a registration from
+ * an address that registered in the last ten minutes. */
+static void
+answer_register_quirk (Fixture             *f,
+                       const EnlistXmlNode *iq)
+{
+  if (f->registration_off)
+    send_reply (f, iq, "error", "<query xmlns='jabber:iq:register'/><error type='cancel'>"
+                                "<service-unavailable " STANZAS_NS "/></error>");
+  else if (g_strcmp0 (enlist_xml_node_get_attr (iq, "type"), "get") == 0)
+    send_reply (f, iq, "result", "<query xmlns='jabber:iq:register'><instructions>Choose a "
+                                 "username and password to register with this server"
+                                 "</instructions><username/><password/></query>");
+  else
+    {
+      f->n_sets++;
+      send_reply (f, iq, "error", "<error type='wait'><resource-constraint " STANZAS_NS "/>"
+                                  "<text " STANZAS_NS " xml:lang='en'>" MONGOOSEIM_THROTTLED
+                                  "</text></error>");
+    }
+}
+
 static void
 stanza_cb (EnlistFakeServer    *server,
            const EnlistXmlNode *stanza,
@@ -195,6 +241,10 @@ stanza_cb (EnlistFakeServer    *server,
                 g_strcmp0 (enlist_xml_node_get_attr (stanza, "type"), "get") == 0
                 ? "<query xmlns='jabber:iq:register'><username/><password/><email/></query>"
                 : NULL);
+  else if ((f->registration_off || f->throttled)
+           && enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT)
+           && enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) != NULL)
+    answer_register_quirk (f, stanza);
   else if (f->question && enlist_xml_node_is (stanza, "iq", ENLIST_NS_CLIENT)
            && enlist_xml_node_get_child (stanza, "query", ENLIST_NS_REGISTER) != NULL)
     answer_question (f, stanza);
@@ -529,6 +579,85 @@ test_register_question (Fixture       *f,
   g_unlink (solver);
 }
 
+/* Openfire with registration switched off: the server does not offer it,
+ * said as such, with the condition as detail; nothing is submitted. */
+static void
+test_openfire_registration_off (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *password = g_strdup_printf ("password=@%s", f->old_file);
+  const char *args[] = { "--field", "username=bob", "--field", password, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  f->registration_off = TRUE;
+  g_assert_cmpint (run_cli (f, "register", "fake.test", args, -1, &out, &err), ==, 6);
+  g_assert_nonnull (strstr (err, "enlist-cli register: This server does not offer "
+                                 "registration.\n"));
+  g_assert_nonnull (strstr (err, "XMPP condition: service-unavailable"));
+  g_assert_null (strstr (out, "Account created"));
+  g_assert_cmpuint (f->n_sets, ==, 0);
+}
+
+/* MongooseIM's throttle: the limit on how quickly accounts are made and
+ * what to do, then the server's own text, in text and in JSON. */
+static void
+test_mongooseim_throttled (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *password = g_strdup_printf ("password=@%s", f->old_file);
+  const char *text_args[] = { "--field", "username=bob", "--field", password, NULL };
+  const char *json_args[] = { "--field", "username=bob", "--field", password, "--json", NULL };
+  const char *message = "The server limits how quickly new accounts can be created. "
+                        "Try again later.";
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *json_out = NULL;
+  g_autofree char *json_err = NULL;
+  g_autofree char *line = g_strdup_printf ("enlist-cli register: %s\n", message);
+  JsonObject *result, *problem;
+
+  f->throttled = TRUE;
+  g_assert_cmpint (run_cli (f, "register", "fake.test", text_args, -1, &out, &err), ==, 6);
+  g_assert_nonnull (strstr (err, line));
+  g_assert_nonnull (strstr (err, "The server said: " MONGOOSEIM_THROTTLED));
+  g_assert_cmpuint (f->n_sets, ==, 1);
+
+  g_assert_cmpint (run_cli (f, "register", "fake.test", json_args, -1, &json_out, &json_err), ==,
+                   6);
+  json_parser_load_from_data (parser, json_out, -1, &error);
+  g_assert_no_error (error);
+  result = json_node_get_object (json_parser_get_root (parser));
+  g_assert_false (json_object_get_boolean_member (result, "ok"));
+  problem = json_object_get_object_member (result, "error");
+  g_assert_cmpstr (json_object_get_string_member (problem, "message"), ==, message);
+  g_assert_cmpstr (json_object_get_string_member (problem, "kind"), ==, "refused");
+  g_assert_cmpstr (json_object_get_string_member (problem, "condition"), ==,
+                   "resource-constraint");
+  g_assert_cmpstr (json_object_get_string_member (problem, "server_text"), ==,
+                   MONGOOSEIM_THROTTLED);
+  g_assert_cmpuint (f->n_sets, ==, 2);
+}
+
+/* A deletion answered, then the session ended with a stream error
+ * (Openfire: not-authorized; MongooseIM: conflict): deleted, exit 0. */
+static void
+test_delete_stream_error (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *args[] = { "--password-file", f->old_file, "--yes", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  f->removal = data;
+  g_assert_cmpint (run_cli (f, "delete", "alice@fake.test", args, -1, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Account deleted: alice@fake.test."));
+  g_assert_true (f->removed);
+  g_assert_cmpuint (f->n_sets, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -545,6 +674,15 @@ main (int    argc,
               test_register_inactive, fixture_teardown);
   g_test_add ("/cli-fake/register/question", Fixture, NULL, fixture_setup,
               test_register_question, fixture_teardown);
+
+  g_test_add ("/cli-fake/openfire/registration-off", Fixture, NULL, fixture_setup,
+              test_openfire_registration_off, fixture_teardown);
+  g_test_add ("/cli-fake/openfire/delete", Fixture, "not-authorized", fixture_setup,
+              test_delete_stream_error, fixture_teardown);
+  g_test_add ("/cli-fake/mongooseim/throttled", Fixture, NULL, fixture_setup,
+              test_mongooseim_throttled, fixture_teardown);
+  g_test_add ("/cli-fake/mongooseim/delete", Fixture, "conflict", fixture_setup,
+              test_delete_stream_error, fixture_teardown);
 
   return g_test_run ();
 }

@@ -96,7 +96,9 @@ EnlistFormField  *enlist_registration_username_field (EnlistDataForm          *f
 EnlistFormField  *enlist_registration_password_field (EnlistDataForm          *form);
 /* A stanza error answered to a registration request, with a message for
  * people chosen by condition (and error type) and the field it concerns in
- * form (may be NULL); other errors are copied. uninvited: the server takes
+ * form (may be NULL: a request other than the submission of form, for
+ * which a "wait" refusal is not about creating accounts too quickly);
+ * other errors are copied. uninvited: the server takes
  * invitations and none was given, so that a refusal of the details most
  * likely means that an invitation is needed (Prosody's invite-only hosts
  * answer not-acceptable). */

@@ -222,6 +222,14 @@ enlist_registration_error (const GError        *error,
     }
   else if ((g_str_equal (condition, "resource-constraint")
             || g_str_equal (condition, "policy-violation"))
+           && g_strcmp0 (error_type (error_reply), "wait") == 0 && form != NULL)
+    /* a registration refused for now: servers limit how many accounts one
+     * address may create in a while (MongooseIM and ejabberd answer
+     * resource-constraint, "Users are not allowed to register accounts so
+     * quickly", until their registration_timeout has passed) */
+    message = _("The server limits how quickly new accounts can be created. Try again later.");
+  else if ((g_str_equal (condition, "resource-constraint")
+            || g_str_equal (condition, "policy-violation"))
            && g_strcmp0 (error_type (error_reply), "wait") == 0)
     message = _("Too many attempts. Wait a while, then try again.");
   else if (g_str_equal (condition, "policy-violation"))

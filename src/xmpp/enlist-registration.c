@@ -295,6 +295,12 @@ fetch_maybe_complete (GTask *task)
   if (!enlist_connection_has_feature (data->conn, "register", ENLIST_NS_REGISTER_FEATURE))
     {
       enlist_registration_close_quietly (data->conn);
+      /* the pipelined request's refusal says the same, with its detail */
+      if (g_error_matches (data->iq_error, ENLIST_ERROR, ENLIST_ERROR_NOT_SUPPORTED))
+        {
+          g_task_return_error (task, g_steal_pointer (&data->iq_error));
+          return;
+        }
       g_task_return_new_error (task, ENLIST_ERROR, ENLIST_ERROR_NOT_SUPPORTED, "%s",
                                _("This server does not offer registration."));
       return;
@@ -331,6 +337,27 @@ fetch_maybe_complete (GTask *task)
   g_task_return_pointer (task, form, g_object_unref);
 }
 
+/* The refusal of the form request. XEP-0077 §3.1: a server that does not
+ * take registrations answers it with service-unavailable; Openfire does so
+ * when registration is switched off, and its older releases advertised the
+ * stream feature all the same, so the answer is what tells. That is
+ * NOT_SUPPORTED, as a missing feature is, with the server's condition and
+ * text kept as detail. */
+static GError *
+fetch_refusal (const GError        *error,
+               const EnlistXmlNode *error_reply)
+{
+  const char *condition = enlist_error_get_condition (error);
+
+  if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_STANZA)
+      && (g_strcmp0 (condition, "service-unavailable") == 0
+          || g_strcmp0 (condition, "feature-not-implemented") == 0))
+    return enlist_error_new_xmpp (ENLIST_ERROR_NOT_SUPPORTED, condition,
+                                  enlist_error_get_server_text (error), "%s",
+                                  _("This server does not offer registration."));
+  return enlist_registration_error (error, error_reply, NULL, FALSE);
+}
+
 static void
 fetch_iq_cb (GObject      *source,
              GAsyncResult *result,
@@ -344,7 +371,7 @@ fetch_iq_cb (GObject      *source,
   data->reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
   if (data->reply == NULL)
     {
-      data->iq_error = enlist_registration_error (error, error_reply, NULL, FALSE);
+      data->iq_error = fetch_refusal (error, error_reply);
       enlist_registration_wipe_free_node (error_reply);
     }
   data->waiting--;
