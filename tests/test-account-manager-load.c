@@ -193,10 +193,62 @@ test_keyring_only_and_damaged_file (void)
   enlist_test_remove_tree (dir);
 }
 
+/* ---- a file that cannot be written ------------------------------------ */
+
+static void
+on_file_error (EnlistAccountManager *manager,
+               const GError         *error,
+               GPtrArray            *messages)
+{
+  g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_ACCOUNT_FILE);
+  g_ptr_array_add (messages, g_strdup (error->message));
+}
+
+/* The data directory turns into a file after loading, so that no record
+ * can be written (as on a full disk, which test-fault-disk makes for
+ * enlist-cli): the flows still succeed with the keyring, and each failed
+ * write is signalled, naming the file, for the front end to tell. */
+static void
+test_file_unwritable (void)
+{
+  const EnlistTestTarget *target = &enlist_test_targets[0];
+  g_autofree char *dir = enlist_test_make_data_dir ();
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) kept = NULL;
+  g_autofree char *user = NULL;
+  EnlistAccountManager *manager = enlist_test_new_manager (dir, TRUE);
+  EnlistAccount *account;
+
+  g_assert_true (enlist_test_load_sync (manager, &error));
+  g_assert_no_error (error);
+  g_signal_connect (manager, "file-error", G_CALLBACK (on_file_error), messages);
+  enlist_test_remove_tree (dir);
+  g_assert_true (g_file_set_contents (dir, "not a directory\n", -1, &error));
+  g_assert_no_error (error);
+
+  account = enlist_test_register_account (manager, target, "unwritable", "kept safe", &user);
+  g_assert_cmpint (enlist_account_get_state (account), ==, ENLIST_ACCOUNT_STATE_READY);
+  enlist_test_assert_keyring (enlist_account_get_address (account), "-=kept safe");
+  g_assert_cmpuint (messages->len, >=, 1);
+  g_test_message ("%s", (char *) g_ptr_array_index (messages, 0));
+  /* the folder it goes in, here */
+  g_assert_nonnull (strstr (g_ptr_array_index (messages, 0), dir));
+  kept = enlist_account_manager_take_file_error (manager);
+  g_assert_error (kept, ENLIST_ERROR, ENLIST_ERROR_ACCOUNT_FILE);
+  g_assert_null (enlist_account_manager_take_file_error (manager));
+
+  g_assert_true (enlist_test_forget_sync (manager, account, &error));
+  g_assert_no_error (error);
+  enlist_test_finalize (manager);
+  g_assert_cmpint (g_unlink (dir), ==, 0);
+}
+
 void
 enlist_test_add_load_tests (void)
 {
   g_test_add_func ("/account-manager/keyring-unavailable", test_keyring_unavailable);
+  g_test_add_func ("/account-manager/file-unwritable", test_file_unwritable);
   g_test_add_func ("/account-manager/keyring-only-and-damaged-file",
                    test_keyring_only_and_damaged_file);
 }

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "enlist-account-row.h"
 #include "enlist-application.h"
 #include "enlist-test-servers.h"
@@ -695,6 +697,71 @@ test_window_deletions (void)
   enlist_ui_test_remove_dir (dir);
 }
 
+typedef struct
+{
+  char *dir;
+  char *address;
+} FileError;
+
+static void
+file_error_body (EnlistApplication *app,
+                 gpointer           data)
+{
+  FileError *f = data;
+  EnlistWindow *window = enlist_ui_test_app_window (app);
+  EnlistAccountManager *manager = enlist_application_get_account_manager (app);
+  g_autoptr(EnlistAccount) account = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shot = NULL;
+  GtkWidget *details;
+  GtkWindow *dialog;
+
+  /* the data folder is gone, a file in its place: nothing can be written */
+  enlist_ui_test_remove_dir (f->dir);
+  g_assert_true (g_file_set_contents (f->dir, "not a directory\n", -1, &error));
+  g_assert_no_error (error);
+
+  account = g_object_ref (enlist_account_manager_lookup (manager, f->address));
+  enlist_account_manager_forget_async (manager, account, NULL, enlist_test_store_result, &result);
+  g_assert_true (enlist_account_manager_forget_finish (manager, enlist_test_wait_for (&result),
+                                                       &error));
+  g_assert_no_error (error);
+  wait_label (GTK_WIDGET (window), "The account list could not be saved");
+  shot = enlist_ui_test_screenshot (GTK_WIDGET (window), "window-file-error");
+  g_clear_pointer (&shot, g_free);
+
+  /* its details say which folder and why */
+  details = enlist_ui_test_find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Details");
+  g_assert_nonnull (details);
+  enlist_ui_test_click (details);
+  enlist_ui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000,
+                             "the details of the toast");
+  dialog = enlist_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), f->dir));
+  g_assert_false (adw_message_dialog_get_body_use_markup (ADW_MESSAGE_DIALOG (dialog)));
+  enlist_ui_test_click (enlist_ui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Close"));
+
+  g_assert_cmpint (g_unlink (f->dir), ==, 0);
+  g_assert_cmpint (g_mkdir (f->dir, 0700), ==, 0);
+}
+
+/* The account file cannot be written: a toast says so, the cause in its
+ * details (the keyring still holds what counts). */
+static void
+test_window_file_error (void)
+{
+  FileError f = { 0 };
+
+  f.dir = enlist_ui_test_make_dir ();
+  f.address = enlist_ui_test_register (servers, f.dir, "prosody", "fileerror", "a secret");
+  g_assert_cmpint (enlist_ui_test_app_run (f.dir, enlist_test_servers_get_ca_file (servers), NULL,
+                                           file_error_body, &f), ==, 0);
+  g_free (f.address);
+  enlist_ui_test_remove_dir (f.dir);
+  g_free (f.dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -708,6 +775,7 @@ main (int    argc,
   g_test_add_func ("/window/damaged-file", test_window_damaged);
   g_test_add_func ("/window/accounts", test_window_accounts);
   g_test_add_func ("/window/deletions", test_window_deletions);
+  g_test_add_func ("/window/file-error", test_window_file_error);
 
   servers = enlist_test_servers_start (TRUE, FALSE);
   status = g_test_run ();

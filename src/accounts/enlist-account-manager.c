@@ -35,6 +35,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 guint enlist_account_manager_signal_pending_resolved;
+static guint signal_file_error;
 
 /* GListModel */
 
@@ -204,6 +205,7 @@ on_record_saved (GObject      *source,
        * be written again with the next change. The front end says so
        * (enlist_account_manager_take_file_error). */
       g_debug ("%s", error->message);
+      g_signal_emit (self, signal_file_error, 0, error);
       g_clear_error (&self->file_error);
       self->file_error = g_steal_pointer (&error);
     }
@@ -804,6 +806,10 @@ enlist_account_manager_class_init (EnlistAccountManagerClass *klass)
     g_signal_new ("pending-resolved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 3, ENLIST_TYPE_ACCOUNT, ENLIST_TYPE_PENDING_OUTCOME, G_TYPE_STRING);
+  signal_file_error =
+    g_signal_new ("file-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void

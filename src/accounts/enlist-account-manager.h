@@ -85,7 +85,8 @@ gboolean              enlist_account_manager_resolve_pending_finish (EnlistAccou
 
 /* The latest failure to write the account file (ENLIST_ERROR_ACCOUNT_FILE
  * naming the file and the cause, a full disk say) since the last call, or
- * NULL. The flows succeed all the same: the keyring holds the passwords,
+ * NULL; each one is also signalled as it happens: "file-error" (const
+ * GError *error). The flows succeed all the same: the keyring holds the passwords,
  * and the next load lists an account whose record was not written from
  * the keyring, without its connection settings. */
 GError               *enlist_account_manager_take_file_error  (EnlistAccountManager *self);

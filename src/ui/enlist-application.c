@@ -390,6 +390,25 @@ pending_resolved_cb (EnlistApplication    *self,
     enlist_window_add_toast (ENLIST_WINDOW (window), title);
 }
 
+/* The account file could not be written (a full disk): the accounts are
+ * safe in the keyring, but their settings were not recorded. A toast, with
+ * the file and the cause in its details. */
+static void
+file_error_cb (EnlistApplication *self,
+               const GError      *error)
+{
+  GtkWindow *window = enlist_application_get_main_window (self);
+
+  if (window == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  enlist_window_add_toast_with_details (ENLIST_WINDOW (window),
+                                        _("The account list could not be saved"),
+                                        error->message);
+}
+
 static void
 refresh_cb (GObject      *source,
             GAsyncResult *result,
@@ -465,6 +484,8 @@ setup_manager (EnlistApplication *self)
       g_warning ("%s", error->message);
     }
   g_signal_connect_object (self->manager, "pending-resolved", G_CALLBACK (pending_resolved_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->manager, "file-error", G_CALLBACK (file_error_cb),
                            self, G_CONNECT_SWAPPED);
   set_loading (self, TRUE);
   enlist_account_manager_load_async (self->manager, self->cancellable, load_cb,
