@@ -262,6 +262,8 @@ main (int    argc,
   Watch watch = { 0 };
   gssize entries_before, entries_after;
   int fds_before, fds_after;
+  g_auto(GStrv) fds_before_list = NULL;
+  g_auto(GStrv) fds_after_list = NULL;
   gint64 t0, t1;
   double cpu0, cpu1, prepare_s;
   guint sampler, failures = 0, refusals = 0, max_in_flight;
@@ -295,6 +297,33 @@ main (int    argc,
     g_error ("loading the accounts: %s", error->message);
   g_clear_object (&result);
 
+  /* One registration and one login first, forgotten again, so that what
+   * is set up once per process (GnuTLS, the TLS thread pool, the system
+   * trust store, the keyring's session) is in the baseline. */
+  {
+    g_autoptr(EnlistLoad) warm = enlist_load_new (manager, domain, host, port);
+    EnlistLoadKeyring warm_keyring;
+
+    enlist_load_prepare_async (warm, 1, 1, NULL, store_result, &result);
+    if (!enlist_load_prepare_finish (warm, wait_for (&result), &error))
+      g_error ("warming up: %s", error->message);
+    g_clear_object (&result);
+    enlist_load_run_async (warm, 1, NULL, store_result, &result);
+    enlist_load_run_finish (warm, wait_for (&result));
+    g_clear_object (&result);
+    if (enlist_load_count (warm, ENLIST_LOAD_REGISTRATION, TRUE, FALSE) != 1
+        || enlist_load_count (warm, ENLIST_LOAD_LOGIN, TRUE, FALSE) != 1)
+      g_error ("warming up: the first registration or login failed");
+    enlist_load_check_keyring_async (warm, NULL, store_result, &result);
+    if (!enlist_load_check_keyring_finish (warm, wait_for (&result), &warm_keyring, &error))
+      g_error ("warming up: %s", error->message);
+    g_clear_object (&result);
+    enlist_load_forget_all_async (warm, NULL, store_result, &result);
+    if (!enlist_load_forget_all_finish (warm, wait_for (&result), &error))
+      g_error ("warming up: %s", error->message);
+    g_clear_object (&result);
+  }
+
   load = enlist_load_new (manager, domain, host, port);
 
   /* The accounts for the logins, outside the measurement. */
@@ -312,7 +341,8 @@ main (int    argc,
     g_error ("listing the keyring: %s", error->message);
   g_clear_object (&result);
   settle ();
-  fds_before = enlist_load_count_fds ();
+  fds_before_list = enlist_load_list_fds ();
+  fds_before = fds_before_list != NULL ? (int) g_strv_length (fds_before_list) : -1;
   measure (&watch.baseline);
   /* "5" resets VmHWM to VmRSS (Linux 4.0): the peak is then this run's. */
   hwm_reset = g_file_set_contents ("/proc/self/clear_refs", "5", 1, NULL);
@@ -428,11 +458,32 @@ main (int    argc,
   g_clear_pointer (&tallies, g_ptr_array_unref);
   g_clear_object (&load);
   settle ();
-  fds_after = enlist_load_count_fds ();
+  fds_after_list = enlist_load_list_fds ();
+  fds_after = fds_after_list != NULL ? (int) g_strv_length (fds_after_list) : -1;
   measure (&watch.after);
 
   add_int (builder, "fds_before", fds_before);
   add_int (builder, "fds_after", fds_after);
+  /* Which differ, if any: "+N TARGET" opened, "-N TARGET" closed. */
+  json_builder_set_member_name (builder, "fds_changed");
+  json_builder_begin_array (builder);
+  for (guint i = 0; fds_after_list != NULL && fds_after_list[i] != NULL; i++)
+    if (fds_before_list == NULL || !g_strv_contains ((const char * const *) fds_before_list,
+                                                     fds_after_list[i]))
+      {
+        g_autofree char *change = g_strconcat ("+", fds_after_list[i], NULL);
+
+        json_builder_add_string_value (builder, change);
+      }
+  for (guint i = 0; fds_before_list != NULL && fds_before_list[i] != NULL; i++)
+    if (fds_after_list == NULL || !g_strv_contains ((const char * const *) fds_after_list,
+                                                    fds_before_list[i]))
+      {
+        g_autofree char *change = g_strconcat ("-", fds_before_list[i], NULL);
+
+        json_builder_add_string_value (builder, change);
+      }
+  json_builder_end_array (builder);
   add_int (builder, "nofile_limit", nofile.rlim_cur);
   json_builder_set_member_name (builder, "memory");
   json_builder_begin_object (builder);

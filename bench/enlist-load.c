@@ -926,17 +926,34 @@ enlist_load_count_entries_finish (EnlistLoad   *self,
   return g_task_propagate_int (G_TASK (result), error);
 }
 
+GStrv
+enlist_load_list_fds (void)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      /* Not the directory's own descriptor, gone by now. */
+      g_autofree char *entry = target != NULL ? g_strdup_printf ("%s %s", name, target) : NULL;
+
+      if (entry != NULL)
+        g_strv_builder_add (builder, entry);
+    }
+  g_dir_close (dir);
+  return g_strv_builder_end (builder);
+}
+
 int
 enlist_load_count_fds (void)
 {
-  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  int n = 0;
+  g_auto(GStrv) fds = enlist_load_list_fds ();
 
-  if (dir == NULL)
-    return -1;
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  g_dir_close (dir);
-  /* Not the directory's own descriptor. */
-  return n - 1;
+  return fds != NULL ? (int) g_strv_length (fds) : -1;
 }

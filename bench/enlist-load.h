@@ -141,7 +141,9 @@ gssize           enlist_load_count_entries_finish (EnlistLoad          *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
 
-/* The descriptors open in this process (/proc/self/fd), -1 if unreadable. */
+/* The descriptors open in this process (/proc/self/fd), -1 if unreadable;
+ * and each as "NUMBER TARGET". */
 int              enlist_load_count_fds           (void);
+GStrv            enlist_load_list_fds            (void);
 
 G_END_DECLS
