@@ -45,6 +45,29 @@ typedef struct
   guint   samples;
 } Watch;
 
+/* What the account manager and the keyring note in their debug messages
+ * (why a password was not saved, say), digits made N, counted. */
+static void
+on_debug (const char     *domain,
+          GLogLevelFlags  level,
+          const char     *message,
+          gpointer        user_data)
+{
+  GHashTable *notes = user_data;
+  GString *key = g_string_new (domain);
+
+  g_string_append (key, ": ");
+  for (const char *p = message; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      g_string_append_c (key, *p);
+    else if (p == message || !g_ascii_isdigit (p[-1]))
+      g_string_append_c (key, 'N');
+  g_hash_table_replace (notes, g_strdup (key->str),
+                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (notes, key->str))
+                                          + 1));
+  g_string_free (key, TRUE);
+}
+
 static gsize
 heap_in_use (void)
 {
@@ -256,6 +279,7 @@ main (int    argc,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) tallies = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GHashTable) notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   EnlistLoadKeyring keyring = { 0 };
   EnlistLoadTimes times[ENLIST_LOAD_N_KINDS];
   struct rlimit nofile;
@@ -283,6 +307,8 @@ main (int    argc,
     }
 
   raise_nofile (&nofile);
+  g_log_set_handler ("enlist-account-manager", G_LOG_LEVEL_DEBUG, on_debug, notes);
+  g_log_set_handler ("enlist-keyring", G_LOG_LEVEL_DEBUG, on_debug, notes);
 
   data_dir = g_dir_make_tmp ("enlist-bench-load-XXXXXX", &error);
   if (data_dir == NULL)
@@ -439,6 +465,17 @@ main (int    argc,
     }
   json_builder_end_array (builder);
   add_int (builder, "failures", failures);
+  json_builder_set_member_name (builder, "debug_notes");
+  json_builder_begin_object (builder);
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, notes);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      add_int (builder, key, GPOINTER_TO_UINT (value));
+  }
+  json_builder_end_object (builder);
   add_int (builder, "refusals", refusals);
 
   json_builder_set_member_name (builder, "keyring");
@@ -554,6 +591,16 @@ main (int    argc,
                  json_object_get_int_member (o, "count"));
         if (json_object_has_member (o, "example"))
           g_print ("|   | e.g. \"%s\" | | |\n", json_object_get_string_member (o, "example"));
+      }
+    if (g_hash_table_size (notes) > 0)
+      {
+        GHashTableIter iter;
+        gpointer key, value;
+
+        g_print ("\nWhat the account manager and the keyring noted (debug messages, digits as N):\n\n");
+        g_hash_table_iter_init (&iter, notes);
+        while (g_hash_table_iter_next (&iter, &key, &value))
+          g_print ("* %u x %s\n", GPOINTER_TO_UINT (value), (const char *) key);
       }
     g_print ("\n%s\n", ok ? "ok: no failure but the server's refusals, descriptors back, keyring accounted for"
                            : "NOT OK");
