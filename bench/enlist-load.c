@@ -712,6 +712,31 @@ typedef struct
 } LookupData;
 
 static void
+on_check_pending (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  LookupData *lookup = user_data;
+  g_autoptr(GTask) task = lookup->task;
+  CheckData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  password = enlist_keyring_lookup_pending_finish (ENLIST_KEYRING (source), result, &error);
+  if (password == NULL && g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND))
+    data->keyring.missing++;
+  else if (password == NULL && data->error == NULL)
+    data->error = g_steal_pointer (&error);
+  else if (password != NULL && strcmp (password, lookup->account->password) == 0)
+    data->keyring.pending_only++;
+  else if (password != NULL)
+    data->keyring.wrong++;
+  enlist_keyring_password_free (password);
+  g_free (lookup);
+  check_one_done (task);
+}
+
+static void
 on_check_password (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -725,7 +750,17 @@ on_check_password (GObject      *source,
   password = enlist_account_manager_lookup_password_finish (ENLIST_ACCOUNT_MANAGER (source),
                                                             result, &error);
   if (password == NULL && g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_NOT_FOUND))
-    data->keyring.missing++;
+    {
+      /* Not confirmed: is it there, pending? */
+      enlist_keyring_lookup_pending_async (enlist_account_manager_get_keyring (
+                                             ENLIST_ACCOUNT_MANAGER (source)),
+                                           lookup->account->user,
+                                           ENLIST_KEYRING_STATE_PENDING_REGISTRATION,
+                                           g_task_get_cancellable (task), on_check_pending,
+                                           lookup);
+      g_steal_pointer (&task);
+      return;
+    }
   else if (password == NULL && data->error == NULL)
     data->error = g_steal_pointer (&error);
   else if (password != NULL && strcmp (password, lookup->account->password) == 0)

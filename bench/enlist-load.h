@@ -52,7 +52,8 @@ typedef struct
 typedef struct
 {
   guint present;     /* registered accounts whose confirmed password is the one registered */
-  guint missing;     /* registered accounts without one */
+  guint pending_only; /* registered accounts whose password is there only as pending */
+  guint missing;     /* registered accounts with neither */
   guint wrong;       /* registered accounts with another password */
   guint pending;     /* pending entries left */
   guint unexpected;  /* confirmed entries of addresses this run did not register */

@@ -176,6 +176,7 @@ test_load (void)
   /* Every registered account's password is in the keyring, nothing else. */
   check_keyring_sync (load, &keyring);
   g_assert_cmpuint (keyring.present, ==, registered);
+  g_assert_cmpuint (keyring.pending_only, ==, 0);
   g_assert_cmpuint (keyring.missing, ==, 0);
   g_assert_cmpuint (keyring.wrong, ==, 0);
   g_assert_cmpuint (keyring.pending, ==, 0);
