@@ -37,6 +37,7 @@ typedef struct
   gsize   heap;      /* malloc'd bytes in use, mmapped chunks included */
   gsize   rss_kb;
   gsize   hwm_kb;
+  gsize   threads;
 } Memory;
 
 typedef struct
@@ -80,19 +81,31 @@ heap_in_use (void)
 
 /* VmRSS and VmHWM from /proc/self/status, in kB. */
 static void
-read_status (gsize *rss_kb,
-             gsize *hwm_kb)
+read_status_full (gsize *rss_kb,
+                  gsize *hwm_kb,
+                  gsize *threads)
 {
   g_autofree char *status = NULL;
   const char *p;
 
-  *rss_kb = *hwm_kb = 0;
+  *rss_kb = *hwm_kb = *threads = 0;
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return;
+  if ((p = strstr (status, "\nThreads:")) != NULL)
+    *threads = g_ascii_strtoull (p + 9, NULL, 10);
   if ((p = strstr (status, "\nVmRSS:")) != NULL)
     *rss_kb = g_ascii_strtoull (p + 7, NULL, 10);
   if ((p = strstr (status, "\nVmHWM:")) != NULL)
     *hwm_kb = g_ascii_strtoull (p + 7, NULL, 10);
+}
+
+static void
+read_status (gsize *rss_kb,
+             gsize *hwm_kb)
+{
+  gsize threads;
+
+  read_status_full (rss_kb, hwm_kb, &threads);
 }
 
 /* Writing "5" to clear_refs resets VmHWM to VmRSS (Linux 4.0); written in
@@ -115,7 +128,7 @@ measure (Memory *memory)
 {
   malloc_trim (0);
   memory->heap = heap_in_use ();
-  read_status (&memory->rss_kb, &memory->hwm_kb);
+  read_status_full (&memory->rss_kb, &memory->hwm_kb, &memory->threads);
 }
 
 /* Called after every step of every operation. */
@@ -221,6 +234,8 @@ add_memory (JsonBuilder  *builder,
   json_builder_add_int_value (builder, memory->rss_kb);
   json_builder_set_member_name (builder, "hwm_kb");
   json_builder_add_int_value (builder, memory->hwm_kb);
+  json_builder_set_member_name (builder, "threads");
+  json_builder_add_int_value (builder, memory->threads);
   json_builder_end_object (builder);
 }
 
@@ -589,6 +604,8 @@ main (int    argc,
            n_registrations > 0 ? ((double) watch.peak.heap - watch.baseline.heap)
                                  / n_registrations / 1024.0 : 0.0);
   g_print ("| open descriptors: before / after | %d / %d |\n", fds_before, fds_after);
+  g_print ("| threads: before / after | %zu / %zu |\n", watch.baseline.threads,
+           watch.after.threads);
   g_print ("| registered accounts' passwords in the keyring: confirmed / only pending / missing / wrong | %u / %u / %u / %u |\n",
            keyring.present, keyring.pending_only, keyring.missing, keyring.wrong);
   g_print ("| keyring entries left pending / not this run's | %u / %u |\n",
