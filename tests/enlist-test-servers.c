@@ -70,16 +70,17 @@ run_script (const char  *script,
   return g_steal_pointer (&out);
 }
 
-EnlistTestServers *
-enlist_test_servers_start (gboolean prosody,
-                           gboolean ejabberd)
+static EnlistTestServers *
+start_servers (gboolean prosody,
+               gboolean ejabberd,
+               gboolean load)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
   g_autofree char *parent = g_strdup_printf ("%d", (int) getpid ());
   EnlistTestServers *self;
   JsonNode *root;
-  const char *args[8];
+  const char *args[9];
   guint n = 0;
 
   g_return_val_if_fail (prosody || ejabberd, NULL);
@@ -103,6 +104,8 @@ enlist_test_servers_start (gboolean prosody,
     args[n++] = "--prosody";
   if (ejabberd)
     args[n++] = "--ejabberd";
+  if (load)
+    args[n++] = "--load";
   args[n] = NULL;
   g_assert (n < G_N_ELEMENTS (args));
 
@@ -118,6 +121,19 @@ enlist_test_servers_start (gboolean prosody,
   self->root = json_node_get_object (root);
 
   return self;
+}
+
+EnlistTestServers *
+enlist_test_servers_start (gboolean prosody,
+                           gboolean ejabberd)
+{
+  return start_servers (prosody, ejabberd, FALSE);
+}
+
+EnlistTestServers *
+enlist_test_servers_start_for_load (void)
+{
+  return start_servers (TRUE, FALSE, TRUE);
 }
 
 static JsonObject *

@@ -17,6 +17,9 @@ typedef struct _EnlistTestServers EnlistTestServers;
  * enlist_test_servers_stop (), a watchdog stops the servers. */
 EnlistTestServers *enlist_test_servers_start               (gboolean           prosody,
                                                             gboolean           ejabberd);
+/* Prosody alone, with its limits raised for many clients at once
+ * (enlist-test-servers start --load). */
+EnlistTestServers *enlist_test_servers_start_for_load      (void);
 
 /* The self-signed certificate every server presents: the trust anchor. */
 const char        *enlist_test_servers_get_ca_file         (EnlistTestServers *self);
