@@ -215,8 +215,7 @@ enlist_keyring_store_item (const char          *jid,
   g_autoptr(GHashTable) attributes = item_attributes (jid, state);
   g_autofree char *label = item_label (jid, state);
 
-  secret_password_storev (&enlist_keyring_schema, attributes, SECRET_COLLECTION_DEFAULT, label,
-                          password, cancellable, callback, user_data);
+  enlist_keyring_call_store (attributes, label, password, cancellable, callback, user_data);
 }
 
 /* List */
@@ -366,8 +365,8 @@ start_list (EnlistKeyring       *self,
   /* No attributes: every item of this schema. SECRET_SEARCH_ALL without
    * UNLOCK: names are readable in a locked keyring, and listing accounts is
    * no reason to prompt for the keyring password. */
-  secret_password_searchv (&enlist_keyring_schema, attributes, SECRET_SEARCH_ALL, cancellable,
-                           on_entries_searched, g_steal_pointer (&task));
+  enlist_keyring_call_search (attributes, SECRET_SEARCH_ALL, cancellable,
+                              on_entries_searched, g_steal_pointer (&task));
 }
 
 void

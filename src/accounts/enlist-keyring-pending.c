@@ -102,8 +102,8 @@ enlist_keyring_discard_pending_async (EnlistKeyring       *self,
   /* "pending-jid" and "state": neither the confirmed item nor the other
    * pending one matches. */
   attributes = enlist_keyring_search_attributes (jid, state);
-  secret_password_clearv (&enlist_keyring_schema, attributes, cancellable,
-                          enlist_keyring_on_password_cleared, g_steal_pointer (&task));
+  enlist_keyring_call_clear (attributes, cancellable,
+                             enlist_keyring_on_password_cleared, g_steal_pointer (&task));
 }
 
 gboolean
@@ -159,8 +159,8 @@ on_confirm_stored (GObject      *source,
 
   enlist_keyring_drop_unsaved (self, data->address);
   attributes = enlist_keyring_search_attributes (data->jid, data->state);
-  secret_password_clearv (&enlist_keyring_schema, attributes, NULL, on_confirm_discarded,
-                          g_steal_pointer (&task));
+  enlist_keyring_call_clear (attributes, NULL, on_confirm_discarded,
+                             g_steal_pointer (&task));
 }
 
 static void

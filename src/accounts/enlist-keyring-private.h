@@ -7,7 +7,8 @@
  *   enlist-keyring-pending.c  pending passwords: store, lookup, confirm,
  *                             discard
  *   enlist-keyring-items.c    what an item is (schema, attributes, labels),
- *                             writing one, the keyring's errors, listing */
+ *                             writing one, the keyring's errors, listing
+ *   enlist-keyring-calls.c    the libsecret calls, a few out at a time */
 #pragma once
 
 #include <libsecret/secret.h>
@@ -41,6 +42,28 @@ void        enlist_keyring_store_item        (const char          *jid,
                                               gpointer             user_data);
 /* Sorted, without duplicates, NULL-terminated. */
 GStrv       enlist_keyring_sorted_unique     (GPtrArray           *strings);
+
+/* ---------------------------------------------------------------------- */
+/* enlist-keyring-calls.c                                                  */
+
+/* secret_password_storev, _searchv and _clearv on enlist_keyring_schema
+ * (the collection: the default one), sent once fewer than a few are out;
+ * finish with secret_password_store_finish, _search_finish, _clear_finish. */
+void        enlist_keyring_call_store        (GHashTable          *attributes,
+                                              const char          *label,
+                                              const char          *password,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+void        enlist_keyring_call_search       (GHashTable          *attributes,
+                                              SecretSearchFlags    flags,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+void        enlist_keyring_call_clear        (GHashTable          *attributes,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 
 /* ---------------------------------------------------------------------- */
 /* enlist-keyring.c                                                        */

@@ -278,9 +278,9 @@ enlist_keyring_start_lookup (EnlistKeyring       *self,
   data->state = state;
   g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
 
-  secret_password_searchv (&enlist_keyring_schema, attributes,
-                           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, cancellable,
-                           on_lookup_searched, g_steal_pointer (&task));
+  enlist_keyring_call_search (attributes,
+                              SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, cancellable,
+                              on_lookup_searched, g_steal_pointer (&task));
 }
 
 void
@@ -351,8 +351,8 @@ on_confirmed_cleared (GObject      *source,
   attributes = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (attributes, (char *) "pending-jid", (char *) jid);
   cancellable = g_task_get_cancellable (task);
-  secret_password_clearv (&enlist_keyring_schema, attributes, cancellable,
-                          enlist_keyring_on_password_cleared, g_steal_pointer (&task));
+  enlist_keyring_call_clear (attributes, cancellable,
+                             enlist_keyring_on_password_cleared, g_steal_pointer (&task));
 }
 
 void
@@ -378,8 +378,8 @@ enlist_keyring_clear_async (EnlistKeyring       *self,
 
   /* The confirmed item first, then every pending one. */
   attributes = enlist_keyring_search_attributes (jid, ENLIST_KEYRING_STATE_CONFIRMED);
-  secret_password_clearv (&enlist_keyring_schema, attributes, cancellable, on_confirmed_cleared,
-                          g_steal_pointer (&task));
+  enlist_keyring_call_clear (attributes, cancellable, on_confirmed_cleared,
+                             g_steal_pointer (&task));
 }
 
 gboolean
