@@ -5,8 +5,8 @@
  * temporary directory at bench time; it is never committed built.
  *
  *   strophe-driver --host H --port N --domain D --ca-file F
- *                  --transport starttls|direct-tls --mode probe|form
- *                  [--timeout S]
+ *                  --transport starttls|direct-tls --mode probe|form|register
+ *                  [--username U --password-file P] [--timeout S]
  *
  * libstrophe has no in-band registration API of its own; this follows
  * profanity's connection_register() (src/xmpp/connection.c), which is
@@ -23,7 +23,12 @@
  *
  * Stops at the point equivalent to enlist-cli's:
  *   probe: the stream features after TLS have been received;
- *   form:  the answer to the iq get jabber:iq:register.
+ *   form:  the answer to the iq get jabber:iq:register;
+ *   register (for bench/run-cpu): after that answer, the iq set with the
+ *          legacy <username/> and <password/> fields, as profanity's
+ *          connection_register() sends it (register.c's data-form path is
+ *          not what profanity uses), and its result: the account exists.
+ *          The password is read from --password-file, never argv.
  * Prints one JSON line {"total_ms": X, ...}, X measured from just before
  * xmpp_connect_raw() (the host is an IP literal).  Exits non-zero on
  * failure or timeout.
@@ -37,7 +42,8 @@
 #include <strophe.h>
 
 static struct {
-    const char *host, *domain, *ca_file, *transport, *mode;
+    const char *host, *domain, *ca_file, *transport, *mode, *username;
+    char password[256];
     int port;
     double timeout_s;
     struct timespec t0;
@@ -72,6 +78,49 @@ static int handle_error(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata
     return 0;
 }
 
+static xmpp_stanza_t *text_child(const char *name, const char *text)
+{
+    xmpp_stanza_t *el = xmpp_stanza_new(st.ctx), *t = xmpp_stanza_new(st.ctx);
+    xmpp_stanza_set_name(el, name);
+    xmpp_stanza_set_text(t, text);
+    xmpp_stanza_add_child(el, t);
+    xmpp_stanza_release(t);
+    return el;
+}
+
+static int iq_set_cb(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+    const char *type = xmpp_stanza_get_type(stanza);
+    (void)conn;
+    (void)userdata;
+    if (type && strcmp(type, "result") == 0)
+        finish(1, "registered");
+    else
+        finish(0, "the server refused the registration");
+    return 0;
+}
+
+/* profanity's connection_register(): iq set with the legacy fields */
+static void send_registration(xmpp_conn_t *conn)
+{
+    xmpp_stanza_t *iq = xmpp_iq_new(st.ctx, "set", "reg2"), *query, *el;
+    xmpp_stanza_set_to(iq, st.domain);
+    query = xmpp_stanza_new(st.ctx);
+    xmpp_stanza_set_name(query, "query");
+    xmpp_stanza_set_ns(query, XMPP_NS_REGISTER);
+    el = text_child("username", st.username);
+    xmpp_stanza_add_child(query, el);
+    xmpp_stanza_release(el);
+    el = text_child("password", st.password);
+    xmpp_stanza_add_child(query, el);
+    xmpp_stanza_release(el);
+    xmpp_stanza_add_child(iq, query);
+    xmpp_stanza_release(query);
+    xmpp_id_handler_add(conn, iq_set_cb, "reg2", NULL);
+    xmpp_send(conn, iq);
+    xmpp_stanza_release(iq);
+}
+
 static int iq_reg_cb(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     const char *type = xmpp_stanza_get_type(stanza);
@@ -83,6 +132,14 @@ static int iq_reg_cb(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         return 0;
     }
     query = xmpp_stanza_get_child_by_name(stanza, "query");
+    if (strcmp(st.mode, "register") == 0) {
+        if (query && xmpp_stanza_get_child_by_name(query, "username")
+            && xmpp_stanza_get_child_by_name(query, "password"))
+            send_registration(conn);
+        else
+            finish(0, "the form has no legacy username and password fields");
+        return 0;
+    }
     if (query && xmpp_stanza_get_child_by_ns(query, "jabber:x:data"))
         finish(1, "data-form");
     else if (query && xmpp_stanza_get_children(query))
@@ -175,7 +232,8 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 static void usage(void)
 {
     fprintf(stderr, "usage: strophe-driver --port N --ca-file F [--host H] [--domain D]"
-                    " [--transport starttls|direct-tls] [--mode probe|form] [--timeout S] [--debug]\n");
+                    " [--transport starttls|direct-tls] [--mode probe|form|register]"
+                    " [--username U --password-file P] [--timeout S] [--debug]\n");
     exit(2);
 }
 
@@ -184,6 +242,7 @@ int main(int argc, char **argv)
     xmpp_conn_t *conn;
     xmpp_log_t *log = NULL;
     int i, debug = 0;
+    const char *password_file = NULL;
     long flags = XMPP_CONN_FLAG_MANDATORY_TLS;
 
     st.host = "127.0.0.1";
@@ -202,13 +261,25 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--transport") == 0) st.transport = v;
         else if (strcmp(a, "--mode") == 0) st.mode = v;
         else if (strcmp(a, "--timeout") == 0) st.timeout_s = atof(v);
+        else if (strcmp(a, "--username") == 0) st.username = v;
+        else if (strcmp(a, "--password-file") == 0) password_file = v;
         else usage();
         i++;
     }
     if (st.port <= 0 || !st.ca_file
         || (strcmp(st.transport, "starttls") && strcmp(st.transport, "direct-tls"))
-        || (strcmp(st.mode, "probe") && strcmp(st.mode, "form")))
+        || (strcmp(st.mode, "probe") && strcmp(st.mode, "form") && strcmp(st.mode, "register"))
+        || (strcmp(st.mode, "register") == 0 && (!st.username || !password_file)))
         usage();
+    if (password_file) {
+        FILE *f = fopen(password_file, "r");
+        if (!f || !fgets(st.password, sizeof st.password, f)) {
+            fprintf(stderr, "strophe-driver: cannot read the password file\n");
+            return 1;
+        }
+        fclose(f);
+        st.password[strcspn(st.password, "\r\n")] = '\0';
+    }
 
     xmpp_initialize();
     if (debug)
