@@ -136,7 +136,7 @@ test_rows (Fixture       *fixture,
     "Enlist cannot confirm that it is talking to “fake.test”: someone could be listening in. "
     "Trust this certificate only if its fingerprint matches the one the server’s administrators "
     "publish."));
-  shot = enlist_ui_test_screenshot (fixture->window, "certificate-page");
+  g_free (enlist_ui_test_screenshot (fixture->window, "certificate-page"));
 }
 
 static void
@@ -233,7 +233,7 @@ test_hostile_subject (Fixture       *fixture,
     "Enlist cannot confirm that it is talking to “<i>host</i>”: someone could be listening in. "
     "Trust this certificate only if its fingerprint matches the one the server’s administrators "
     "publish."));
-  shot = enlist_ui_test_screenshot (fixture->window, "certificate-page-hostile");
+  g_free (enlist_ui_test_screenshot (fixture->window, "certificate-page-hostile"));
 
   {
     g_autofree char *cert = g_build_filename (dir, "hostile.pem", NULL);
