@@ -264,7 +264,6 @@ test_renew (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(EnlistMediaImage) image = load_fixture_image ();
-  g_autofree char *shot = NULL;
   GtkWidget *button;
 
   enlist_captcha_view_set_image (fixture->view, image);
@@ -326,7 +325,6 @@ test_fallback_link (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autofree char *contents = NULL;
-  g_autofree char *shot = NULL;
   GtkWidget *link = find_link (fixture);
   static const char * const refused[] = {
     "file:///etc/passwd",

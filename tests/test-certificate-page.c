@@ -97,7 +97,6 @@ test_rows (Fixture       *fixture,
   g_autofree char *fingerprint = enlist_certificate_get_fingerprint (certificate);
   g_autofree char *problem = NULL;
   g_autofree char *expiry = expected_expiry (certificate);
-  g_autofree char *shot = NULL;
   GTlsCertificateFlags flags = G_TLS_CERTIFICATE_UNKNOWN_CA | G_TLS_CERTIFICATE_BAD_IDENTITY;
   GtkWidget *fingerprint_label;
   const char *shown;
@@ -214,7 +213,6 @@ test_hostile_subject (Fixture       *fixture,
 {
   g_autofree char *dir = g_dir_make_tmp ("enlist-cert-XXXXXX", NULL);
   g_autoptr(GTlsCertificate) certificate = make_hostile_certificate (dir);
-  g_autofree char *shot = NULL;
   g_autofree char *subject = NULL;
   const char *shown;
 

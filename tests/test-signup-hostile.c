@@ -166,7 +166,6 @@ test_hostile_form (void)
   g_autoptr(GBytes) image = make_png (4096, 4096);
   g_autoptr(GString) long_text = g_string_new (NULL);
   g_autofree char *label = NULL;
-  g_autofree char *shot = NULL;
   EnlistFakeServerOptions options = { 0 };
   Hostile hostile = { NULL, 0 };
   EnlistSignupAssistant *assistant;
@@ -239,7 +238,6 @@ test_broken_captcha (void)
   g_autoptr(GBytes) good = make_png (64, 32);
   g_autoptr(GBytes) broken = NULL;
   g_autofree char *opened = NULL;
-  g_autofree char *shot = NULL;
   EnlistFakeServerOptions options = { 0 };
   Hostile hostile = { NULL, 0 };
   EnlistSignupAssistant *assistant;
@@ -289,7 +287,6 @@ test_other_name (void)
   g_autoptr(EnlistProviderList) providers = enlist_provider_list_new ();
   g_autoptr(EnlistFakeServer) server = NULL;
   g_autoptr(GBytes) image = make_png (64, 32);
-  g_autofree char *shot = NULL;
   EnlistFakeServerOptions options = { 0 };
   Hostile hostile = { NULL, 0 };
   EnlistSignupAssistant *assistant;
