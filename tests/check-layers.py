@@ -43,8 +43,9 @@ GENERATED = {
     'enlist-account-enums.h': 'accounts',
 }
 
-# Headers of the root (config.h) belong to no layer.
-ROOT_HEADERS = {'config.h'}
+# Headers of the root (config.h) and what only Clang's analyzer sees
+# (src/enlist-analyzer.h) belong to no layer.
+ROOT_HEADERS = {'config.h', 'enlist-analyzer.h'}
 
 GTK = re.compile(r'^(?:gtk/|gdk/|gsk/|adwaita\.h|libadwaita|graphene)')
 LIBSECRET = re.compile(r'^libsecret/')

@@ -288,9 +288,10 @@ answer_iq (Conn                *conn,
 
 static void
 reader_stanza (gpointer       user_data,
-               EnlistXmlNode *stanza)
+               EnlistXmlNode *taken)
 {
-  g_autoptr(EnlistXmlNode) owned = stanza;
+  /* the reader hands the stanza over */
+  g_autoptr(EnlistXmlNode) stanza = taken;
   Conn *conn = user_data;
   EnlistFakeServer *server = conn->server;
   gboolean is_starttls = enlist_xml_node_is (stanza, "starttls",

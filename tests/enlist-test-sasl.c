@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "enlist-analyzer.h"
 #include "enlist-test-sasl.h"
 #include "enlist-test-utils.h"
 
@@ -123,6 +124,8 @@ enlist_test_sasl_start_scram (EnlistSasl *sasl)
   g_autoptr(GError) error = NULL;
   g_autofree char *client_first = enlist_test_sasl_step_text (sasl, NULL, &error);
 
+  /* g_autofree frees it (enlist-analyzer.h) */
+  ENLIST_ANALYZER_ESCAPE (client_first);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (client_first, "n,,n=user,r="));
 

@@ -321,7 +321,6 @@ enlist_test_servers_make_user (EnlistTestServers *self,
                                const char        *password)
 {
   g_autofree char *input = NULL;
-  g_autofree char *out = NULL;
   const char *args[] = {
     "make-user", "--state-dir", NULL, server, user, NULL, NULL
   };
@@ -335,7 +334,7 @@ enlist_test_servers_make_user (EnlistTestServers *self,
   args[5] = enlist_test_servers_get_domain (self);
   /* On stdin, never in argv. */
   input = g_strconcat (password, "\n", NULL);
-  out = run_script (self->script, args, input);
+  g_free (run_script (self->script, args, input));
 }
 
 char *
@@ -354,14 +353,13 @@ enlist_test_servers_invite (EnlistTestServers *self)
 void
 enlist_test_servers_stop (EnlistTestServers *self)
 {
-  g_autofree char *out = NULL;
   const char *args[] = { "stop", "--state-dir", NULL, "--clean", NULL };
 
   if (self == NULL)
     return;
 
   args[2] = self->state_dir;
-  out = run_script (self->script, args, NULL);
+  g_free (run_script (self->script, args, NULL));
 
   g_clear_object (&self->parser);
   g_free (self->state_dir);

@@ -264,7 +264,6 @@ test_renew (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(EnlistMediaImage) image = load_fixture_image ();
-  g_autofree char *shot = NULL;
   GtkWidget *button;
 
   enlist_captcha_view_set_image (fixture->view, image);
@@ -273,7 +272,7 @@ test_renew (Fixture       *fixture,
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "New Image");
   g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "view-refresh-symbolic");
   gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "New Image");
-  shot = enlist_ui_test_screenshot (fixture->window, "captcha-image-with-controls");
+  g_free (enlist_ui_test_screenshot (fixture->window, "captcha-image-with-controls"));
 
   /* the button, as a click does (GtkButton shows itself pressed first) */
   gtk_widget_activate (button);
@@ -326,7 +325,6 @@ test_fallback_link (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autofree char *contents = NULL;
-  g_autofree char *shot = NULL;
   GtkWidget *link = find_link (fixture);
   static const char * const refused[] = {
     "file:///etc/passwd",
@@ -348,7 +346,7 @@ test_fallback_link (Fixture       *fixture,
   g_assert_cmpstr (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)), ==, EJABBERD_FALLBACK_URL);
   g_assert_cmpstr (enlist_captcha_view_get_fallback_url (fixture->view), ==,
                    EJABBERD_FALLBACK_URL);
-  shot = enlist_ui_test_screenshot (fixture->window, "captcha-fallback-link");
+  g_free (enlist_ui_test_screenshot (fixture->window, "captcha-fallback-link"));
 
   /* clicking opens it in the default browser */
   gtk_widget_activate (link);

@@ -97,7 +97,6 @@ test_rows (Fixture       *fixture,
   g_autofree char *fingerprint = enlist_certificate_get_fingerprint (certificate);
   g_autofree char *problem = NULL;
   g_autofree char *expiry = expected_expiry (certificate);
-  g_autofree char *shot = NULL;
   GTlsCertificateFlags flags = G_TLS_CERTIFICATE_UNKNOWN_CA | G_TLS_CERTIFICATE_BAD_IDENTITY;
   GtkWidget *fingerprint_label;
   const char *shown;
@@ -136,7 +135,7 @@ test_rows (Fixture       *fixture,
     "Enlist cannot confirm that it is talking to “fake.test”: someone could be listening in. "
     "Trust this certificate only if its fingerprint matches the one the server’s administrators "
     "publish."));
-  shot = enlist_ui_test_screenshot (fixture->window, "certificate-page");
+  g_free (enlist_ui_test_screenshot (fixture->window, "certificate-page"));
 }
 
 static void
@@ -214,7 +213,6 @@ test_hostile_subject (Fixture       *fixture,
 {
   g_autofree char *dir = g_dir_make_tmp ("enlist-cert-XXXXXX", NULL);
   g_autoptr(GTlsCertificate) certificate = make_hostile_certificate (dir);
-  g_autofree char *shot = NULL;
   g_autofree char *subject = NULL;
   const char *shown;
 
@@ -233,7 +231,7 @@ test_hostile_subject (Fixture       *fixture,
     "Enlist cannot confirm that it is talking to “<i>host</i>”: someone could be listening in. "
     "Trust this certificate only if its fingerprint matches the one the server’s administrators "
     "publish."));
-  shot = enlist_ui_test_screenshot (fixture->window, "certificate-page-hostile");
+  g_free (enlist_ui_test_screenshot (fixture->window, "certificate-page-hostile"));
 
   {
     g_autofree char *cert = g_build_filename (dir, "hostile.pem", NULL);

@@ -267,7 +267,7 @@ static void
 screenshot (Shown      *shown,
             const char *name)
 {
-  g_autofree char *path = enlist_ui_test_screenshot (shown->window, name);
+  g_free (enlist_ui_test_screenshot (shown->window, name));
 }
 
 static GtkWidget *

@@ -116,7 +116,7 @@ static const char * const bad_cases[] = {
   "xmpp:example.com?register%00;preauth=abc",
   /* not UTF-8, raw or encoded */
   "xmpp:example.com?register;preauth=ab\xff",
-  "xmpp:ex\xc3" "ample.com?register;preauth=abc",
+  "xmpp:ex\303ample.com?register;preauth=abc",         /* 0xC3 with no continuation */
   "xmpp:example.com?register;preauth=%FF%FE",
   "xmpp:%C0%AEexample.com?register;preauth=abc",
 };

@@ -10,6 +10,7 @@
 
 #include <libsoup/soup.h>
 
+#include "enlist-analyzer.h"
 #include "enlist-error.h"
 #include "enlist-test-media.h"
 
@@ -138,6 +139,8 @@ server_cb (SoupServer        *server,
 
       memcpy (big, "\x89PNG\r\n\x1a\n", 8);
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      /* SOUP_MEMORY_TAKE: libsoup frees it (enlist-analyzer.h) */
+      ENLIST_ANALYZER_ESCAPE (big);
       soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_TAKE, (char *) big, len);
       g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), fixture);
     }
@@ -388,6 +391,7 @@ main (int   argc,
    * the application has it loaded in a thread while it connects (see
    * enlist-connection.c), so the tests load it before measuring the loop */
   system_store = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  g_assert_nonnull (system_store);
 
   g_test_add_func ("/media/uri/unsupported-schemes", test_unsupported_schemes);
   g_test_add ("/media/http/plain", HttpFixture, NULL,

@@ -128,9 +128,8 @@ server_cb (SoupServer        *server,
     {
       /* announced by Content-Length */
       gsize len = ENLIST_PROVIDER_LIST_MAX_BYTES + 1;
-      char *big = g_malloc (len);
+      char *big = g_strnfill (len, ' ');
 
-      memset (big, ' ', len);
       big[0] = '[';
       big[len - 1] = ']';
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);

@@ -295,6 +295,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   setlocale (LC_MESSAGES, "C");
   system_store = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  g_assert_nonnull (system_store);
 
 #define ADD(path, func) \
   g_test_add ("/registration-captcha/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

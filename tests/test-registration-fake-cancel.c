@@ -233,6 +233,7 @@ test_busy_property (EnlistTestReg *f,
   g_assert_false (probe.busy_in_callback);
   form = enlist_registration_fetch_form_finish (f->registration, probe.result, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (form);
   g_assert_cmpuint (notified, ==, 2);
   g_clear_object (&probe.result);
   g_signal_handlers_disconnect_by_func (f->registration, count_busy, &notified);

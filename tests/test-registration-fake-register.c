@@ -583,6 +583,7 @@ test_stages (EnlistTestReg *f,
   assert_stages (stages, fetch_stages, G_N_ELEMENTS (fetch_stages));
   jid = enlist_test_reg_submit (f, form, NULL, &error);
   g_assert_no_error (error);
+  g_assert_cmpstr (jid, ==, "alice@fake.test");
   assert_stages (stages, submit_stages, G_N_ELEMENTS (submit_stages));
 
   f->set_func = enlist_test_reg_set_password_accept;

@@ -47,6 +47,7 @@ test_scram_iterations (void)
       g_clear_error (&error);
       again = enlist_test_sasl_step_text (sasl, "v=AAAA", &error);
       g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
+      g_assert_null (again);
 
       enlist_test_finalize (sasl);
     }
@@ -120,7 +121,6 @@ test_scram_bad_encoding (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *nonce = NULL;
   g_autofree char *response = NULL;
-  g_autofree char *with_nul = NULL;
   g_autofree char *encoded = NULL;
   char raw[128];
   int length;
@@ -199,6 +199,7 @@ test_scram_bad_signature (void)
         sf = g_strdup_printf ("r=%s" ENLIST_TEST_SERVER_NONCE ",s=" ENLIST_TEST_SALT ",i=1", nonce);
         cf = enlist_test_sasl_step_text (sasl, sf, &error);
         g_assert_no_error (error);
+        g_assert_nonnull (cf);
         g_assert_false (enlist_sasl_verify_success (sasl, empty_payloads[i], &error));
         g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
         g_clear_error (&error);
@@ -260,6 +261,7 @@ test_scram_server_final_variants (void)
   sf = g_strdup_printf ("r=%s" ENLIST_TEST_SERVER_NONCE ",s=" ENLIST_TEST_SALT ",i=1", nonce);
   cf = enlist_test_sasl_step_text (sasl, sf, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (cf);
   g_assert_false (enlist_test_sasl_verify_text (sasl, "e=invalid-proof", &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_SASL);
   g_assert_cmpstr (enlist_error_get_server_text (error), ==, "invalid-proof");

@@ -595,7 +595,6 @@ check_plus_mismatch (TlsPair                *pair,
   g_autofree char *client_first = NULL;
   g_autofree char *server_first = NULL;
   g_autofree char *client_final = NULL;
-  g_autofree char *refused = NULL;
   EnlistTestSaslServer server = { 0 };
   EnlistSasl *sasl;
 
@@ -607,7 +606,8 @@ check_plus_mismatch (TlsPair                *pair,
   server_first = enlist_test_sasl_server_step (&server, client_first, GSASL_NEEDS_MORE);
   client_final = enlist_test_sasl_step (sasl, server_first, &error);
   g_assert_no_error (error);
-  refused = enlist_test_sasl_server_step (&server, client_final, GSASL_AUTHENTICATION_ERROR);
+  /* the server refuses the proof (the step checks its return code) */
+  g_free (enlist_test_sasl_server_step (&server, client_final, GSASL_AUTHENTICATION_ERROR));
 
   enlist_test_sasl_server_clear (&server);
   enlist_test_finalize (sasl);

@@ -166,7 +166,6 @@ test_hostile_form (void)
   g_autoptr(GBytes) image = make_png (4096, 4096);
   g_autoptr(GString) long_text = g_string_new (NULL);
   g_autofree char *label = NULL;
-  g_autofree char *shot = NULL;
   EnlistFakeServerOptions options = { 0 };
   Hostile hostile = { NULL, 0 };
   EnlistSignupAssistant *assistant;
@@ -218,7 +217,7 @@ test_hostile_form (void)
   g_assert_cmpint (enlist_captcha_view_get_state (captcha), ==, ENLIST_CAPTCHA_VIEW_IMAGE);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (captcha)), <=, width_before);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (captcha)), <, 1000);
-  shot = enlist_ui_test_screenshot (GTK_WIDGET (assistant), "hostile-form");
+  g_free (enlist_ui_test_screenshot (GTK_WIDGET (assistant), "hostile-form"));
 
   signup_close_assistant (assistant);
   g_free (hostile.query);
@@ -239,7 +238,6 @@ test_broken_captcha (void)
   g_autoptr(GBytes) good = make_png (64, 32);
   g_autoptr(GBytes) broken = NULL;
   g_autofree char *opened = NULL;
-  g_autofree char *shot = NULL;
   EnlistFakeServerOptions options = { 0 };
   Hostile hostile = { NULL, 0 };
   EnlistSignupAssistant *assistant;
@@ -267,7 +265,7 @@ test_broken_captcha (void)
   link = enlist_ui_test_find (GTK_WIDGET (captcha), GTK_TYPE_LINK_BUTTON, NULL);
   g_assert_nonnull (link);
   g_assert_true (gtk_widget_is_visible (link));
-  shot = enlist_ui_test_screenshot (GTK_WIDGET (assistant), "hostile-captcha-broken");
+  g_free (enlist_ui_test_screenshot (GTK_WIDGET (assistant), "hostile-captcha-broken"));
   enlist_ui_test_click (link);
   opened = enlist_ui_test_wait_opened ();
   g_assert_cmpstr (opened, ==, FALLBACK_URL);
@@ -289,7 +287,6 @@ test_other_name (void)
   g_autoptr(EnlistProviderList) providers = enlist_provider_list_new ();
   g_autoptr(EnlistFakeServer) server = NULL;
   g_autoptr(GBytes) image = make_png (64, 32);
-  g_autofree char *shot = NULL;
   EnlistFakeServerOptions options = { 0 };
   Hostile hostile = { NULL, 0 };
   EnlistSignupAssistant *assistant;
@@ -312,7 +309,7 @@ test_other_name (void)
   g_assert_nonnull (enlist_ui_test_find (page, GTK_TYPE_BUTTON, "Trust This Certificate"));
   /* nothing was asked of that server before the user decides */
   g_assert_cmpuint (hostile.n_gets, ==, 0);
-  shot = enlist_ui_test_screenshot (GTK_WIDGET (assistant), "hostile-other-name");
+  g_free (enlist_ui_test_screenshot (GTK_WIDGET (assistant), "hostile-other-name"));
 
   signup_close_assistant (assistant);
   g_free (hostile.query);

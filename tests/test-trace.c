@@ -128,6 +128,7 @@ test_redact_leaves_original (void)
   g_autoptr(EnlistXmlNode) redacted = enlist_trace_redact (stanza);
   g_autofree char *original = enlist_xml_node_to_string (stanza, ENLIST_NS_CLIENT);
 
+  g_assert_nonnull (redacted);
   g_assert_nonnull (strstr (original, "hunter2"));
 }
 

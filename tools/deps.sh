@@ -17,6 +17,8 @@ ENLIST_DEPS=(
   # the libFuzzer targets (tools/fuzz; tools/check replays their corpora
   # with whichever compiler built the tree)
   clang
+  # Clang's static analyzer, scan-build (tools/scan-build)
+  clang-tools
   # memcheck of enlist-cli's life cycle (the cli-valgrind test)
   valgrind
   # real servers for the integration tests (tests/servers/enlist-test-servers)

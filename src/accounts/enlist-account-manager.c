@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "enlist-account-manager-private.h"
+#include "enlist-analyzer.h"
 #include "enlist-certificate.h"
 #include "enlist-text.h"
 
@@ -313,6 +314,8 @@ enlist_account_manager_create_registration (EnlistAccountManager *self,
     }
 
   pins = enlist_account_manager_dup_pins (self, domain);
+  /* g_auto(GStrv) frees it (enlist-analyzer.h) */
+  ENLIST_ANALYZER_ESCAPE (pins);
   for (guint i = 0; pins[i] != NULL; i++)
     enlist_registration_add_pinned_fingerprint (registration, pins[i]);
 

@@ -102,14 +102,14 @@ enlist_password_generate_with (guint            length,
                                GError         **error)
 {
   const guint n_symbols = sizeof alphabet - 1;
-  g_autofree guint *indices = NULL;
+  /* length is at most MAX_LENGTH, checked below */
+  guint indices[ENLIST_PASSWORD_GENERATOR_MAX_LENGTH];
   char *password;
 
   g_return_val_if_fail (length >= ENLIST_PASSWORD_GENERATOR_MIN_LENGTH &&
                         length <= ENLIST_PASSWORD_GENERATOR_MAX_LENGTH, NULL);
   g_return_val_if_fail (random != NULL, NULL);
 
-  indices = g_new (guint, length);
   password = g_malloc0 (length + 1);
   for (guint attempt = 0; attempt < MAX_ATTEMPTS; attempt++)
     {

@@ -314,7 +314,10 @@ enlist_connector_resolve_async (GResolver          *resolver,
   g_return_if_fail (domain != NULL);
 
   if (resolver == NULL)
-    resolver = default_resolver = g_resolver_get_default ();
+    {
+      default_resolver = g_resolver_get_default ();
+      resolver = default_resolver;
+    }
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, enlist_connector_resolve_async);

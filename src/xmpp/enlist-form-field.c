@@ -191,9 +191,10 @@ enlist_form_field_get_property (GObject    *object,
     case FIELD_PROP_VALUES:
       /* A GValue's copy of a vector is freed without wiping, and bindings
        * and g_object_get make such copies freely: a secret stays behind
-       * enlist_form_field_get_values. */
+       * enlist_form_field_get_values; the property shows an empty vector
+       * (the GValue keeps its own copy). */
       if (enlist_form_field_is_secret (self))
-        g_value_take_boxed (value, g_new0 (char *, 1));
+        g_value_set_boxed (value, (const char * const []) { NULL });
       else
         g_value_set_boxed (value, self->values);
       break;

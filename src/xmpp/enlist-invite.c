@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "enlist-analyzer.h"
 #include "enlist-error.h"
 #include "enlist-invite.h"
 #include "enlist-text.h"
@@ -245,10 +246,15 @@ parse (const char  *uri,
     }
 
   invite = g_new0 (EnlistInvite, 1);
+  /* g_autoptr frees it unless it is returned (enlist-analyzer.h) */
+  ENLIST_ANALYZER_ESCAPE (invite);
   {
     g_autofree char *query_text = g_strndup (mark + 1, end - mark - 1);
     gboolean ok = parse_query (query_text, &query, error);
 
+    /* g_auto(Query) frees them (enlist-analyzer.h) */
+    ENLIST_ANALYZER_ESCAPE (query.action);
+    ENLIST_ANALYZER_ESCAPE (query.token);
     explicit_bzero (query_text, strlen (query_text));
     if (!ok)
       return NULL;

@@ -254,7 +254,8 @@ check_domain (const char  *domain,
       !check_labels (domain, len, error))
     return FALSE;
   /* A domain IDNA refuses is one nobody can reach. */
-  if ((ascii = to_ascii (domain, len, error)) == NULL)
+  ascii = to_ascii (domain, len, error);
+  if (ascii == NULL)
     return FALSE;
   *out_len = len;
   return TRUE;

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <gsasl.h>
 
+#include "enlist-analyzer.h"
 #include "enlist-error.h"
 #include "enlist-sasl.h"
 #include "enlist-text.h"
@@ -681,6 +682,8 @@ enlist_sasl_step_async (EnlistSasl          *self,
     }
 
   data = g_new0 (StepData, 1);
+  /* g_autoptr frees it on the way out (enlist-analyzer.h) */
+  ENLIST_ANALYZER_ESCAPE (data);
 
   switch (self->stage)
     {
@@ -764,6 +767,8 @@ enlist_sasl_verify_success (EnlistSasl  *self,
       fail (self);
       return FALSE;
     }
+  /* g_autofree frees it (enlist-analyzer.h) */
+  ENLIST_ANALYZER_ESCAPE (message);
 
   switch (self->stage)
     {

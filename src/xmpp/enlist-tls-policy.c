@@ -24,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "enlist-analyzer.h"
 #include "enlist-certificate.h"
 #include "enlist-tls-policy.h"
 #include "enlist-tls-policy-private.h"
@@ -436,6 +437,8 @@ policy_verify (EnlistTlsPolicy     *self,
   g_mutex_lock (&self->mutex);
   anchors = self->ca_anchors != NULL ? g_object_ref (self->ca_anchors) : NULL;
   pins = g_new0 (char *, self->pins->len + 1);
+  /* g_auto(GStrv) frees it (enlist-analyzer.h) */
+  ENLIST_ANALYZER_ESCAPE (pins);
   for (guint i = 0; i < self->pins->len; i++)
     pins[i] = g_strdup (g_ptr_array_index (self->pins, i));
   g_mutex_unlock (&self->mutex);

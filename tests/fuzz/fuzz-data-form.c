@@ -160,8 +160,10 @@ exercise_form (EnlistDataForm *form)
 
   submit = enlist_data_form_build_submit (form);
   submit_text = enlist_xml_node_to_string (submit, ENLIST_NS_CLIENT);
+  g_assert (submit_text != NULL);
   query = enlist_data_form_build_register_query (form);
   query_text = enlist_xml_node_to_string (query, ENLIST_NS_CLIENT);
+  g_assert (query_text != NULL);
 }
 
 int

@@ -55,12 +55,11 @@ exercise_uri (const char *text)
   g_assert ((domain == NULL) == (error != NULL));
   if (domain != NULL)
     {
-      g_autofree char *normalized = NULL;
-
       g_assert (request != NULL);
       g_assert_cmpstr (domain, ==, request->domain);
       g_assert (is_invite == (request->token != NULL));
-      normalized = enlist_jid_normalize_domain (domain, NULL);
+      /* whatever it answers, without crashing */
+      g_free (enlist_jid_normalize_domain (domain, NULL));
     }
 }
 
@@ -99,6 +98,7 @@ exercise_jid (const char *text,
       g_assert_cmpstr (formatted, ==, bare);
       normalized_domain = enlist_jid_normalize_domain (domain, &error);
       g_assert_no_error (error);
+      g_assert (normalized_domain != NULL);
       g_assert (enlist_jid_bare_equal (text, bare));
       /* the normalized form names the same address */
       g_assert (enlist_jid_equal (text, normalized));
@@ -107,9 +107,10 @@ exercise_jid (const char *text,
     }
   else
     {
-      /* the parts of a JID that is not one, each on its own */
-      normalized_domain = enlist_jid_normalize_domain (text, NULL);
-      formatted = enlist_jid_format_bare (text, "example.org", NULL);
+      /* the parts of a JID that is not one, each on its own: whatever
+       * they answer, without crashing */
+      g_free (enlist_jid_normalize_domain (text, NULL));
+      g_free (enlist_jid_format_bare (text, "example.org", NULL));
     }
 
   if (other != NULL)
