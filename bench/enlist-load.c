@@ -423,6 +423,7 @@ on_prepare_submitted (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   credentials = enlist_registration_submit_finish (ENLIST_REGISTRATION (source), result, &error);
+  g_assert ((credentials != NULL) == (error == NULL));
   prepare_done (op, error);
 }
 
@@ -533,6 +534,7 @@ on_logged_in (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   info = enlist_registration_login_finish (ENLIST_REGISTRATION (source), result, &error);
+  g_assert ((info != NULL) == (error == NULL));
   run_done (op, error);
 }
 
