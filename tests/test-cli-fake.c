@@ -54,6 +54,10 @@ typedef struct
   gboolean          inactive;    /* registers anyone, then refuses every login (Tigase) */
   gboolean          question;    /* a CAPTCHA that is a question, without an image (Tigase) */
   char             *answer;      /* the answer the last registration carried */
+  char             *answer_id;   /* and its captcha-id */
+  guint             forms;       /* question forms handed out (each its own captcha-id) */
+  guint             wrong;       /* wrong answers to the current captcha-id */
+  gboolean          legacy_sent; /* a registration without the data form came */
   gboolean          registration_off; /* form requests: service-unavailable (Openfire) */
   gboolean          throttled;   /* legacy form; sets: resource-constraint, wait (MongooseIM) */
   const char       *removal;     /* the stream error that follows the result of <remove/> */
@@ -165,13 +169,15 @@ answer_change (Fixture             *f,
 }
 
 /* Tigase's text CAPTCHA: a question, a hidden id it must come back with,
- * no image; alice is made when the answer is right. */
+ * no image; alice is made when the answer is right. Each form request gets
+ * a new id; an id is spent after three wrong answers; a registration with
+ * the legacy fields alone is a bad request. */
 #define QUESTION_FORM \
   "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>" \
   "<field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>" \
   "<field type='text-single' var='username' label='Username'><required/></field>" \
   "<field type='text-private' var='password' label='Password'><required/></field>" \
-  "<field type='hidden' var='captcha-id'><value>c-42</value><required/></field>" \
+  "<field type='hidden' var='captcha-id'><value>%s</value><required/></field>" \
   "<field type='text-single' var='qa' label='Solve: 3 + 4'><required/></field>" \
   "</x></query>"
 
@@ -182,17 +188,37 @@ answer_question (Fixture             *f,
   const EnlistXmlNode *query = enlist_xml_node_get_child (iq, "query", ENLIST_NS_REGISTER);
   const EnlistXmlNode *x = enlist_xml_node_get_child (query, "x", ENLIST_NS_DATA_FORM);
 
+  g_autofree char *id = g_strdup_printf ("c-%u", 41 + f->forms);
+
   if (g_strcmp0 (enlist_xml_node_get_attr (iq, "type"), "get") == 0)
     {
-      send_reply (f, iq, "result", QUESTION_FORM);
+      g_autofree char *form = NULL;
+
+      /* a new question, a new id; the wrong answers start again */
+      f->forms++;
+      f->wrong = 0;
+      g_free (id);
+      id = g_strdup_printf ("c-%u", 41 + f->forms);
+      form = g_strdup_printf (QUESTION_FORM, id);
+      send_reply (f, iq, "result", form);
       return;
     }
   f->n_sets++;
-  g_assert_nonnull (x);
+  if (x == NULL)
+    {
+      /* with a CAPTCHA, the legacy fields alone are refused */
+      f->legacy_sent = TRUE;
+      send_reply (f, iq, "error", "<error type='modify'><bad-request " STANZAS_NS "/></error>");
+      return;
+    }
   g_free (f->answer);
   f->answer = g_strdup (submitted_value (x, "qa"));
-  if (g_strcmp0 (f->answer, "7") != 0 || g_strcmp0 (submitted_value (x, "captcha-id"), "c-42") != 0)
+  g_free (f->answer_id);
+  f->answer_id = g_strdup (submitted_value (x, "captcha-id"));
+  /* after three wrong answers an id is spent: only a new form helps */
+  if (g_strcmp0 (f->answer_id, id) != 0 || f->wrong >= 3 || g_strcmp0 (f->answer, "7") != 0)
     {
+      f->wrong++;
       send_reply (f, iq, "error", "<error type='modify'><not-acceptable " STANZAS_NS "/></error>");
       return;
     }
@@ -323,6 +349,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->logged_in);
   g_free (f->pet);
   g_free (f->answer);
+  g_free (f->answer_id);
 }
 
 typedef struct
@@ -579,6 +606,52 @@ test_register_question (Fixture       *f,
   g_unlink (solver);
 }
 
+/* A wrong answer to the question: the form is fetched again (a new
+ * question, a new id, as Tigase wants after wrong answers), the command
+ * asked again, and the right answer goes back with the new id — never the
+ * legacy fields alone. */
+static void
+test_register_question_wrong (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *password = g_strdup_printf ("password=@%s", f->old_file);
+  g_autofree char *count = g_build_filename (g_get_tmp_dir (), "enlist-question-XXXXXX", NULL);
+  g_autofree char *script = NULL;
+  g_autofree char *solver = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int fd;
+
+  fd = g_mkstemp (count);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  /* wrong the first time, right after */
+  script = g_strdup_printf ("#!/bin/sh\n"
+                            "[ \"$ENLIST_CAPTCHA_KIND\" = question ] || exit 3\n"
+                            "if [ -s '%s' ]; then echo 7; else echo x >> '%s'; echo 8; fi\n",
+                            count, count);
+  solver = write_work_file (f, "solve-twice", script);
+  g_assert_cmpint (g_chmod (solver, 0700), ==, 0);
+  f->question = TRUE;
+  {
+    const char *args[] = {
+      "--field", "username=alice", "--field", password, "--captcha-command", solver, NULL
+    };
+
+    g_assert_cmpint (run_cli (f, "register", "fake.test", args, -1, &out, &err), ==, 0);
+  }
+  g_assert_nonnull (strstr (err, "the answer to the CAPTCHA"));
+  g_assert_nonnull (strstr (err, "trying again with a new CAPTCHA"));
+  g_assert_nonnull (strstr (out, "Account created: alice@fake.test"));
+  g_assert_cmpuint (f->n_sets, ==, 2);
+  g_assert_cmpuint (f->forms, ==, 2);
+  g_assert_cmpstr (f->answer, ==, "7");
+  g_assert_cmpstr (f->answer_id, ==, "c-43");
+  g_assert_false (f->legacy_sent);
+  g_unlink (solver);
+  g_unlink (count);
+}
+
 /* Openfire with registration switched off: the server does not offer it,
  * said as such, with the condition as detail; nothing is submitted. */
 static void
@@ -674,6 +747,8 @@ main (int    argc,
               test_register_inactive, fixture_teardown);
   g_test_add ("/cli-fake/register/question", Fixture, NULL, fixture_setup,
               test_register_question, fixture_teardown);
+  g_test_add ("/cli-fake/register/question-wrong", Fixture, NULL, fixture_setup,
+              test_register_question_wrong, fixture_teardown);
 
   g_test_add ("/cli-fake/openfire/registration-off", Fixture, NULL, fixture_setup,
               test_openfire_registration_off, fixture_teardown);

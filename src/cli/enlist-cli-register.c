@@ -555,7 +555,9 @@ submit (EnlistCli           *cli,
 }
 
 /* Whether a refusal came with a fresh CAPTCHA worth answering: it was
- * about the CAPTCHA (or the connection was lost), not, say, a name taken. */
+ * about the CAPTCHA (or the connection was lost), not, say, a name taken;
+ * a not-acceptable that names no field may be about the CAPTCHA (Tigase
+ * answers a wrong one so), and the attempts are few. */
 static gboolean
 captcha_renewed (EnlistRegistration *registration,
                  EnlistDataForm     *form,
@@ -569,7 +571,9 @@ captcha_renewed (EnlistRegistration *registration,
     return FALSE;
   captcha = enlist_data_form_get_captcha_field (fresh);
   return enlist_error_get_condition (error) == NULL
-         || g_strcmp0 (enlist_error_get_field (error), enlist_form_field_get_var (captcha)) == 0;
+         || g_strcmp0 (enlist_error_get_field (error), enlist_form_field_get_var (captcha)) == 0
+         || (enlist_error_get_field (error) == NULL
+             && g_strcmp0 (enlist_error_get_condition (error), "not-acceptable") == 0);
 }
 
 static int

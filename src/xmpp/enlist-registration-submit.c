@@ -212,6 +212,11 @@ enlist_registration_error (const GError        *error,
   else if (g_str_equal (condition, "not-acceptable") && uninvited)
     message = _("This server takes new accounts by invitation. Ask someone who has an account "
                 "there for an invitation link (xmpp:…?register;preauth=…) and sign up with it.");
+  else if (g_str_equal (condition, "not-acceptable") && captcha)
+    /* Tigase answers a wrong CAPTCHA this way (and spends its id after
+     * three); a refused CAPTCHA form is renewed in any case */
+    message = _("The server did not accept the details entered or the answer to the CAPTCHA. "
+                "Check them, answer the new CAPTCHA and try again.");
   else if (g_str_equal (condition, "not-acceptable"))
     message = _("The server did not accept the details entered. Check them and try again.");
   else if (g_str_equal (condition, "not-allowed"))
