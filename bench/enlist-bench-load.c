@@ -288,7 +288,7 @@ main (int    argc,
   g_autofree char *host = g_strdup ("127.0.0.1");
   g_autofree char *ca_file = NULL;
   g_autofree char *json_path = NULL;
-  int port = 0, n_registrations = 500, n_logins = 500, batch = 50, timeout_ms = 0;
+  int port = 0, n_registrations = 500, n_logins = 500, batch = 50, timeout_ms = 0, cap = 0;
   GOptionEntry entries[] = {
     { "domain", 0, 0, G_OPTION_ARG_STRING, &domain, "The XMPP domain", "DOMAIN" },
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, "The server's address", "HOST" },
@@ -296,6 +296,8 @@ main (int    argc,
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, "Its certificate", "FILE" },
     { "registrations", 0, 0, G_OPTION_ARG_INT, &n_registrations, "Registrations at once", "N" },
     { "logins", 0, 0, G_OPTION_ARG_INT, &n_logins, "Logins at once", "M" },
+    { "in-flight", 0, 0, G_OPTION_ARG_INT, &cap,
+      "At most this many operations at once, the next started as one ends (0: all)", "K" },
     { "prepare-batch", 0, 0, G_OPTION_ARG_INT, &batch,
       "How many of the login accounts are made at a time beforehand", "N" },
     { "timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms,
@@ -408,6 +410,7 @@ main (int    argc,
 
   /* The run. */
   enlist_load_set_probe (load, on_step, &watch);
+  enlist_load_set_max_in_flight (load, (guint) cap);
   sampler = g_timeout_add (10, on_sample, &watch);
   cpu0 = cpu_seconds ();
   t0 = g_get_monotonic_time ();
@@ -449,6 +452,7 @@ main (int    argc,
   add_int (builder, "registrations", n_registrations);
   add_int (builder, "logins", n_logins);
   add_int (builder, "max_in_flight", max_in_flight);
+  add_int (builder, "in_flight_cap", cap);
   add_double (builder, "prepare_seconds", prepare_s);
   add_double (builder, "wall_seconds", (t1 - t0) / 1e6);
   add_double (builder, "cpu_seconds", cpu1 - cpu0);
@@ -565,10 +569,11 @@ main (int    argc,
   add_int (builder, "heap_samples", watch.samples);
   add_double (builder, "heap_per_registration_bytes",
               n_registrations > 0 ? ((double) watch.peak.heap - watch.baseline.heap)
-                                    / n_registrations : 0);
+                                    / MIN ((guint) n_registrations, max_in_flight) : 0);
   add_double (builder, "heap_per_operation_bytes",
               n_registrations + n_logins > 0
-              ? ((double) watch.peak.heap - watch.baseline.heap) / (n_registrations + n_logins)
+              ? ((double) watch.peak.heap - watch.baseline.heap)
+                / MIN ((guint) (n_registrations + n_logins), max_in_flight)
               : 0);
   add_int (builder, "heap_after_minus_baseline_bytes",
            (gint64) watch.after.heap - (gint64) watch.baseline.heap);
@@ -583,13 +588,20 @@ main (int    argc,
   json_builder_end_object (builder);
 
   /* The table, and the JSON. */
-  g_print ("%d registrations and %d logins at once (at most %u in flight), one process, one main loop\n",
-           n_registrations, n_logins, max_in_flight);
+  if (cap > 0)
+    g_print ("%d registrations and %d logins, %d at a time (at most %u in flight), one process, "
+             "one main loop\n", n_registrations, n_logins, cap, max_in_flight);
+  else
+    g_print ("%d registrations and %d logins at once (at most %u in flight), one process, "
+             "one main loop\n", n_registrations, n_logins, max_in_flight);
   g_print ("(the %d accounts for the logins made beforehand, %d at a time, in %.1f s)\n\n",
            n_logins, batch, prepare_s);
   g_print ("| measure | value |\n|---|---:|\n");
   g_print ("| wall time, all operations (s) | %.2f |\n", (t1 - t0) / 1e6);
   g_print ("| CPU time of this process (s) | %.2f |\n", cpu1 - cpu0);
+  if (n_registrations > 0 && n_logins == 0)
+    g_print ("| registrations per second; CPU per registration (ms) | %.1f; %.1f |\n",
+             n_registrations / ((t1 - t0) / 1e6), (cpu1 - cpu0) * 1000.0 / n_registrations);
   for (guint k = 0; k < ENLIST_LOAD_N_KINDS; k++)
     g_print ("| %s: min / median / p95 / max (ms) | %.0f / %.0f / %.0f / %.0f |\n",
              enlist_load_kind_name (k), times[k].min, times[k].median, times[k].p95,
@@ -600,9 +612,9 @@ main (int    argc,
            watch.after.rss_kb / 1024.0);
   g_print ("| heap in use: baseline / peak / after (MiB) | %.2f / %.2f / %.2f |\n",
            mib (watch.baseline.heap), mib (watch.peak.heap), mib (watch.after.heap));
-  g_print ("| heap per in-flight registration, (peak - baseline) / N (KiB) | %.1f |\n",
+  g_print ("| heap per in-flight registration, (peak - baseline) / registrations in flight (KiB) | %.1f |\n",
            n_registrations > 0 ? ((double) watch.peak.heap - watch.baseline.heap)
-                                 / n_registrations / 1024.0 : 0.0);
+                                 / MIN ((guint) n_registrations, max_in_flight) / 1024.0 : 0.0);
   g_print ("| open descriptors: before / after | %d / %d |\n", fds_before, fds_after);
   g_print ("| threads: before / after | %zu / %zu |\n", watch.baseline.threads,
            watch.after.threads);

@@ -68,6 +68,12 @@ struct _EnlistLoad
   gint64                last_end[ENLIST_LOAD_N_KINDS];
   guint                 in_flight;
   guint                 max_in_flight;
+  guint                 cap;          /* 0: all at once */
+  /* run_async: what is still to start, interleaved */
+  GTask                *run_task;
+  guint                 run_registrations;
+  guint                 next_registration;
+  guint                 next_login;
 
   /* prepare_async */
   guint                 prepare_next;
@@ -504,6 +510,8 @@ run_step (EnlistLoad *self)
     self->probe (self->probe_data);
 }
 
+static void run_start_more (EnlistLoad *self);
+
 static void
 run_done (Op           *op,
           const GError *error)
@@ -518,10 +526,14 @@ run_done (Op           *op,
   self->last_end[op->kind] = MAX (self->last_end[op->kind], now);
   op_free (op);
   self->in_flight--;
+  run_start_more (self);
   run_step (self);
 
   if (self->in_flight == 0)
-    g_task_return_boolean (task, TRUE);
+    {
+      g_clear_object (&self->run_task);
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 static void
@@ -585,6 +597,53 @@ on_run_form (GObject      *source,
 }
 
 void
+enlist_load_set_max_in_flight (EnlistLoad *self,
+                               guint       cap)
+{
+  g_return_if_fail (ENLIST_IS_LOAD (self));
+  self->cap = cap;
+}
+
+static gboolean
+run_may_start (EnlistLoad *self)
+{
+  return self->cap == 0 || self->in_flight < self->cap;
+}
+
+/* Starts what is left while the cap allows: a registration and a login in
+ * turn, so that neither kind has a head start. */
+static void
+run_start_more (EnlistLoad *self)
+{
+  GTask *task = self->run_task;
+  GCancellable *cancellable = task != NULL ? g_task_get_cancellable (task) : NULL;
+
+  while (task != NULL && run_may_start (self)
+         && (self->next_registration < self->run_registrations
+             || self->next_login < self->prepared->len))
+    {
+      if (self->next_registration < self->run_registrations)
+        {
+          Op *op = op_new (self, task, ENLIST_LOAD_REGISTRATION,
+                           new_account (self, "r", self->next_registration++));
+
+          enlist_registration_fetch_form_async (op->registration, cancellable, on_run_form, op);
+          self->in_flight++;
+        }
+      if (self->next_login < self->prepared->len && run_may_start (self))
+        {
+          Account *account = g_ptr_array_index (self->prepared, self->next_login++);
+          Op *op = op_new (self, task, ENLIST_LOAD_LOGIN, NULL);
+
+          enlist_registration_login_async (op->registration, account->user, account->password,
+                                           cancellable, on_logged_in, op);
+          self->in_flight++;
+        }
+    }
+  self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
+}
+
+void
 enlist_load_run_async (EnlistLoad          *self,
                        guint                n_registrations,
                        GCancellable        *cancellable,
@@ -595,7 +654,7 @@ enlist_load_run_async (EnlistLoad          *self,
   gint64 now = g_get_monotonic_time ();
 
   g_return_if_fail (ENLIST_IS_LOAD (self));
-  g_return_if_fail (self->in_flight == 0);
+  g_return_if_fail (self->in_flight == 0 && self->run_task == NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, enlist_load_run_async);
@@ -603,31 +662,18 @@ enlist_load_run_async (EnlistLoad          *self,
   for (guint i = 0; i < ENLIST_LOAD_N_KINDS; i++)
     self->first_start[i] = self->last_end[i] = now;
 
-  /* Interleaved, so that neither kind has a head start. */
-  for (guint i = 0; i < MAX (n_registrations, self->prepared->len); i++)
-    {
-      if (i < n_registrations)
-        {
-          Op *op = op_new (self, task, ENLIST_LOAD_REGISTRATION, new_account (self, "r", i));
-
-          enlist_registration_fetch_form_async (op->registration, cancellable, on_run_form, op);
-          self->in_flight++;
-        }
-      if (i < self->prepared->len)
-        {
-          Account *account = g_ptr_array_index (self->prepared, i);
-          Op *op = op_new (self, task, ENLIST_LOAD_LOGIN, NULL);
-
-          enlist_registration_login_async (op->registration, account->user, account->password,
-                                           cancellable, on_logged_in, op);
-          self->in_flight++;
-        }
-    }
-  self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
+  self->run_task = g_object_ref (task);
+  self->run_registrations = n_registrations;
+  self->next_registration = 0;
+  self->next_login = 0;
+  run_start_more (self);
   run_step (self);
 
   if (self->in_flight == 0)
-    g_task_return_boolean (task, TRUE);
+    {
+      g_clear_object (&self->run_task);
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 void

@@ -89,9 +89,15 @@ gboolean         enlist_load_prepare_finish      (EnlistLoad           *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
+/* At most cap operations of run_async in flight at once, the next one
+ * started as one ends (0, the default: no cap, all at once). */
+void             enlist_load_set_max_in_flight   (EnlistLoad           *self,
+                                                  guint                 cap);
+
 /* Starts n_registrations registrations and a login with each prepared
- * account, all before returning to the main loop, and finishes when every
- * one has; their outcomes are in the tallies, so this never fails. */
+ * account, all before returning to the main loop (or as many as the cap
+ * allows, the rest as others end), and finishes when every one has; their
+ * outcomes are in the tallies, so this never fails. */
 void             enlist_load_run_async           (EnlistLoad           *self,
                                                   guint                 n_registrations,
                                                   GCancellable         *cancellable,
