@@ -211,6 +211,24 @@ enlist_test_cli_run_json (const char         *server,
   return json_node_get_object (json_parser_get_root (parser));
 }
 
+JsonObject *
+enlist_test_cli_find_member (JsonObject *result,
+                             const char *array,
+                             const char *address)
+{
+  JsonArray *items = json_object_get_array_member (result, array);
+
+  g_assert_nonnull (items);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (item, "address"), address) == 0)
+        return item;
+    }
+  return NULL;
+}
+
 int
 enlist_test_cli_login_status (const char *server,
                               const char *jid,

@@ -64,6 +64,11 @@ JsonObject          *enlist_test_cli_run_json       (const char         *server,
                                                      int                *exit_status,
                                                      char              **stderr_out,
                                                      JsonParser        **parser_out);
+/* The element of the array member array of result (JSON output) whose
+ * "address" is address, or NULL. */
+JsonObject          *enlist_test_cli_find_member    (JsonObject         *result,
+                                                     const char         *array,
+                                                     const char         *address);
 /* The exit status of enlist-cli login with the password in password_file. */
 int                  enlist_test_cli_login_status   (const char         *server,
                                                      const char         *jid,

@@ -37,24 +37,6 @@ run_json (const char * const *args,
   return enlist_test_cli_run_json ("prosody", args, NULL, flags, port, exit_status, NULL, parser);
 }
 
-static JsonObject *
-find_member (JsonObject *result,
-             const char *array,
-             const char *address)
-{
-  JsonArray *items = json_object_get_array_member (result, array);
-
-  g_assert_nonnull (items);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-
-      if (g_strcmp0 (json_object_get_string_member (item, "address"), address) == 0)
-        return item;
-    }
-  return NULL;
-}
-
 /* enlist-cli accounts --json (it takes no endpoint options). */
 static JsonObject *
 accounts_json (JsonParser **parser)
@@ -184,7 +166,7 @@ test_save_not_saved (void)
   enlist_test_cli_assert_keyring_holds (jid, NULL);
 
   result = accounts_json (&parser2);
-  account = find_member (result, "accounts", jid);
+  account = enlist_test_cli_find_member (result, "accounts", jid);
   g_assert_nonnull (account);
   g_assert_cmpstr (json_object_get_string_member (account, "state"), ==, "password-not-saved");
   g_assert_false (json_object_get_boolean_member (account, "pending"));
@@ -201,7 +183,7 @@ test_save_not_saved (void)
   g_assert_cmpint (enlist_test_cli_login_status ("prosody", jid, password2), ==, 0);
   enlist_test_cli_assert_keyring_holds (jid, password2);
   result = accounts_json (&parser4);
-  g_assert_cmpstr (json_object_get_string_member (find_member (result, "accounts", jid), "state"),
+  g_assert_cmpstr (json_object_get_string_member (enlist_test_cli_find_member (result, "accounts", jid), "state"),
                    ==, "ready");
 
   /* and the password from the keyring */
@@ -211,7 +193,7 @@ test_save_not_saved (void)
   g_assert_cmpint (enlist_test_cli_login_status ("prosody", jid, password2), ==, 5);
   enlist_test_cli_assert_keyring_holds (jid, NULL);
   result = accounts_json (&parser6);
-  g_assert_null (find_member (result, "accounts", jid));
+  g_assert_null (enlist_test_cli_find_member (result, "accounts", jid));
 }
 
 /* Starts enlist-cli with args through relay, waits until the relay holds
@@ -268,6 +250,29 @@ register_killed (EnlistTestRelay *relay,
   return run_killed (relay, args);
 }
 
+/* enlist-cli register --save of user with the first password, straight to
+ * Prosody: created, and its password saved in the keyring. */
+static void
+register_saved (const char *user)
+{
+  g_autofree char *jid = enlist_test_cli_jid_of (user);
+  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
+  g_autofree char *password1 = enlist_test_cli_work_file ("password1");
+  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
+  const char *args[] = {
+    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
+    "--field", password_arg, "--save", NULL
+  };
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *result;
+  int status;
+
+  result = run_json (args, ENLIST_TEST_CLI_DEFAULT, 0, &status, &parser);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "saved"));
+  enlist_test_cli_assert_keyring_holds (jid, password1);
+}
+
 static EnlistTestRelay *
 relay_to_prosody (EnlistTestRelayMode mode)
 {
@@ -322,13 +327,13 @@ test_crash_after_submit (void)
 
   /* settled once: nothing left pending */
   result = accounts_json (&parser);
-  account = find_member (result, "accounts", jid);
+  account = enlist_test_cli_find_member (result, "accounts", jid);
   g_assert_nonnull (account);
   g_assert_cmpstr (json_object_get_string_member (account, "state"), ==, "ready");
   g_assert_false (json_object_get_boolean_member (account, "pending"));
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (account, "endpoint"),
                                                "port"), ==, enlist_test_relay_get_port (relay));
-  g_assert_null (find_member (result, "settled", jid));
+  g_assert_null (enlist_test_cli_find_member (result, "settled", jid));
 
   /* through the relay again, now passing everything: the stored endpoint */
   result = run_json (delete_args, ENLIST_TEST_CLI_NO_ENDPOINT, 0, &status, &parser2);
@@ -360,11 +365,11 @@ test_crash_before_submit (void)
   g_assert_cmpstr (pending, ==, "first password");
 
   result = accounts_json (&parser);
-  settled = find_member (result, "settled", jid);
+  settled = enlist_test_cli_find_member (result, "settled", jid);
   g_assert_nonnull (settled);
   g_assert_cmpstr (json_object_get_string_member (settled, "outcome"), ==, "not-registered");
   g_assert_nonnull (strstr (json_object_get_string_member (settled, "message"), "does not exist"));
-  g_assert_null (find_member (result, "accounts", jid));
+  g_assert_null (enlist_test_cli_find_member (result, "accounts", jid));
   g_clear_pointer (&pending, g_free);
   pending = enlist_test_cli_keyring_pending (jid);
   g_assert_null (pending);
@@ -384,31 +389,20 @@ test_crash_passwd (void)
   g_autoptr(EnlistTestRelay) relay = relay_to_prosody (ENLIST_TEST_RELAY_HOLD_ANSWER);
   g_autofree char *user = enlist_test_cli_random_user ("passwdcrash");
   g_autofree char *jid = enlist_test_cli_jid_of (user);
-  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
   g_autofree char *password1 = enlist_test_cli_work_file ("password1");
   g_autofree char *password2 = enlist_test_cli_work_file ("password2");
-  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
   g_autofree char *held = NULL;
   g_autofree char *pending = NULL;
   g_autofree char *text = NULL;
   g_autofree char *line = NULL;
-  const char *register_args[] = {
-    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
-    "--field", password_arg, "--save", NULL
-  };
   /* the current password from the keyring; through the relay */
   const char *passwd_args[] = { "passwd", jid, "--new-password-file", password2, NULL };
   const char *delete_args[] = { "delete", jid, "--yes", NULL };
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(JsonParser) parser2 = NULL;
   JsonObject *result;
   int status;
 
-  result = run_json (register_args, ENLIST_TEST_CLI_DEFAULT, 0, &status, &parser);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_true (json_object_get_boolean_member (result, "saved"));
-  enlist_test_cli_assert_keyring_holds (jid, password1);
-
+  register_saved (user);
   held = run_killed (relay, passwd_args);
   /* what the relay held back is the server's answer: it changed it */
   g_assert_true (strstr (held, "type='result'") != NULL
@@ -446,27 +440,15 @@ test_crash_delete (void)
   g_autoptr(EnlistTestRelay) relay = relay_to_prosody (ENLIST_TEST_RELAY_HOLD_ANSWER);
   g_autofree char *user = enlist_test_cli_random_user ("delcrash");
   g_autofree char *jid = enlist_test_cli_jid_of (user);
-  g_autofree char *username_arg = g_strdup_printf ("username=%s", user);
   g_autofree char *password1 = enlist_test_cli_work_file ("password1");
-  g_autofree char *password_arg = g_strdup_printf ("password=@%s", password1);
   g_autofree char *held = NULL;
   g_autofree char *text = NULL;
   g_autofree char *line = NULL;
   g_autofree char *err = NULL;
-  const char *register_args[] = {
-    "register", enlist_test_servers_get_domain (servers), "--field", username_arg,
-    "--field", password_arg, "--save", NULL
-  };
   const char *delete_args[] = { "delete", jid, "--yes", NULL };
-  g_autoptr(JsonParser) parser = NULL;
-  JsonObject *result;
   int status;
 
-  result = run_json (register_args, ENLIST_TEST_CLI_DEFAULT, 0, &status, &parser);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_true (json_object_get_boolean_member (result, "saved"));
-  enlist_test_cli_assert_keyring_holds (jid, password1);
-
+  register_saved (user);
   held = run_killed (relay, delete_args);
   g_assert_true (strstr (held, "type='result'") != NULL
                  || strstr (held, "type=\"result\"") != NULL);

@@ -59,24 +59,6 @@ account_file (void)
   return g_build_filename (g_get_user_data_dir (), "enlist", "accounts.ini", NULL);
 }
 
-static JsonObject *
-find_member (JsonObject *result,
-             const char *array,
-             const char *address)
-{
-  JsonArray *items = json_object_get_array_member (result, array);
-
-  g_assert_nonnull (items);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-
-      if (g_strcmp0 (json_object_get_string_member (item, "address"), address) == 0)
-        return item;
-    }
-  return NULL;
-}
-
 /* enlist-cli accounts --json. */
 static JsonObject *
 accounts_json (int         *status,
@@ -245,12 +227,12 @@ test_full_disk (void)
   g_clear_pointer (&err, g_free);
   result = accounts_json (&status, &err, &parser2);
   g_assert_cmpint (status, ==, 0);
-  account = find_member (result, "accounts", first_jid);
+  account = enlist_test_cli_find_member (result, "accounts", first_jid);
   g_assert_nonnull (account);
   g_assert_nonnull (json_object_get_object_member (account, "endpoint"));
   for (guint i = 0; i < 2; i++)
     {
-      account = find_member (result, "accounts", i == 0 ? jid : jid2);
+      account = enlist_test_cli_find_member (result, "accounts", i == 0 ? jid : jid2);
       g_assert_nonnull (account);
       g_assert_cmpstr (json_object_get_string_member (account, "state"), ==, "ready");
       /* what only the file had: the connection settings */
@@ -317,7 +299,7 @@ check_damaged (const char *contents,
   g_assert_no_errno (g_rename (path, aside));
   result = accounts_json (&status, NULL, &parser3);
   g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (find_member (result, "accounts", jid));
+  g_assert_nonnull (enlist_test_cli_find_member (result, "accounts", jid));
   g_assert_no_errno (g_remove (aside));
 }
 

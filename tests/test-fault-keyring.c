@@ -293,24 +293,6 @@ run_with_fault (EnlistTestRelay    *relay,
   return json_node_get_object (json_parser_get_root (*parser_out));
 }
 
-static JsonObject *
-find_member (JsonObject *result,
-             const char *array,
-             const char *address)
-{
-  JsonArray *items = json_object_get_array_member (result, array);
-
-  g_assert_nonnull (items);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-
-      if (g_strcmp0 (json_object_get_string_member (item, "address"), address) == 0)
-        return item;
-    }
-  return NULL;
-}
-
 /* enlist-cli accounts --json, which settles what is pending. */
 static JsonObject *
 accounts_json (JsonParser **parser)
@@ -396,10 +378,10 @@ check_register (Fault               fault,
   enlist_test_cli_assert_keyring_holds (jid, NULL);
 
   result = accounts_json (&parser2);
-  settled = find_member (result, "settled", jid);
+  settled = enlist_test_cli_find_member (result, "settled", jid);
   g_assert_nonnull (settled);
   g_assert_cmpstr (json_object_get_string_member (settled, "outcome"), ==, "registered");
-  account = find_member (result, "accounts", jid);
+  account = enlist_test_cli_find_member (result, "accounts", jid);
   g_assert_nonnull (account);
   g_assert_cmpstr (json_object_get_string_member (account, "state"), ==, "ready");
   g_assert_false (json_object_get_boolean_member (account, "pending"));
@@ -478,10 +460,10 @@ check_passwd (Fault fault)
   g_assert_cmpstr (pending, ==, "second password");
 
   result = accounts_json (&parser3);
-  settled = find_member (result, "settled", jid);
+  settled = enlist_test_cli_find_member (result, "settled", jid);
   g_assert_nonnull (settled);
   g_assert_cmpstr (json_object_get_string_member (settled, "outcome"), ==, "new-password");
-  account = find_member (result, "accounts", jid);
+  account = enlist_test_cli_find_member (result, "accounts", jid);
   g_assert_cmpstr (json_object_get_string_member (account, "state"), ==, "ready");
   enlist_test_cli_assert_keyring_holds (jid, password2);
   g_clear_pointer (&pending, g_free);

@@ -407,6 +407,25 @@ string_set (gpointer data)
   return *(char **) data != NULL;
 }
 
+/* Forgets every account the manager lists: the next tests share the
+ * keyring. */
+static void
+forget_all (EnlistAccountManager *manager)
+{
+  while (g_list_model_get_n_items (G_LIST_MODEL (manager)) > 0)
+    {
+      g_autoptr(EnlistAccount) account = g_list_model_get_item (G_LIST_MODEL (manager), 0);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      enlist_account_manager_forget_async (manager, account, NULL, enlist_test_store_result,
+                                           &result);
+      g_assert_true (enlist_account_manager_forget_finish (manager, enlist_test_wait_for (&result),
+                                                           &error));
+      g_assert_no_error (error);
+    }
+}
+
 typedef struct
 {
   char   *first;
@@ -521,18 +540,7 @@ accounts_body (EnlistApplication *app,
   wait_label (GTK_WIDGET (window), "Address copied");
 
   /* the next tests share the keyring */
-  while (g_list_model_get_n_items (G_LIST_MODEL (manager)) > 0)
-    {
-      g_autoptr(EnlistAccount) account = g_list_model_get_item (G_LIST_MODEL (manager), 0);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      enlist_account_manager_forget_async (manager, account, NULL, enlist_test_store_result,
-                                           &result);
-      g_assert_true (enlist_account_manager_forget_finish (manager, enlist_test_wait_for (&result),
-                                                           &error));
-      g_assert_no_error (error);
-    }
+  forget_all (manager);
 }
 
 static void
@@ -644,18 +652,7 @@ deletions_body (EnlistApplication *app,
   keyring = enlist_test_keyring_of (d->away);
   g_assert_cmpstr (keyring, ==, "-=who knows");
 
-  while (g_list_model_get_n_items (G_LIST_MODEL (manager)) > 0)
-    {
-      g_autoptr(EnlistAccount) account = g_list_model_get_item (G_LIST_MODEL (manager), 0);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      enlist_account_manager_forget_async (manager, account, NULL, enlist_test_store_result,
-                                           &result);
-      g_assert_true (enlist_account_manager_forget_finish (manager, enlist_test_wait_for (&result),
-                                                           &error));
-      g_assert_no_error (error);
-    }
+  forget_all (manager);
 }
 
 /* Deletions whose answers never came (the record says deletion-pending,
