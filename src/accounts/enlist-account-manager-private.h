@@ -38,8 +38,6 @@ struct _EnlistAccountManager
   gboolean           loaded;
   /* The account file could not be read: it is not written either. */
   gboolean           file_damaged;
-  /* The last write of the file that failed, for the front end to tell. */
-  GError            *file_error;
 };
 
 /* The model. items_changed emits GListModel's signal (and notifies
@@ -67,9 +65,9 @@ gboolean       enlist_account_manager_is_busy      (EnlistAccountManager *self,
                                                     EnlistAccount        *account);
 
 /* Writes the account's record as it is now (account NULL: removes the
- * record of address). Never fails: a write error is kept for
- * enlist_account_manager_take_file_error, since the keyring is what
- * counts, and nothing is written while the file is damaged. */
+ * record of address). Never fails: a write error is signalled
+ * ("file-error"), since the keyring is what counts, and nothing is written
+ * while the file is damaged. */
 void           enlist_account_manager_save_async   (EnlistAccountManager *self,
                                                     EnlistAccount        *account,
                                                     const char           *address,

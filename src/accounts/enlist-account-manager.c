@@ -204,11 +204,9 @@ on_record_saved (GObject      *source,
     {
       /* The account lives on in the keyring and in the model; the file can
        * be written again with the next change. The front end says so
-       * (enlist_account_manager_take_file_error). */
+       * ("file-error"). */
       g_debug ("%s", error->message);
       g_signal_emit (self, signal_file_error, 0, error);
-      g_clear_error (&self->file_error);
-      self->file_error = g_steal_pointer (&error);
     }
 
   g_task_return_boolean (task, TRUE);
@@ -250,14 +248,6 @@ enlist_account_manager_save_finish (EnlistAccountManager *self,
   g_return_if_fail (g_task_is_valid (result, self));
 
   g_task_propagate_boolean (G_TASK (result), NULL);
-}
-
-GError *
-enlist_account_manager_take_file_error (EnlistAccountManager *self)
-{
-  g_return_val_if_fail (ENLIST_IS_ACCOUNT_MANAGER (self), NULL);
-
-  return g_steal_pointer (&self->file_error);
 }
 
 /* Lookup */
@@ -711,7 +701,6 @@ enlist_account_manager_finalize (GObject *object)
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->busy, g_hash_table_unref);
   g_clear_pointer (&self->settling, g_hash_table_unref);
-  g_clear_error (&self->file_error);
 
   G_OBJECT_CLASS (enlist_account_manager_parent_class)->finalize (object);
 }

@@ -38,7 +38,13 @@ G_DECLARE_FINAL_TYPE (EnlistAccountManager, enlist_account_manager, ENLIST, ACCO
  * Signal "pending-resolved" (EnlistAccount *account, EnlistPendingOutcome
  * outcome, const char *message): a pending account was settled; message
  * says what was found, for people. An account found not to exist has
- * already left the model when this is emitted. */
+ * already left the model when this is emitted.
+ *
+ * Signal "file-error" (const GError *error): the account file could not be
+ * written (ENLIST_ERROR_ACCOUNT_FILE naming the file or its folder and the
+ * cause, a full disk say). The flows succeed all the same: the keyring
+ * holds the passwords, and the next load lists an account whose record was
+ * not written from the keyring, without its connection settings. */
 EnlistAccountManager *enlist_account_manager_new              (const char           *data_dir,
                                                                EnlistKeyring        *keyring,
                                                                EnlistTrustStore     *trust_store);
@@ -82,14 +88,6 @@ void                  enlist_account_manager_resolve_pending_async  (EnlistAccou
 gboolean              enlist_account_manager_resolve_pending_finish (EnlistAccountManager *self,
                                                                      GAsyncResult         *result,
                                                                      GError              **error);
-
-/* The latest failure to write the account file (ENLIST_ERROR_ACCOUNT_FILE
- * naming the file and the cause, a full disk say) since the last call, or
- * NULL; each one is also signalled as it happens: "file-error" (const
- * GError *error). The flows succeed all the same: the keyring holds the passwords,
- * and the next load lists an account whose record was not written from
- * the keyring, without its connection settings. */
-GError               *enlist_account_manager_take_file_error  (EnlistAccountManager *self);
 
 /* The account with this bare JID, however it is spelled (case, an
  * internationalised domain or its xn-- form: enlist_jid_normalize), or NULL. */

@@ -50,6 +50,7 @@ typedef struct
   EnlistAccountManager  *manager;
   GCancellable          *cancellable;   /* cancelled by SIGINT and SIGTERM */
   char                  *temp_image;    /* a CAPTCHA image, removed at the end */
+  GError                *file_error;    /* the last failed write of the account file */
 } EnlistCli;
 
 void                enlist_cli_clear                    (EnlistCli            *cli);

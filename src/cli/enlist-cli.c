@@ -55,6 +55,7 @@ enlist_cli_clear (EnlistCli *cli)
         ;
     }
   g_clear_object (&cli->cancellable);
+  g_clear_error (&cli->file_error);
 }
 
 /* Options */
@@ -149,6 +150,17 @@ enlist_cli_has_endpoint (EnlistCli *cli)
   return cli->host != NULL || cli->port != 0 || cli->direct_tls;
 }
 
+/* The account file could not be written: kept for the verb to warn about
+ * (enlist_cli_take_file_warning). */
+static void
+on_file_error (EnlistAccountManager *manager,
+               const GError         *error,
+               EnlistCli            *cli)
+{
+  g_clear_error (&cli->file_error);
+  cli->file_error = g_error_copy (error);
+}
+
 gboolean
 enlist_cli_setup (EnlistCli  *cli,
                   GError    **error)
@@ -178,6 +190,7 @@ enlist_cli_setup (EnlistCli  *cli,
   /* The trust store and the account file live in the user data dir shared
    * with the application. */
   cli->manager = enlist_account_manager_new (NULL, NULL, NULL);
+  g_signal_connect (cli->manager, "file-error", G_CALLBACK (on_file_error), cli);
   if (cli->ca_file != NULL
       && !enlist_account_manager_set_ca_file (cli->manager, cli->ca_file, error))
     {
@@ -241,12 +254,9 @@ char *
 enlist_cli_take_file_warning (EnlistCli  *cli,
                               const char *verb)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = g_steal_pointer (&cli->file_error);
   char *warning;
 
-  if (cli->manager == NULL)
-    return NULL;
-  error = enlist_account_manager_take_file_error (cli->manager);
   if (error == NULL)
     return NULL;
 
