@@ -56,6 +56,7 @@ struct _EnlistTestReg
   GPtrArray            *sets;         /* EnlistXmlNode *: the register sets */
   guint                 n_gets;
   guint                 n_logins;     /* successful ones */
+  guint                 n_wrong_mechanisms;  /* <auth> with a mechanism not offered */
   char                 *logged_in;    /* the last user who logged in */
   guint                 n_form_notify;
   const char           *bob_cid;      /* the Bits of Binary the server has */

@@ -802,7 +802,8 @@ test_bound_jid (Fixture       *f,
       g_test_message ("bound to %s", cases[i].bound);
       g_assert_true (connect_sync (connection, NULL, &error));
       g_assert_no_error (error);
-      enlist_connection_authenticate_async (connection, "alice", "secret", NULL,
+      enlist_connection_authenticate_async (connection, "alice", "secret",
+                                            ENLIST_AUTHENTICATE_DEFAULT, NULL,
                                             enlist_test_store_result, &result);
       enlist_test_wait_for (&result);
       ok = enlist_connection_authenticate_finish (connection, result, &error);
@@ -846,7 +847,8 @@ test_invalid_username (Fixture       *f,
 
       g_assert_true (connect_sync (connection, NULL, &error));
       g_assert_no_error (error);
-      enlist_connection_authenticate_async (connection, usernames[i], "secret", NULL,
+      enlist_connection_authenticate_async (connection, usernames[i], "secret",
+                                            ENLIST_AUTHENTICATE_DEFAULT, NULL,
                                             enlist_test_store_result, &result);
       enlist_test_wait_for (&result);
       g_assert_false (enlist_connection_authenticate_finish (connection, result, &error));
@@ -902,7 +904,8 @@ test_wiped_writes (Fixture       *f,
   enlist_connection_set_wipe_check (count_wiped, &count);
   g_assert_true (connect_sync (connection, NULL, &error));
   g_assert_no_error (error);
-  enlist_connection_authenticate_async (connection, "alice", "hunter2-wiped", NULL,
+  enlist_connection_authenticate_async (connection, "alice", "hunter2-wiped",
+                                        ENLIST_AUTHENTICATE_DEFAULT, NULL,
                                         enlist_test_store_result, &result);
   enlist_test_wait_for (&result);
   g_assert_true (enlist_connection_authenticate_finish (connection, result, &error));

@@ -138,7 +138,8 @@ authenticate_sync (EnlistConnection *c,
   gboolean ok;
 
   wait_init (&w);
-  enlist_connection_authenticate_async (c, user, password, NULL, auth_cb, &w);
+  enlist_connection_authenticate_async (c, user, password, ENLIST_AUTHENTICATE_DEFAULT, NULL,
+                                        auth_cb, &w);
   g_main_loop_run (w.loop);
   ok = w.ok;
   if (w.error)
@@ -237,7 +238,14 @@ test_wrong_password (gconstpointer data)
   g_assert_false (authenticate_sync (c, user, "not the real one", &error));
   g_assert_error (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED);
   g_assert_cmpstr (enlist_error_get_condition (error), ==, "not-authorized");
-  g_assert_cmpint (enlist_connection_get_state (c), ==, ENLIST_CONNECTION_CLOSED);
+  /* a refusal ends the attempt, not the stream: the right password works
+   * on it (RFC 6120 §6.4.5) */
+  g_assert_cmpint (enlist_connection_get_state (c), ==, ENLIST_CONNECTION_SECURED);
+  g_clear_error (&error);
+  g_assert_true (authenticate_sync (c, user, "the real one", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (enlist_connection_get_state (c), ==, ENLIST_CONNECTION_AUTHENTICATED);
+  close_sync (c);
   enlist_test_finalize (g_steal_pointer (&c));
 }
 

@@ -15,14 +15,19 @@
 /* ---------------------------------------------------------------------- */
 /* Cancelling once the request may have reached the server                 */
 
+/* Data of the cancel tests: one step at a time rather than pipelined. */
+#define STEPWISE 0x100
+
 /* The caller cancels while the server creates the account: the account is
- * reported (without the verifying login, which was called off), never
- * G_IO_ERROR_CANCELLED. */
+ * reported, never G_IO_ERROR_CANCELLED; step by step without the verifying
+ * login, which was called off, pipelined with it, since it had gone out in
+ * the submit's flight. */
 static void
 test_submit_cancel_accepted (EnlistTestReg *f,
                              gconstpointer  data)
 {
-  EnlistTestCancelWhen when = GPOINTER_TO_INT (data);
+  EnlistTestCancelWhen when = GPOINTER_TO_INT (data) & ~STEPWISE;
+  gboolean stepwise = (GPOINTER_TO_INT (data) & STEPWISE) != 0;
   g_autoptr(EnlistDataForm) form = NULL;
   g_autoptr(EnlistCredentials) credentials = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -31,6 +36,7 @@ test_submit_cancel_accepted (EnlistTestReg *f,
   f->set_func = enlist_test_reg_set_register;
   f->cancel_when = when;
   enlist_test_reg_start (f, NULL);
+  enlist_registration_set_pipelining (f->registration, !stepwise);
   form = enlist_test_reg_fetch_filled_form (f);
 
   enlist_registration_submit_async (f->registration, form, f->cancellable,
@@ -48,10 +54,21 @@ test_submit_cancel_accepted (EnlistTestReg *f,
   g_assert_nonnull (credentials);
   g_assert_cmpstr (enlist_credentials_get_address (credentials), ==, "alice@fake.test");
   g_assert_cmpstr (enlist_credentials_get_password (credentials), ==, "secret");
-  g_assert_false (enlist_credentials_get_verified (credentials));
   g_assert_cmpstr (g_hash_table_lookup (f->accounts, "alice"), ==, "secret");
   g_assert_cmpuint (f->sets->len, ==, 1);
-  g_assert_cmpuint (f->n_logins, ==, 0);
+  if (stepwise)
+    {
+      /* the check was still to come: called off */
+      g_assert_false (enlist_credentials_get_verified (credentials));
+      g_assert_cmpuint (f->n_logins, ==, 0);
+    }
+  else
+    {
+      /* the login went in the submit's flight, before the cancel: its
+       * answer counts */
+      g_assert_true (enlist_credentials_get_verified (credentials));
+      g_assert_cmpuint (f->n_logins, ==, 1);
+    }
   g_assert_false (enlist_registration_get_busy (f->registration));
   g_clear_object (&result);
 }
@@ -256,6 +273,12 @@ main (int   argc,
   ADD ("cancel/submit-on-receipt", GINT_TO_POINTER (ENLIST_TEST_CANCEL_ON_RECEIPT),
        test_submit_cancel_accepted);
   ADD ("cancel/submit-after-write", GINT_TO_POINTER (ENLIST_TEST_CANCEL_NEVER),
+       test_submit_cancel_accepted);
+  ADD ("cancel/submit-on-answer-stepwise",
+       GINT_TO_POINTER (ENLIST_TEST_CANCEL_ON_ANSWER | STEPWISE), test_submit_cancel_accepted);
+  ADD ("cancel/submit-on-receipt-stepwise",
+       GINT_TO_POINTER (ENLIST_TEST_CANCEL_ON_RECEIPT | STEPWISE), test_submit_cancel_accepted);
+  ADD ("cancel/submit-after-write-stepwise", GINT_TO_POINTER (ENLIST_TEST_CANCEL_NEVER | STEPWISE),
        test_submit_cancel_accepted);
   ADD ("cancel/submit-before-send", NULL, test_submit_cancel_before);
   ADD ("cancel/change-password-on-answer", GINT_TO_POINTER (ENLIST_TEST_CANCEL_ON_ANSWER),

@@ -156,7 +156,8 @@ login_sync (const Target *target,
   g_assert_true (enlist_connection_set_ca_file (c, enlist_test_servers_get_ca_file (servers), NULL));
   enlist_connection_connect_async (c, NULL, enlist_test_store_result, &connected);
   g_assert_true (enlist_connection_connect_finish (c, enlist_test_wait_for (&connected), NULL));
-  enlist_connection_authenticate_async (c, user, password, NULL, enlist_test_store_result, &authenticated);
+  enlist_connection_authenticate_async (c, user, password, ENLIST_AUTHENTICATE_DEFAULT, NULL,
+                                        enlist_test_store_result, &authenticated);
   ok = enlist_connection_authenticate_finish (c, enlist_test_wait_for (&authenticated), error);
   enlist_connection_close_async (c, NULL, enlist_test_store_result, &closed);
   g_assert_true (enlist_connection_close_finish (c, enlist_test_wait_for (&closed), NULL));

@@ -4,7 +4,9 @@
  * an answer is matched by id and accepted only from the server or, once
  * authenticated, from the account itself. Requests sent while connecting are
  * held until the stream is secured (never written in plaintext) and then go
- * out in the secured stream header's flight. Requests from the server are
+ * out in the secured stream header's flight; requests sent while an
+ * authentication is under way are held until it succeeds and go out with
+ * the bind request (never, if it fails). Requests from the server are
  * answered service-unavailable, as RFC 6120 asks. */
 #define G_LOG_DOMAIN "enlist-connection"
 
@@ -139,17 +141,26 @@ enlist_connection_handle_iq (EnlistConnection *self,
 /* ---------------------------------------------------------------------- */
 /* Requests                                                                */
 
-/* A request that ended before the stream was secured is not sent later. */
+static gboolean
+drop_from (GPtrArray  *held,
+           const char *id)
+{
+  for (guint i = 0; i < held->len; i++)
+    if (g_strcmp0 (enlist_xml_node_get_attr (g_ptr_array_index (held, i), "id"), id) == 0)
+      {
+        g_ptr_array_remove_index (held, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* A request that ended while held is not sent later. */
 static void
 drop_held (EnlistConnection *self,
            const char       *id)
 {
-  for (guint i = 0; i < self->held->len; i++)
-    if (g_strcmp0 (enlist_xml_node_get_attr (g_ptr_array_index (self->held, i), "id"), id) == 0)
-      {
-        g_ptr_array_remove_index (self->held, i);
-        return;
-      }
+  if (!drop_from (self->held, id))
+    drop_from (self->held_bound, id);
 }
 
 void
@@ -157,6 +168,40 @@ enlist_connection_queue_held (EnlistConnection *self)
 {
   for (guint i = 0; i < self->held->len; i++)
     enlist_connection_queue_node (self, g_ptr_array_index (self->held, i));
+}
+
+void
+enlist_connection_queue_held_bound (EnlistConnection *self)
+{
+  for (guint i = 0; i < self->held_bound->len; i++)
+    enlist_connection_queue_node (self, g_ptr_array_index (self->held_bound, i));
+  /* the server may act on them now: the authentication is seen through */
+  if (self->held_bound->len > 0)
+    self->sent_with_bind = TRUE;
+  g_ptr_array_set_size (self->held_bound, 0);
+}
+
+void
+enlist_connection_fail_held_bound (EnlistConnection *self,
+                                   const GError     *error)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* steal them all first: completing a task may run user code that sends */
+  for (guint i = 0; i < self->held_bound->len; i++)
+    {
+      const char *id = enlist_xml_node_get_attr (g_ptr_array_index (self->held_bound, i), "id");
+      PendingIq *pending = g_hash_table_lookup (self->pending, id);
+
+      if (pending == NULL)
+        continue;
+      g_hash_table_steal (self->pending, id);
+      g_ptr_array_add (tasks, g_object_ref (pending->task));
+      pending_iq_free (pending);
+    }
+  g_ptr_array_set_size (self->held_bound, 0);
+  for (guint i = 0; i < tasks->len; i++)
+    g_task_return_error (g_ptr_array_index (tasks, i), g_error_copy (error));
 }
 
 static gboolean
@@ -251,6 +296,16 @@ enlist_connection_send_iq_internal (EnlistConnection   *self,
         iq_cancelled_cb (cancellable, task);
     }
   g_hash_table_insert (self->pending, pending->id, pending);
+
+  if (source_tag != enlist_connection_authenticate_async
+      && (self->auth_op != NULL || self->state == ENLIST_CONNECTION_AUTHENTICATING)
+      && !(self->auth_flags & ENLIST_AUTHENTICATE_NO_BIND))
+    {
+      /* held until authenticated, then sent with the bind request or
+       * after it; never sent if authentication fails */
+      g_ptr_array_add (self->held_bound, g_steal_pointer (&owned));
+      return;
+    }
 
   if (self->state == ENLIST_CONNECTION_CONNECTING)
     {

@@ -117,6 +117,15 @@ struct _EnlistConnection
   GStrv                    mechanisms;
   EnlistSasl              *sasl;
   char                    *mechanism_used;
+  GTask                   *auth_op;         /* authenticate_async waiting for connect to end */
+  char                    *auth_username;   /* its credentials, until the exchange starts */
+  char                    *auth_password;
+  EnlistAuthenticateFlags  auth_flags;      /* of the waiting or running authentication */
+  gboolean                 early_auth;      /* SASL started on a guess with the secured header */
+  gboolean                 early_auth_sent; /* and its <auth> is out */
+  gboolean                 sasl_discard;    /* skip SASL answers up to the guess's <failure/> */
+  GPtrArray               *held_bound;      /* EnlistXmlNode *: held until authenticated */
+  gboolean                 sent_with_bind;  /* some went with the bind: no cancelling now */
   char                    *bare_jid;
   char                    *jid;
   char                    *peer_name;       /* for the trace */
@@ -183,11 +192,30 @@ void             enlist_connection_fail_pending      (EnlistConnection      *sel
 /* Queues the requests held until the stream is secured; they stay held
  * until it is (a retry sends them again). */
 void             enlist_connection_queue_held        (EnlistConnection      *self);
+/* Queues the requests held until authenticated, and lets them go. */
+void             enlist_connection_queue_held_bound  (EnlistConnection      *self);
+/* Ends the requests held until authenticated with a copy of error. */
+void             enlist_connection_fail_held_bound   (EnlistConnection      *self,
+                                                      const GError          *error);
 
 /* enlist-connection-auth.c */
 char           **enlist_connection_parse_mechanisms  (const EnlistXmlNode   *features);
 void             enlist_connection_handle_sasl       (EnlistConnection      *self,
                                                       EnlistXmlNode         *stanza);
 void             enlist_connection_send_bind         (EnlistConnection      *self);
+/* The TLS handshake is done and the secured header queued: when pipelining
+ * and an authentication waits, its <auth> follows on a guess. */
+void             enlist_connection_start_early_auth  (EnlistConnection      *self);
+/* The secured features arrived: starts the authentication that waited. */
+void             enlist_connection_start_waiting_auth (EnlistConnection     *self);
+/* Drops this attempt's SASL state (a retry starts over). */
+void             enlist_connection_reset_auth        (EnlistConnection      *self);
+/* Ends the waiting or running authentication and the requests held for it. */
+void             enlist_connection_fail_auth         (EnlistConnection      *self,
+                                                      const GError          *error);
+/* Keeps the secured features' mechanisms for the next guess (per domain,
+ * process-wide); forget drops them all (for tests). */
+void             enlist_connection_remember_mechanisms (EnlistConnection    *self);
+void             enlist_connection_forget_mechanisms (void);
 
 G_END_DECLS

@@ -206,6 +206,12 @@ handle_features (EnlistConnection *self,
     case ENLIST_CONNECTION_PHASE_SASL_FEATURES:
       g_clear_pointer (&self->features, enlist_xml_node_free);
       self->features = features;
+      if (self->auth_flags & ENLIST_AUTHENTICATE_NO_BIND)
+        {
+          /* authenticated without binding: nothing more to do here */
+          enlist_connection_set_phase (self, ENLIST_CONNECTION_PHASE_READY);
+          return;
+        }
       if (enlist_xml_node_get_child (features, "bind", ENLIST_NS_BIND) == NULL)
         {
           enlist_connection_fail (self,
@@ -226,8 +232,12 @@ handle_features (EnlistConnection *self,
     case ENLIST_CONNECTION_PHASE_TLS:
     case ENLIST_CONNECTION_PHASE_READY:
     case ENLIST_CONNECTION_PHASE_SASL:
-    case ENLIST_CONNECTION_PHASE_BIND:
     case ENLIST_CONNECTION_PHASE_CLOSING:
+      /* the restarted stream's features, after a close was asked for */
+      enlist_xml_node_free (features);
+      return;
+
+    case ENLIST_CONNECTION_PHASE_BIND:
     default:
       enlist_xml_node_free (features);
       enlist_connection_fail (self,

@@ -101,6 +101,7 @@ secured_stream_ready (EnlistConnection *self)
     enlist_connection_queue_held (self);
   enlist_connection_flush (self);
   enlist_connection_start_reading (self);
+  enlist_connection_start_early_auth (self);
 }
 
 /* Why the policy trusted the peer, or NULL after failing the connection.

@@ -7,9 +7,10 @@
  * Every step is written so that it can share a flight with the next one:
  * the first stream header goes out together with <starttls/>; the secured
  * stream's header goes out together with the requests the caller already
- * queued; after SASL the restarted header goes out together with the bind
- * request. A server that chokes on that is retried one step at a time, and
- * remembered. Nothing is ever written before TLS except the stream header and
+ * queued and the SASL <auth> of a login already asked for; after SASL the
+ * restarted header goes out together with the bind request and the
+ * requests held for it. A server that chokes on that is retried one step
+ * at a time, and remembered. Nothing is ever written before TLS except the stream header and
  * <starttls/>. */
 #define G_LOG_DOMAIN "enlist-connection"
 
@@ -26,6 +27,7 @@
 #include "enlist-connector.h"
 #include "enlist-error-private.h"
 #include "enlist-ns.h"
+#include "enlist-text.h"
 #include "enlist-trace-private.h"
 
 #define CLOSE_GRACE_MS 2000
@@ -75,6 +77,7 @@ enlist_connection_reset_pipelining_memory (void)
   G_LOCK (stepwise_lock);
   g_clear_pointer (&stepwise_domains, g_hash_table_unref);
   G_UNLOCK (stepwise_lock);
+  enlist_connection_forget_mechanisms ();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -392,6 +395,11 @@ enlist_connection_fail (EnlistConnection *self,
   was_pipelined_phase = self->phase == ENLIST_CONNECTION_PHASE_PLAIN_FEATURES
                         || self->phase == ENLIST_CONNECTION_PHASE_PROCEED
                         || self->phase == ENLIST_CONNECTION_PHASE_FEATURES;
+  /* a server that took the features' flight but not the <auth> guessed
+   * with it gets the next connection one step at a time */
+  if (self->early_auth && self->phase == ENLIST_CONNECTION_PHASE_SASL
+      && may_be_pipelining_failure (error))
+    remember_stepwise (self->domain);
   enlist_trace_event (self->peer_name, ENLIST_TRACE_IN, error->message);
   if (self->reader != NULL)
     enlist_xml_reader_stop (self->reader);
@@ -431,6 +439,7 @@ enlist_connection_fail (EnlistConnection *self,
 
   self->state = ENLIST_CONNECTION_CLOSED;
   self->phase = ENLIST_CONNECTION_PHASE_IDLE;
+  enlist_connection_fail_auth (self, owned);
   enlist_connection_fail_pending (self, owned);
   g_ptr_array_set_size (self->held, 0);
 
@@ -454,9 +463,16 @@ op_cancelled_idle (gpointer user_data)
 {
   g_autoptr(EnlistConnection) self = user_data;
 
-  if (self->op != NULL && g_task_get_cancellable (self->op) != NULL
-      && g_cancellable_is_cancelled (g_task_get_cancellable (self->op))
-      && g_task_get_source_tag (self->op) != enlist_connection_close_async)
+  gboolean op_cancelled, auth_cancelled;
+
+  op_cancelled = self->op != NULL && g_task_get_cancellable (self->op) != NULL
+                 && g_cancellable_is_cancelled (g_task_get_cancellable (self->op))
+                 && g_task_get_source_tag (self->op) != enlist_connection_close_async
+                 && !(g_task_get_source_tag (self->op) == enlist_connection_authenticate_async
+                      && self->sent_with_bind);
+  auth_cancelled = self->auth_op != NULL && g_task_get_cancellable (self->auth_op) != NULL
+                   && g_cancellable_is_cancelled (g_task_get_cancellable (self->auth_op));
+  if (op_cancelled || auth_cancelled)
     enlist_connection_fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
                                                _("The operation was cancelled")));
   return G_SOURCE_REMOVE;
@@ -508,9 +524,12 @@ enlist_connection_secured (EnlistConnection *self)
     }
   g_ptr_array_set_size (self->held, 0);
   g_clear_error (&self->attempt_error);
+  enlist_connection_remember_mechanisms (self);
 
   if (op != NULL)
     g_task_return_boolean (op, TRUE);
+  if (self->state == ENLIST_CONNECTION_SECURED)
+    enlist_connection_start_waiting_auth (self);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -598,6 +617,7 @@ try_next_endpoint (EnlistConnection *self)
   g_clear_object (&self->tls);
   g_clear_object (&self->socket_conn);
   g_clear_object (&self->rejected_certificate);
+  enlist_connection_reset_auth (self);
   enlist_connection_wipe_buffer (self->out);
   self->reset_reader = FALSE;
   self->t_phase = g_get_monotonic_time ();
@@ -734,6 +754,12 @@ enlist_connection_close_async (EnlistConnection   *self,
   if (previous != NULL)
     g_task_return_new_error (previous, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
                              _("The connection was closed."));
+  {
+    g_autoptr(GError) closed = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                                            _("The connection was closed."));
+
+    enlist_connection_fail_auth (self, closed);
+  }
 
   self->op = g_steal_pointer (&task);
   self->state = ENLIST_CONNECTION_CLOSING;
@@ -787,11 +813,15 @@ enlist_connection_finalize (GObject *object)
   EnlistConnection *self = ENLIST_CONNECTION (object);
 
   g_assert (self->op == NULL);
+  g_assert (self->auth_op == NULL);
   g_assert (g_hash_table_size (self->pending) == 0);
 
   g_clear_pointer (&self->reader, enlist_xml_reader_free);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->held, g_ptr_array_unref);
+  g_clear_pointer (&self->held_bound, g_ptr_array_unref);
+  g_clear_pointer (&self->auth_username, g_free);
+  g_clear_pointer (&self->auth_password, enlist_secret_free);
   g_clear_pointer (&self->features, enlist_xml_node_free);
   g_clear_pointer (&self->mechanisms, g_strfreev);
   g_clear_pointer (&self->endpoints, g_ptr_array_unref);
@@ -854,6 +884,7 @@ enlist_connection_init (EnlistConnection *self)
   enlist_xml_limits_init_default (&self->limits);
   self->policy = enlist_tls_policy_new ();
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_xml_node_free_secret);
+  self->held_bound = g_ptr_array_new_with_free_func ((GDestroyNotify) enlist_xml_node_free_secret);
   self->pending = g_hash_table_new (g_str_hash, g_str_equal);
   self->out = g_string_sized_new (ENLIST_CONNECTION_OUT_BUFFER_SIZE);
   self->io_cancellable = g_cancellable_new ();

@@ -75,10 +75,33 @@ gboolean               enlist_connection_connect_finish      (EnlistConnection  
                                                               GAsyncResult       *result,
                                                               GError            **error);
 
-/* SASL (strongest mechanism) and resource binding. */
+typedef enum
+{
+  ENLIST_AUTHENTICATE_DEFAULT = 0,
+  /* Done at the server's <success/>, which proves the credentials: no
+   * resource is bound (get_jid stays NULL) and requests wait for nothing. */
+  ENLIST_AUTHENTICATE_NO_BIND = 1 << 0,
+} EnlistAuthenticateFlags;
+
+/* SASL (strongest mechanism) and, unless NO_BIND, resource binding.
+ *
+ * May be called while connect_async is still under way: authentication
+ * then starts as soon as the stream is secured, and when pipelining the
+ * SASL <auth> goes out in the secured stream header's flight, with the
+ * mechanism the server offered last time in this process (SCRAM-SHA-1 when
+ * it is not known yet). When the secured features show that the strongest
+ * mechanism is another one, the guess is aborted before any proof was sent
+ * and the exchange starts again with that one.
+ *
+ * Requests sent with send_iq_async while an authentication that binds is
+ * under way (or waiting for the connection) are held until it succeeds:
+ * pipelined, they go out in the bind request's flight; if it fails they
+ * fail with its error and are never sent. A refused authentication ends
+ * only the operation: the stream stays open (RFC 6120 §6.4.5). */
 void                   enlist_connection_authenticate_async  (EnlistConnection   *self,
                                                               const char         *username,
                                                               const char         *password,
+                                                              EnlistAuthenticateFlags flags,
                                                               GCancellable       *cancellable,
                                                               GAsyncReadyCallback callback,
                                                               gpointer            user_data);

@@ -19,21 +19,62 @@
 /* ---------------------------------------------------------------------- */
 /* Sessions: a connection logged in as someone                             */
 
+/* A session's connection is told to connect and to authenticate at once,
+ * so that when pipelining the SASL <auth> goes out with the secured
+ * stream's header; the request given to a session goes out, once
+ * authenticated, in the bind request's flight (and never, if the login
+ * fails). */
 typedef struct
 {
-  EnlistConnection *conn;
-  char             *username;
-  char             *password;
-  gboolean          show_steps;
+  EnlistConnection        *conn;
+  gboolean                 show_steps;
+  EnlistRegistrationStage  request_stage;
+  guint                    waiting;        /* the authentication, and the request */
+  GError                  *auth_error;
+  gboolean                 requested;
+  EnlistXmlNode           *reply;
+  EnlistXmlNode           *error_reply;
+  GError                  *request_error;
 } SessionData;
 
 static void
 session_data_free (SessionData *data)
 {
   g_clear_object (&data->conn);
-  g_free (data->username);
-  enlist_secret_free (data->password);
+  g_clear_error (&data->auth_error);
+  enlist_registration_wipe_free_node (data->reply);
+  enlist_registration_wipe_free_node (data->error_reply);
+  g_clear_error (&data->request_error);
   g_free (data);
+}
+
+static void
+session_step_done (GTask *task)
+{
+  SessionData *data = g_task_get_task_data (task);
+
+  if (--data->waiting > 0)
+    return;
+  if (data->auth_error != NULL)
+    {
+      enlist_registration_close_quietly (data->conn);
+      g_task_return_error (task, g_steal_pointer (&data->auth_error));
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (data->conn), g_object_unref);
+}
+
+static void
+session_request_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SessionData *data = g_task_get_task_data (task);
+
+  data->reply = enlist_connection_send_iq_finish (data->conn, result, &data->error_reply,
+                                                  &data->request_error);
+  session_step_done (task);
 }
 
 static void
@@ -43,15 +84,11 @@ session_auth_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SessionData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  if (!enlist_connection_authenticate_finish (data->conn, result, &error))
-    {
-      enlist_registration_close_quietly (data->conn);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, g_object_ref (data->conn), g_object_unref);
+  if (enlist_connection_authenticate_finish (data->conn, result, &data->auth_error)
+      && data->show_steps && data->waiting > 1)
+    enlist_registration_set_stage (g_task_get_source_object (task), data->request_stage);
+  session_step_done (task);
 }
 
 static void
@@ -61,54 +98,71 @@ session_connect_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SessionData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  if (!enlist_connection_connect_finish (data->conn, result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (data->show_steps)
+  /* a failure ends the authentication too, which reports it */
+  if (enlist_connection_connect_finish (data->conn, result, NULL) && data->show_steps)
     enlist_registration_set_stage (g_task_get_source_object (task),
                                    ENLIST_REGISTRATION_STAGE_LOGGING_IN);
-  enlist_connection_authenticate_async (data->conn, data->username, data->password,
-                                        g_task_get_cancellable (task), session_auth_cb,
-                                        g_object_ref (task));
-  /* the connection keeps its own copy while it needs one */
-  g_clear_pointer (&data->password, enlist_secret_free);
 }
 
-/* A new connection, logged in as username; with show_steps its progress
- * is the stage. finish gives the connection. */
+/* A new connection, logged in as username (with flags); with show_steps
+ * its progress is the stage. request (taken; NULL for none) is sent once
+ * authenticated, and request_stage is the stage while it is answered.
+ * finish gives the connection; take_reply the request's answer. */
 static void
-session_async (EnlistRegistration *self,
-               const char         *username,
-               const char         *password,
-               gboolean            show_steps,
-               GCancellable       *cancellable,
-               GAsyncReadyCallback callback,
-               gpointer            user_data)
+session_async (EnlistRegistration      *self,
+               const char              *username,
+               const char              *password,
+               EnlistAuthenticateFlags  flags,
+               EnlistXmlNode           *request,
+               EnlistRegistrationStage  request_stage,
+               gboolean                 show_steps,
+               GCancellable            *cancellable,
+               GAsyncReadyCallback      callback,
+               gpointer                 user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *bare = NULL;
   SessionData *data;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, session_async);
+  /* a cancelled login ends with the connection's own error */
+  g_task_set_check_cancellable (task, FALSE);
   data = g_new0 (SessionData, 1);
-  data->username = g_strdup (username);
-  data->password = g_strdup (password);
   data->show_steps = show_steps;
+  data->request_stage = request_stage;
   g_task_set_task_data (task, data, (GDestroyNotify) session_data_free);
 
-  data->conn = enlist_registration_new_connection (self, show_steps, &error);
-  if (data->conn == NULL)
+  /* checked here, not only by the connection: a request must never go
+   * out on a stream whose authentication could not even start */
+  if (*username == '\0')
+    g_set_error_literal (&error, ENLIST_ERROR, ENLIST_ERROR_INVALID_JID,
+                         _("The user name is empty."));
+  else
+    bare = enlist_jid_format_bare (username, self->domain, &error);
+  if (error == NULL)
+    data->conn = enlist_registration_new_connection (self, show_steps, &error);
+  if (error != NULL)
     {
+      enlist_registration_wipe_free_node (request);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
   enlist_connection_connect_async (data->conn, cancellable, session_connect_cb,
-                                   g_steal_pointer (&task));
+                                   g_object_ref (task));
+  data->waiting = 1;
+  enlist_connection_authenticate_async (data->conn, username, password, flags, cancellable,
+                                        session_auth_cb, g_object_ref (task));
+  if (request != NULL)
+    {
+      data->waiting++;
+      data->requested = TRUE;
+      enlist_connection_send_iq_async (data->conn, request, 0, NULL, session_request_cb,
+                                       g_object_ref (task));
+    }
 }
 
 static EnlistConnection *
@@ -120,23 +174,46 @@ session_finish (EnlistRegistration *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The answer to the request of a session that finished with a connection,
+ * as enlist_connection_send_iq_finish gives it. */
+static EnlistXmlNode *
+session_take_reply (GAsyncResult   *result,
+                    EnlistXmlNode **error_reply,
+                    GError        **error)
+{
+  SessionData *data = g_task_get_task_data (G_TASK (result));
+
+  g_assert (data->requested);
+  *error_reply = g_steal_pointer (&data->error_reply);
+  if (data->request_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&data->request_error));
+  return g_steal_pointer (&data->reply);
+}
+
 static void
 login_check_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  EnlistRegistration *self = ENLIST_REGISTRATION (source);
   g_autoptr(EnlistConnection) conn = NULL;
   g_autoptr(GError) error = NULL;
+  const char *jid;
 
-  conn = session_finish (ENLIST_REGISTRATION (source), result, &error);
+  conn = session_finish (self, result, &error);
   if (conn == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   enlist_registration_close_quietly (conn);
-  g_task_return_pointer (task, g_strdup (enlist_connection_get_jid (conn)), g_free);
+  jid = enlist_connection_get_jid (conn);
+  if (jid != NULL)
+    g_task_return_pointer (task, g_strdup (jid), g_free);
+  else
+    g_task_return_pointer (task, enlist_jid_format_bare (g_task_get_task_data (task),
+                                                         self->domain, NULL), g_free);
 }
 
 void
@@ -148,9 +225,15 @@ enlist_registration_login_check_async (EnlistRegistration  *self,
                                        gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  gboolean prepared = enlist_registration_name_is_prepared (username);
 
   g_task_set_source_tag (task, enlist_registration_login_check_async);
-  session_async (self, username, password, FALSE, cancellable, login_check_cb, task);
+  g_task_set_task_data (task, g_strdup (username), g_free);
+  /* <success/> proves the password; binding only learns the server's
+   * spelling of a name that may have one */
+  session_async (self, username, password,
+                 prepared ? ENLIST_AUTHENTICATE_NO_BIND : ENLIST_AUTHENTICATE_DEFAULT,
+                 NULL, 0, FALSE, cancellable, login_check_cb, task);
 }
 
 char *
@@ -166,18 +249,6 @@ enlist_registration_login_check_finish (EnlistRegistration *self,
 /* Logging in for people                                                   */
 
 static void
-login_closed_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  enlist_connection_close_finish (ENLIST_CONNECTION (source), result, NULL);
-  enlist_registration_return_pointer (task, g_object_ref (g_task_get_task_data (task)),
-                                      g_object_unref);
-}
-
-static void
 login_session_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -186,6 +257,7 @@ login_session_cb (GObject      *source,
   EnlistRegistration *self = ENLIST_REGISTRATION (source);
   g_autoptr(EnlistConnection) conn = NULL;
   g_autoptr(GError) error = NULL;
+  EnlistServerInfo *info;
 
   conn = session_finish (self, result, &error);
   if (conn == NULL)
@@ -193,9 +265,10 @@ login_session_cb (GObject      *source,
       enlist_registration_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_set_task_data (task, enlist_server_info_new_from_connection (conn), g_object_unref);
-  enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_CLOSING);
-  enlist_connection_close_async (conn, NULL, login_closed_cb, g_steal_pointer (&task));
+  /* logged in and bound: done, without waiting for the server to close */
+  info = enlist_server_info_new_from_connection (conn);
+  enlist_registration_close_quietly (conn);
+  enlist_registration_return_pointer (task, info, g_object_unref);
 }
 
 void
@@ -216,7 +289,8 @@ enlist_registration_login_async (EnlistRegistration  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, enlist_registration_login_async);
   enlist_registration_begin (self, enlist_registration_connecting_stage (self));
-  session_async (self, username, password, TRUE, cancellable, login_session_cb, task);
+  session_async (self, username, password, ENLIST_AUTHENTICATE_DEFAULT, NULL, 0, TRUE,
+                 cancellable, login_session_cb, task);
 }
 
 EnlistServerInfo *
@@ -241,12 +315,16 @@ typedef struct
   EnlistDataForm   *form;        /* the server's form, filled in, or NULL */
   GError           *error;
   gboolean          form_sent;
+  gboolean          sent_with_login;  /* the request went with the session */
+  EnlistConnection *confirm;     /* delete: the connection that checks the outcome */
 } AccountData;
 
 static void
 account_data_free (AccountData *data)
 {
   g_clear_object (&data->conn);
+  enlist_registration_close_quietly (data->confirm);
+  g_clear_object (&data->confirm);
   g_free (data->username);
   enlist_secret_free (data->old_password);
   enlist_secret_free (data->new_password);
@@ -419,32 +497,32 @@ password_form_asked (GTask               *task,
   enlist_registration_return_error (task, g_steal_pointer (&error));
 }
 
+/* The server's answer to the password change (reply, or error_reply and
+ * error; all taken). */
 static void
-password_iq_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+password_answered (GTask         *task,
+                   EnlistXmlNode *reply,
+                   EnlistXmlNode *error_reply,
+                   GError        *error)
 {
-  g_autoptr(GTask) task = user_data;
   EnlistRegistration *self = g_task_get_source_object (task);
   AccountData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistXmlNode) reply = NULL;
-  EnlistXmlNode *error_reply = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) owned = error;
   const EnlistXmlNode *alternative;
 
-  reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
   if (reply != NULL)
     {
+      enlist_registration_wipe_free_node (reply);
       enlist_registration_close_quietly (data->conn);
       enlist_registration_return_boolean (task, TRUE);
       return;
     }
 
-  if (enlist_registration_is_connection_loss (error))
+  if (enlist_registration_is_connection_loss (owned))
     {
       enlist_registration_wipe_free_node (error_reply);
       enlist_registration_close_quietly (data->conn);
-      data->error = g_steal_pointer (&error);
+      data->error = g_steal_pointer (&owned);
       enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_CHECKING_OUTCOME);
       enlist_registration_login_check_async (self, data->username, data->new_password, NULL,
                                              password_new_login_cb, g_object_ref (task));
@@ -454,13 +532,48 @@ password_iq_cb (GObject      *source,
   alternative = enlist_registration_alternative_form_query (error_reply);
   if (alternative != NULL)
     {
-      password_form_asked (task, alternative, error);
+      password_form_asked (task, alternative, owned);
       enlist_registration_wipe_free_node (error_reply);
       return;
     }
   enlist_registration_wipe_free_node (error_reply);
   enlist_registration_close_quietly (data->conn);
-  enlist_registration_return_error (task, g_steal_pointer (&error));
+  enlist_registration_return_error (task, g_steal_pointer (&owned));
+}
+
+static void
+password_iq_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AccountData *data = g_task_get_task_data (task);
+  EnlistXmlNode *reply, *error_reply = NULL;
+  GError *error = NULL;
+
+  reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
+  password_answered (task, reply, error_reply, error);
+}
+
+/* The request: the caller's form filled in, else the legacy fields. */
+static EnlistXmlNode *
+password_query (AccountData *data)
+{
+  EnlistXmlNode *query;
+
+  if (data->form != NULL)
+    {
+      data->form_sent = TRUE;
+      fill_own_fields (data, data->form);
+      query = enlist_data_form_build_register_query (data->form);
+      clear_own_secrets (data->form);
+      return query;
+    }
+  query = enlist_xml_node_new ("query", ENLIST_NS_REGISTER);
+  enlist_xml_node_set_text (enlist_xml_node_add_child (query, "username", NULL), data->username);
+  enlist_xml_node_set_text (enlist_xml_node_add_child (query, "password", NULL),
+                            data->new_password);
+  return query;
 }
 
 static void
@@ -471,8 +584,6 @@ password_send (GTask         *task,
   AccountData *data = g_task_get_task_data (task);
   EnlistXmlNode *iq = enlist_registration_new_iq ("set", NULL);
 
-  /* from here on the server may act on it: see it through */
-  g_task_set_check_cancellable (task, FALSE);
   enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_CHANGING_PASSWORD);
   enlist_xml_node_append (iq, query);
   enlist_connection_send_iq_async (data->conn, iq, 0, NULL, password_iq_cb, task);
@@ -486,55 +597,41 @@ password_session_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   AccountData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  EnlistXmlNode *query;
+  EnlistXmlNode *reply, *error_reply = NULL;
+  GError *request_error = NULL;
+  const char *bound;
+  g_autofree char *bound_local = NULL;
 
   data->conn = session_finish (ENLIST_REGISTRATION (source), result, &error);
   if (data->conn == NULL)
     {
-      enlist_registration_return_error (task, g_steal_pointer (&error));
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        enlist_registration_return_error (task,
+                                          g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                                                       _("The password change was cancelled "
+                                                         "before it was sent.")));
+      else
+        enlist_registration_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  if (data->sent_with_login)
     {
-      enlist_registration_close_quietly (data->conn);
-      enlist_registration_return_error (task,
-                                        g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                                                     _("The password change was cancelled before "
-                                                       "it was sent.")));
+      reply = session_take_reply (result, &error_reply, &request_error);
+      password_answered (task, reply, error_reply, request_error);
       return;
     }
 
-  /* the name as the server bound it: ejabberd wants its nodeprep'd form
-   * in <username/> ("Alice" logs in, and is bound, as "alice") */
-  {
-    const char *bound = enlist_connection_get_jid (data->conn);
-    g_autofree char *bound_local = NULL;
-
-    if (bound != NULL && enlist_jid_parse (bound, &bound_local, NULL, NULL, NULL)
-        && bound_local != NULL && !g_str_equal (bound_local, data->username))
-      {
-        g_free (data->username);
-        data->username = g_steal_pointer (&bound_local);
-      }
-  }
-
-  if (data->form != NULL)
+  /* sent now, with the name as the server bound it: ejabberd wants its
+   * nodeprep'd form in <username/> ("Alice" logs in, and is bound, as
+   * "alice") */
+  bound = enlist_connection_get_jid (data->conn);
+  if (bound != NULL && enlist_jid_parse (bound, &bound_local, NULL, NULL, NULL)
+      && bound_local != NULL && !g_str_equal (bound_local, data->username))
     {
-      /* the caller filled in the server's form: send it as it is */
-      data->form_sent = TRUE;
-      fill_own_fields (data, data->form);
-      query = enlist_data_form_build_register_query (data->form);
-      clear_own_secrets (data->form);
+      g_free (data->username);
+      data->username = g_steal_pointer (&bound_local);
     }
-  else
-    {
-      query = enlist_xml_node_new ("query", ENLIST_NS_REGISTER);
-      enlist_xml_node_set_text (enlist_xml_node_add_child (query, "username", NULL),
-                                data->username);
-      enlist_xml_node_set_text (enlist_xml_node_add_child (query, "password", NULL),
-                                data->new_password);
-    }
-  password_send (g_steal_pointer (&task), query);
+  password_send (g_steal_pointer (&task), password_query (data));
 }
 
 void
@@ -585,7 +682,24 @@ enlist_registration_change_password_async (EnlistRegistration  *self,
           return;
         }
     }
-  session_async (self, username, old_password, TRUE, cancellable, password_session_cb, task);
+  /* once sent, the server may act on it: the operation sees it through
+   * (it can only be called off while logging in, before anything is sent) */
+  g_task_set_check_cancellable (task, FALSE);
+  if (enlist_registration_name_is_prepared (username))
+    {
+      /* the name is spelt as the server will bind it: the request can go
+       * in the bind's flight */
+      EnlistXmlNode *iq = enlist_registration_new_iq ("set", NULL);
+
+      enlist_xml_node_append (iq, password_query (data));
+      data->sent_with_login = TRUE;
+      session_async (self, username, old_password, ENLIST_AUTHENTICATE_DEFAULT, iq,
+                     ENLIST_REGISTRATION_STAGE_CHANGING_PASSWORD, TRUE, cancellable,
+                     password_session_cb, task);
+      return;
+    }
+  session_async (self, username, old_password, ENLIST_AUTHENTICATE_DEFAULT, NULL, 0, TRUE,
+                 cancellable, password_session_cb, task);
 }
 
 gboolean
@@ -601,18 +715,15 @@ enlist_registration_change_password_finish (EnlistRegistration *self,
 /* ---------------------------------------------------------------------- */
 /* Deleting the account                                                    */
 
+/* The login after the removal worked (logged_in) or failed with error. */
 static void
-delete_confirm_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+delete_checked (GTask        *task,
+                gboolean      logged_in,
+                const GError *error)
 {
-  g_autoptr(GTask) task = user_data;
   AccountData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *jid = NULL;
 
-  jid = enlist_registration_login_check_finish (ENLIST_REGISTRATION (source), result, &error);
-  if (jid != NULL)
+  if (logged_in)
     {
       if (data->error != NULL)
         enlist_registration_return_error (task, g_steal_pointer (&data->error));
@@ -636,40 +747,89 @@ delete_confirm_cb (GObject      *source,
 }
 
 static void
-delete_iq_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+delete_confirm_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = NULL;
+
+  jid = enlist_registration_login_check_finish (ENLIST_REGISTRATION (source), result, &error);
+  delete_checked (task, jid != NULL, error);
+}
+
+static void
+delete_confirm_auth_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   EnlistRegistration *self = g_task_get_source_object (task);
   AccountData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistXmlNode) reply = NULL;
-  EnlistXmlNode *error_reply = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean logged_in;
 
-  reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
+  logged_in = enlist_connection_authenticate_finish (data->confirm, result, &error);
+  enlist_registration_close_quietly (data->confirm);
+  if (logged_in || g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_AUTH_FAILED))
+    {
+      delete_checked (task, logged_in, error);
+      return;
+    }
+  /* the connection opened in advance did not last: a fresh one decides */
+  g_debug ("checking the deletion on a fresh connection: %s", error->message);
+  enlist_registration_login_check_async (self, data->username, data->old_password, NULL,
+                                         delete_confirm_cb, g_object_ref (task));
+}
+
+/* The server's answer to the removal (reply, or error_reply and error; all
+ * taken): then whether the account still logs in decides. */
+static void
+delete_answered (GTask         *task,
+                 EnlistXmlNode *reply,
+                 EnlistXmlNode *error_reply,
+                 GError        *error)
+{
+  EnlistRegistration *self = g_task_get_source_object (task);
+  AccountData *data = g_task_get_task_data (task);
+  g_autoptr(GError) owned = error;
+  EnlistConnectionState confirm_state;
+
+  enlist_registration_wipe_free_node (reply);
   enlist_registration_wipe_free_node (error_reply);
   enlist_registration_close_quietly (data->conn);
 
-  if (reply == NULL)
+  if (owned != NULL)
     {
-      const char *condition = enlist_error_get_condition (error);
+      const char *condition = enlist_error_get_condition (owned);
 
       /* Prosody ends the stream with not-authorized, ejabberd with conflict,
        * possibly before the result is read */
-      if (g_error_matches (error, ENLIST_ERROR, ENLIST_ERROR_STREAM)
+      if (g_error_matches (owned, ENLIST_ERROR, ENLIST_ERROR_STREAM)
           && (g_strcmp0 (condition, "not-authorized") == 0 || g_strcmp0 (condition, "conflict") == 0))
         g_debug ("the stream ended with %s after the removal request", condition);
-      else if (enlist_registration_is_connection_loss (error))
-        data->error = g_steal_pointer (&error);
+      else if (enlist_registration_is_connection_loss (owned))
+        data->error = g_steal_pointer (&owned);
       else
         {
-          enlist_registration_return_error (task, g_steal_pointer (&error));
+          enlist_registration_return_error (task, g_steal_pointer (&owned));
           return;
         }
     }
 
   enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_CHECKING_OUTCOME);
+  confirm_state = data->confirm != NULL ? enlist_connection_get_state (data->confirm)
+                                        : ENLIST_CONNECTION_CLOSED;
+  if (confirm_state == ENLIST_CONNECTION_CONNECTING || confirm_state == ENLIST_CONNECTION_SECURED)
+    {
+      enlist_connection_authenticate_async (data->confirm, data->username, data->old_password,
+                                            enlist_registration_name_is_prepared (data->username)
+                                            ? ENLIST_AUTHENTICATE_NO_BIND
+                                            : ENLIST_AUTHENTICATE_DEFAULT,
+                                            NULL, delete_confirm_auth_cb, g_object_ref (task));
+      return;
+    }
   enlist_registration_login_check_async (self, data->username, data->old_password, NULL,
                                          delete_confirm_cb, g_object_ref (task));
 }
@@ -683,31 +843,23 @@ delete_session_cb (GObject      *source,
   EnlistRegistration *self = ENLIST_REGISTRATION (source);
   AccountData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  EnlistXmlNode *iq;
+  EnlistXmlNode *reply, *error_reply = NULL;
+  GError *request_error = NULL;
 
   data->conn = session_finish (self, result, &error);
   if (data->conn == NULL)
     {
-      enlist_registration_return_error (task, g_steal_pointer (&error));
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        enlist_registration_return_error (task,
+                                          g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                                                       _("Deleting the account was cancelled "
+                                                         "before the request was sent.")));
+      else
+        enlist_registration_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      enlist_registration_close_quietly (data->conn);
-      enlist_registration_return_error (task,
-                                        g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                                                     _("Deleting the account was cancelled before "
-                                                       "the request was sent.")));
-      return;
-    }
-
-  /* from here on the server may act on it: see it through */
-  g_task_set_check_cancellable (task, FALSE);
-  enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_DELETING);
-  iq = enlist_registration_new_iq ("set", NULL);
-  enlist_xml_node_add_child (enlist_xml_node_add_child (iq, "query", ENLIST_NS_REGISTER),
-                             "remove", NULL);
-  enlist_connection_send_iq_async (data->conn, iq, 0, NULL, delete_iq_cb, g_steal_pointer (&task));
+  reply = session_take_reply (result, &error_reply, &request_error);
+  delete_answered (task, reply, error_reply, request_error);
 }
 
 void
@@ -719,6 +871,8 @@ enlist_registration_delete_account_async (EnlistRegistration  *self,
                                           gpointer             user_data)
 {
   GTask *task;
+  AccountData *data;
+  EnlistXmlNode *iq;
 
   g_return_if_fail (ENLIST_IS_REGISTRATION (self));
   g_return_if_fail (username != NULL && password != NULL);
@@ -727,10 +881,24 @@ enlist_registration_delete_account_async (EnlistRegistration  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, enlist_registration_delete_account_async);
-  g_task_set_task_data (task, account_data_new (username, password, NULL),
-                        (GDestroyNotify) account_data_free);
+  /* once sent, the server may act on it: the operation sees it through
+   * (it can only be called off while logging in, before anything is sent) */
+  g_task_set_check_cancellable (task, FALSE);
+  data = account_data_new (username, password, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) account_data_free);
   enlist_registration_begin (self, enlist_registration_connecting_stage (self));
-  session_async (self, username, password, TRUE, cancellable, delete_session_cb, task);
+
+  /* the connection that checks the outcome is opened now, so that only
+   * its login waits for the removal */
+  data->confirm = enlist_registration_new_connection (self, FALSE, NULL);
+  if (data->confirm != NULL)
+    enlist_connection_connect_async (data->confirm, NULL, NULL, NULL);
+
+  iq = enlist_registration_new_iq ("set", NULL);
+  enlist_xml_node_add_child (enlist_xml_node_add_child (iq, "query", ENLIST_NS_REGISTER),
+                             "remove", NULL);
+  session_async (self, username, password, ENLIST_AUTHENTICATE_DEFAULT, iq,
+                 ENLIST_REGISTRATION_STAGE_DELETING, TRUE, cancellable, delete_session_cb, task);
 }
 
 gboolean
@@ -747,19 +915,28 @@ enlist_registration_delete_account_finish (EnlistRegistration *self,
 /* disco#info                                                              */
 
 static void
-supported_iq_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+supported_session_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  AccountData *data = g_task_get_task_data (task);
+  EnlistRegistration *self = ENLIST_REGISTRATION (source);
+  g_autoptr(EnlistConnection) conn = NULL;
   g_autoptr(EnlistXmlNode) reply = NULL;
+  EnlistXmlNode *error_reply = NULL;
   g_autoptr(GError) error = NULL;
   const EnlistXmlNode *query;
   gboolean supported = FALSE;
 
-  reply = enlist_connection_send_iq_finish (data->conn, result, NULL, &error);
-  enlist_registration_close_quietly (data->conn);
+  conn = session_finish (self, result, &error);
+  if (conn == NULL)
+    {
+      enlist_registration_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  reply = session_take_reply (result, &error_reply, &error);
+  enlist_registration_wipe_free_node (error_reply);
+  enlist_registration_close_quietly (conn);
   if (reply == NULL)
     {
       enlist_registration_return_error (task, g_steal_pointer (&error));
@@ -777,29 +954,6 @@ supported_iq_cb (GObject      *source,
   enlist_registration_return_boolean (task, supported);
 }
 
-static void
-supported_session_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  EnlistRegistration *self = ENLIST_REGISTRATION (source);
-  AccountData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  EnlistXmlNode *iq;
-
-  data->conn = session_finish (self, result, &error);
-  if (data->conn == NULL)
-    {
-      enlist_registration_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  iq = enlist_registration_new_iq ("get", enlist_connection_get_domain (data->conn));
-  enlist_xml_node_add_child (iq, "query", ENLIST_NS_DISCO_INFO);
-  enlist_connection_send_iq_async (data->conn, iq, 0, g_task_get_cancellable (task),
-                                   supported_iq_cb, g_object_ref (task));
-}
-
 void
 enlist_registration_supported_async (EnlistRegistration  *self,
                                      const char          *username,
@@ -809,6 +963,8 @@ enlist_registration_supported_async (EnlistRegistration  *self,
                                      gpointer             user_data)
 {
   GTask *task;
+  EnlistXmlNode *iq;
+  g_autofree char *domain = NULL;
 
   g_return_if_fail (ENLIST_IS_REGISTRATION (self));
   g_return_if_fail (username != NULL && password != NULL);
@@ -817,10 +973,13 @@ enlist_registration_supported_async (EnlistRegistration  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, enlist_registration_supported_async);
-  g_task_set_task_data (task, account_data_new (username, NULL, NULL),
-                        (GDestroyNotify) account_data_free);
   enlist_registration_begin (self, enlist_registration_connecting_stage (self));
-  session_async (self, username, password, TRUE, cancellable, supported_session_cb, task);
+  domain = g_utf8_strdown (self->domain, -1);
+  iq = enlist_registration_new_iq ("get", domain);
+  enlist_xml_node_add_child (iq, "query", ENLIST_NS_DISCO_INFO);
+  session_async (self, username, password, ENLIST_AUTHENTICATE_DEFAULT, iq,
+                 ENLIST_REGISTRATION_STAGE_LOGGING_IN, TRUE, cancellable, supported_session_cb,
+                 task);
 }
 
 gboolean

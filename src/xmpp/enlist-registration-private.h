@@ -72,6 +72,10 @@ EnlistConnection *enlist_registration_new_connection (EnlistRegistration      *s
                                                       GError                 **error);
 /* Closes conn in the background unless it is closed or closing already. */
 void              enlist_registration_close_quietly  (EnlistConnection        *conn);
+/* Whether every server stores username exactly as it is (ASCII without
+ * capitals): then a login can end at SASL <success/> and a request naming
+ * the account can go before the server bound its own spelling. */
+gboolean          enlist_registration_name_is_prepared (const char            *username);
 /* Errors after which a request may or may not have reached the server. */
 gboolean          enlist_registration_is_connection_loss (const GError        *error);
 /* The server on conn advertises registration with invitations (XEP-0401

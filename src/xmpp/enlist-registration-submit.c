@@ -12,7 +12,9 @@
  *   SEND (submit_send): caller cancelled → return CANCELLED; otherwise the
  *        iq goes out and from here on the operation reports what the server
  *        did, whatever the caller's cancellable says      ▶ ANSWERED
- *   ANSWERED (submit_iq_cb):
+ *        Pipelined, the verifying login's <auth> follows in the same flight
+ *        (submit_early_auth_cb); the answer waits for it to end.
+ *   ANSWERED (submit_iq_cb, submit_answered):
  *        result ───────────────────────────────────────▶ VERIFY
  *        refusal with another form inside ─── return FORM/CAPTCHA_RENEWED
  *        refusal of a CAPTCHA form ── fetch (same conn) ▶ RENEWED
@@ -26,8 +28,10 @@
  *        loss or OUTCOME_UNKNOWN
  *   REFETCHED (submit_refetched_cb): same form, no CAPTCHA ▶ SEND (once);
  *        otherwise return CAPTCHA/FORM_RENEWED
- *   VERIFY (submit_verify): no username, verify off or cancelled → return
- *        credentials (not verified); else SASL on the same stream
+ *   VERIFY (submit_verify): the login that went with the submit decides
+ *        (▶ SAME_STREAM's verdict); else no username, verify off or
+ *        cancelled → return credentials (not verified); else SASL on the
+ *        same stream
  *        ▶ SAME_STREAM (submit_same_stream_cb): works → return verified;
  *        refused there → login on a new connection ▶ VERIFIED
  *        (submit_verify_cb) → return verified, or OUTCOME_UNKNOWN. */
@@ -60,6 +64,16 @@ typedef struct
   gboolean          verified;
   gboolean          inactive;     /* accepted, but its login refused: to be activated */
   char             *refusal_text; /* what the server said then */
+
+  /* pipelined: the verifying login went out in the submit's flight */
+  gboolean          early_auth;
+  gboolean          early_auth_done;
+  gboolean          early_auth_ok;
+  GError           *early_auth_error;
+  gboolean          answer_held;  /* the answer came first and waits for the login */
+  EnlistXmlNode    *answer_reply;
+  EnlistXmlNode    *answer_error_reply;
+  GError           *answer_error;
 } SubmitData;
 
 static void
@@ -74,6 +88,10 @@ submit_data_free (SubmitData *data)
   g_free (data->bound);
   g_free (data->refusal_text);
   g_clear_error (&data->error);
+  g_clear_error (&data->early_auth_error);
+  enlist_registration_wipe_free_node (data->answer_reply);
+  enlist_registration_wipe_free_node (data->answer_error_reply);
+  g_clear_error (&data->answer_error);
   if (data->cancelled_id != 0)
     g_cancellable_disconnect (data->caller, data->cancelled_id);
   g_clear_object (&data->caller);
@@ -318,20 +336,22 @@ submit_verify_cb (GObject      *source,
  * a server that does not take SASL there gets a fresh connection instead,
  * whose verdict is the one that counts. */
 static void
-submit_same_stream_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+watch_caller (GTask *task);
+
+/* The login on the registration's stream worked, or failed with error. */
+static void
+submit_same_stream_done (GTask        *task,
+                         gboolean      ok,
+                         const GError *error)
 {
-  g_autoptr(GTask) task = user_data;
   EnlistRegistration *self = g_task_get_source_object (task);
   SubmitData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  if (enlist_connection_authenticate_finish (ENLIST_CONNECTION (source), result, &error))
+  if (ok)
     {
-      /* the server's spelling of the new address (it may have prepared the
-       * username, e.g. lower-cased it) */
-      data->bound = bare_of (enlist_connection_get_jid (ENLIST_CONNECTION (source)));
+      /* the server's spelling of the new address, when it bound one (it
+       * may have prepared the username, e.g. lower-cased it) */
+      data->bound = bare_of (enlist_connection_get_jid (data->conn));
       enlist_registration_close_quietly (data->conn);
       data->verified = TRUE;
       submit_return_credentials (task);
@@ -339,16 +359,31 @@ submit_same_stream_cb (GObject      *source,
     }
 
   enlist_registration_close_quietly (data->conn);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
       submit_return_credentials (task);
       return;
     }
   g_debug ("logging in on the registration stream failed (%s); trying a fresh connection",
            error->message);
+  watch_caller (task);
   enlist_registration_login_check_async (self, login_name (data), data->password,
                                          data->verify_cancellable, submit_verify_cb,
                                          g_object_ref (task));
+}
+
+static void
+submit_same_stream_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = enlist_connection_authenticate_finish (ENLIST_CONNECTION (source), result, &error);
+  submit_same_stream_done (task, ok, error);
 }
 
 static void
@@ -356,6 +391,25 @@ cancel_verification (GCancellable *caller,
                      GCancellable *verify_cancellable)
 {
   g_cancellable_cancel (verify_cancellable);
+}
+
+/* From now on cancelling only calls off the check; the account is
+ * reported. */
+static void
+watch_caller (GTask *task)
+{
+  SubmitData *data = g_task_get_task_data (task);
+  GCancellable *caller = g_task_get_cancellable (task);
+
+  if (data->verify_cancellable != NULL)
+    return;
+  data->verify_cancellable = g_cancellable_new ();
+  if (caller != NULL)
+    {
+      data->caller = g_object_ref (caller);
+      data->cancelled_id = g_cancellable_connect (caller, G_CALLBACK (cancel_verification),
+                                                  data->verify_cancellable, NULL);
+    }
 }
 
 /* The server created the account: log in with it unless told not to, or
@@ -367,6 +421,14 @@ submit_verify (GTask *task)
   SubmitData *data = g_task_get_task_data (task);
   GCancellable *caller = g_task_get_cancellable (task);
 
+  if (data->early_auth)
+    {
+      /* the login went with the submit and has ended already */
+      g_assert (data->early_auth_done);
+      submit_same_stream_done (task, data->early_auth_ok, data->early_auth_error);
+      return;
+    }
+
   if (!self->verify || login_name (data) == NULL || data->password == NULL
       || g_cancellable_is_cancelled (caller))
     {
@@ -375,16 +437,12 @@ submit_verify (GTask *task)
       return;
     }
 
-  /* cancelling now only calls off the check; the account is reported */
-  data->verify_cancellable = g_cancellable_new ();
-  if (caller != NULL)
-    {
-      data->caller = g_object_ref (caller);
-      data->cancelled_id = g_cancellable_connect (caller, G_CALLBACK (cancel_verification),
-                                                  data->verify_cancellable, NULL);
-    }
+  watch_caller (task);
   enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_VERIFYING);
   enlist_connection_authenticate_async (data->conn, login_name (data), data->password,
+                                        enlist_registration_name_is_prepared (login_name (data))
+                                        ? ENLIST_AUTHENTICATE_NO_BIND
+                                        : ENLIST_AUTHENTICATE_DEFAULT,
                                         data->verify_cancellable, submit_same_stream_cb,
                                         g_object_ref (task));
 }
@@ -536,20 +594,21 @@ answered_name (const EnlistXmlNode *reply)
   return g_strdup (text);
 }
 
+/* The server's answer to the submit (reply, or error_reply and error; all
+ * taken), with the login that went with it ended, if one did. */
 static void
-submit_iq_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+submit_answered (GTask         *task_in,
+                 EnlistXmlNode *reply_in,
+                 EnlistXmlNode *error_reply,
+                 GError        *error_in)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_in;
   EnlistRegistration *self = g_task_get_source_object (task);
   SubmitData *data = g_task_get_task_data (task);
-  g_autoptr(EnlistXmlNode) reply = NULL;
-  EnlistXmlNode *error_reply = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistXmlNode) reply = reply_in;
+  g_autoptr(GError) error = error_in;
   const EnlistXmlNode *alternative;
 
-  reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
   if (reply != NULL)
     {
       /* the connection has served its purpose; a CAPTCHA on it is spent */
@@ -612,6 +671,52 @@ submit_iq_cb (GObject      *source,
 }
 
 static void
+submit_iq_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnlistRegistration *self = g_task_get_source_object (task);
+  SubmitData *data = g_task_get_task_data (task);
+  EnlistXmlNode *reply, *error_reply = NULL;
+  GError *error = NULL;
+
+  reply = enlist_connection_send_iq_finish (data->conn, result, &error_reply, &error);
+  if (data->early_auth && !data->early_auth_done)
+    {
+      /* the login's answer is one step behind: the answer waits for it */
+      data->answer_held = TRUE;
+      data->answer_reply = reply;
+      data->answer_error_reply = error_reply;
+      data->answer_error = error;
+      if (reply != NULL)
+        enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_VERIFYING);
+      return;
+    }
+  submit_answered (g_steal_pointer (&task), reply, error_reply, error);
+}
+
+static void
+submit_early_auth_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SubmitData *data = g_task_get_task_data (task);
+
+  data->early_auth_done = TRUE;
+  data->early_auth_ok = enlist_connection_authenticate_finish (ENLIST_CONNECTION (source), result,
+                                                               &data->early_auth_error);
+  if (data->answer_held)
+    {
+      data->answer_held = FALSE;
+      submit_answered (g_steal_pointer (&task), g_steal_pointer (&data->answer_reply),
+                       g_steal_pointer (&data->answer_error_reply),
+                       g_steal_pointer (&data->answer_error));
+    }
+}
+
+static void
 submit_send (GTask            *task,
              EnlistConnection *conn)
 {
@@ -637,6 +742,22 @@ submit_send (GTask            *task,
   iq = enlist_registration_new_iq ("set", NULL);
   enlist_xml_node_append (iq, enlist_data_form_build_register_query (data->form));
   enlist_connection_send_iq_async (conn, iq, 0, NULL, submit_iq_cb, task);
+
+  /* Pipelined, the verifying login follows in the same flight: the server
+   * handles the stream in order, so the SASL answers come after the
+   * registration's (and are a refusal when it was refused). Not
+   * cancellable: the answer to the submit is awaited in any case. */
+  data->early_auth = self->verify && data->username != NULL && data->password != NULL
+                     && enlist_connection_get_pipelined (conn);
+  data->early_auth_done = FALSE;
+  data->early_auth_ok = FALSE;
+  g_clear_error (&data->early_auth_error);
+  if (data->early_auth)
+    enlist_connection_authenticate_async (conn, data->username, data->password,
+                                          enlist_registration_name_is_prepared (data->username)
+                                          ? ENLIST_AUTHENTICATE_NO_BIND
+                                          : ENLIST_AUTHENTICATE_DEFAULT,
+                                          NULL, submit_early_auth_cb, g_object_ref (task));
 }
 
 void

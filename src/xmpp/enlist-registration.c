@@ -163,6 +163,17 @@ enlist_registration_close_quietly (EnlistConnection *conn)
 }
 
 gboolean
+enlist_registration_name_is_prepared (const char *username)
+{
+  if (username == NULL || *username == '\0')
+    return FALSE;
+  for (const char *p = username; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80 || g_ascii_isupper (*p))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 enlist_registration_takes_invitations (EnlistConnection *conn)
 {
   return enlist_connection_has_feature (conn, "register", ENLIST_NS_IBR_TOKEN)

@@ -726,6 +726,14 @@ enlist_sasl_step_async (EnlistSasl          *self,
   /* Not return-on-cancel: gsasl cannot be interrupted, and the worker must
    * run to clear busy and wipe the password. */
   g_task_set_task_data (task, g_steal_pointer (&data), (GDestroyNotify) step_data_free);
+  if (self->stage == STAGE_INITIAL)
+    {
+      /* the first message derives nothing (a nonce, or PLAIN's fields):
+       * made here, it can follow the secured stream's header at once; the
+       * callback still runs from the main loop */
+      step_thread (task, self, g_task_get_task_data (task), cancellable);
+      return;
+    }
   g_task_run_in_thread (task, step_thread);
 }
 

@@ -31,7 +31,7 @@ const char *enlist_sasl_get_mechanism    (EnlistSasl         *self);
 
 /* One step. challenge is the base64 text the server sent (NULL for the initial
  * response). Runs gsasl in a worker thread (SCRAM key derivation can take
- * seconds); before the password is used, the iteration count in the server's
+ * seconds), except for the cheap initial response; before the password is used, the iteration count in the server's
  * first message is checked against ENLIST_SASL_MAX_ITERATIONS.
  * finish returns the base64 response to send ("" for an empty one; XMPP writes
  * "=" for empty), or NULL with an error. */
