@@ -606,6 +606,20 @@ tcp_connect_cb (GObject      *source,
   enlist_connection_start_reading (self);
 }
 
+/* A loopback address is never reached through a proxy (every proxy
+ * configuration leaves 127.0.0.0/8, ::1 and localhost alone), so for it
+ * GIO's proxy lookup, with the GSettings and libproxy modules it loads, is
+ * skipped. */
+static gboolean
+is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+  if (address != NULL)
+    return g_inet_address_get_is_loopback (address);
+  return g_ascii_strcasecmp (host, "localhost") == 0;
+}
+
 static void
 try_next_endpoint (EnlistConnection *self)
 {
@@ -628,6 +642,7 @@ try_next_endpoint (EnlistConnection *self)
 
   enlist_connection_set_phase (self, ENLIST_CONNECTION_PHASE_TCP);
   address = g_network_address_new (endpoint->host, endpoint->port);
+  g_socket_client_set_enable_proxy (self->socket_client, !is_loopback (endpoint->host));
   g_socket_client_set_timeout (self->socket_client, (self->timeout_ms + 999) / 1000);
   g_socket_client_connect_async (self->socket_client, address, self->io_cancellable,
                                  tcp_connect_cb, g_object_ref (self));
