@@ -924,6 +924,43 @@ test_wiped_writes (Fixture       *f,
   g_assert_cmpuint (count.n_dirty, ==, 0);
 }
 
+/* A flight larger than its buffer moves to a larger one: every buffer,
+ * the outgrown one among them, is zeros before it is freed, and the server
+ * gets the whole flight. */
+static void
+test_wiped_large_flight (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(EnlistFakeServer) server = enlist_fake_server_new (NULL);
+  EnlistConnection *connection = new_connection (server, "fake.test", FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlistXmlNode) reply = NULL;
+  g_autofree char *payload = g_strnfill (20000, 'x');
+  EnlistXmlNode *iq = new_iq (ENLIST_NS_REGISTER);
+  WipeCount count = { 0, 0 };
+
+  g_assert_true (connect_sync (connection, NULL, &error));
+  g_assert_no_error (error);
+  enlist_connection_set_wipe_check (count_wiped, &count);
+  enlist_xml_node_set_text (enlist_xml_node_add_child (g_ptr_array_index (iq->children, 0),
+                                                       "password", NULL), payload);
+  enlist_connection_send_iq_async (connection, iq, 0, NULL, enlist_test_store_result, &result);
+  enlist_test_wait_for (&result);
+  reply = enlist_connection_send_iq_finish (connection, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+  g_clear_object (&result);
+  g_assert_nonnull (strstr (enlist_fake_server_get_secure_received (server, 0), payload));
+  enlist_test_finalize (connection);
+  enlist_connection_set_wipe_check (NULL, NULL);
+
+  /* the outgrown buffer, the flight written, the connection's own */
+  g_test_message ("%u buffers checked", count.n_buffers);
+  g_assert_cmpuint (count.n_buffers, >=, 3);
+  g_assert_cmpuint (count.n_dirty, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -961,6 +998,7 @@ main (int   argc,
   ADD ("bound-jid", test_bound_jid);
   ADD ("invalid-username", test_invalid_username);
   ADD ("wiped-writes", test_wiped_writes);
+  ADD ("wiped-large-flight", test_wiped_large_flight);
 
 #undef ADD
 

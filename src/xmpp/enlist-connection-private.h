@@ -39,10 +39,13 @@ typedef enum
 /* Between the connection's own units                                      */
 
 #define ENLIST_CONNECTION_DEFAULT_TIMEOUT_MS 20000
-/* Outgoing flights are serialised into a buffer this large from the start:
- * a GString that grows leaves its old allocation to realloc unwiped, and a
- * flight may carry a password, SASL data or a token. */
-#define ENLIST_CONNECTION_OUT_BUFFER_SIZE (64 * 1024)
+/* A flight may carry a password, SASL data or a token, and a GString that
+ * grows leaves its old allocation to realloc unwiped. So a flight's buffer
+ * starts this large (most flights fit) and grows only by copying into a new
+ * one and wiping the old; stanzas are serialised into a scratch buffer of
+ * SCRATCH bytes kept once per thread, not per connection. */
+#define ENLIST_CONNECTION_OUT_BUFFER_SIZE (4 * 1024)
+#define ENLIST_CONNECTION_SCRATCH_SIZE    (64 * 1024)
 
 /* Requests and SASL messages are freed wiped: which of them carries a
  * secret is not worth telling apart. */

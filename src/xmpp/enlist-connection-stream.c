@@ -52,19 +52,65 @@ enlist_connection_free_buffer (GString *buffer)
   g_string_free (buffer, TRUE);
 }
 
+/* Appends to the next flight, moving it to a larger buffer (and wiping
+ * the old one) when it does not fit. */
+static void
+append_to_flight (EnlistConnection *self,
+                  const char       *text,
+                  gsize             length)
+{
+  if (self->out->len + length + 1 > self->out->allocated_len)
+    {
+      GString *larger = g_string_sized_new (MAX (2 * self->out->allocated_len,
+                                                 self->out->len + length + 1));
+
+      g_string_append_len (larger, self->out->str, self->out->len);
+      enlist_connection_free_buffer (self->out);
+      self->out = larger;
+    }
+  g_string_append_len (self->out, text, length);
+}
+
 void
 enlist_connection_queue_text (EnlistConnection *self,
                               const char       *text)
 {
-  g_string_append (self->out, text);
+  append_to_flight (self, text, strlen (text));
+}
+
+static void
+scratch_free (gpointer scratch)
+{
+  enlist_connection_free_buffer (scratch);
+}
+
+/* The thread's buffer for serialising stanzas, kept between uses. */
+static GString *
+get_scratch (void)
+{
+  static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+  GString *scratch = g_private_get (&scratch_key);
+
+  if (scratch == NULL)
+    {
+      scratch = g_string_sized_new (ENLIST_CONNECTION_SCRATCH_SIZE);
+      g_private_set (&scratch_key, scratch);
+    }
+  return scratch;
 }
 
 void
 enlist_connection_queue_node (EnlistConnection    *self,
                               const EnlistXmlNode *node)
 {
+  GString *scratch = get_scratch ();
+
   enlist_trace_stanza (self->peer_name, ENLIST_TRACE_OUT, node);
-  enlist_xml_node_write (node, ENLIST_NS_CLIENT, self->out);
+  enlist_xml_node_write (node, ENLIST_NS_CLIENT, scratch);
+  append_to_flight (self, scratch->str, scratch->len);
+  /* only what was written can hold anything */
+  explicit_bzero (scratch->str, scratch->len);
+  g_string_truncate (scratch, 0);
 }
 
 void
