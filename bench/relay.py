@@ -109,6 +109,9 @@ async def serve_one(client_reader, client_writer, target, delay, log=False):
                       file=sys.stderr, flush=True)
             return log_chunk
         up, down = logger("client->server"), logger("server->client")
+        # when this connection's clock starts, on the monotonic clock, so
+        # that the chunks of several connections can be put on one time line
+        print(f"relay[{conn}] opened {1000 * t0:.1f} ms monotonic", file=sys.stderr, flush=True)
     try:
         await asyncio.gather(pump(client_reader, server_writer, delay, up),
                              pump(server_reader, client_writer, delay, down),

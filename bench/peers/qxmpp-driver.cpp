@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Peer driver for bench/run-cpu: QXmpp 1.4 (libqxmpp-dev, C++/Qt 5), the
+ * Peer driver for bench/run-cpu and bench-roundtrips --mode
+ * register-no-verify: QXmpp 1.4 (libqxmpp-dev, C++/Qt 5), the
  * library of Kaidan.  run-cpu compiles it with g++ into a temporary
  * directory at bench time; it is never committed built.
  *
  *   qxmpp-driver --port N --ca-file F --username U --password-file P
  *                [--host H] [--domain D] [--timeout S] [--debug]
+ *                [--mode register] [--transport starttls]
  *
  * Signs up one account without logging in, the way QXmpp's documentation of
  * QXmppRegistrationManager describes it ("Option A") and Kaidan does it:
@@ -74,6 +76,9 @@ main (int argc, char **argv)
       else if (std::strcmp (a, "--username") == 0) username = QString::fromUtf8 (v);
       else if (std::strcmp (a, "--password-file") == 0) password_file = QString::fromUtf8 (v);
       else if (std::strcmp (a, "--timeout") == 0) timeout_s = std::atof (v);
+      /* as bench-roundtrips calls every driver: this one registers, over STARTTLS only */
+      else if (std::strcmp (a, "--mode") == 0) { if (std::strcmp (v, "register") != 0) usage (); }
+      else if (std::strcmp (a, "--transport") == 0) { if (std::strcmp (v, "starttls") != 0) usage (); }
       else usage ();
       i++;
     }

@@ -146,6 +146,7 @@ print_account_result (EnlistCli  *cli,
       enlist_cli_json_add_string (b, "jid", jid);
       json_builder_set_member_name (b, keyring_member);
       json_builder_add_boolean_value (b, keyring_done);
+      enlist_cli_json_add_elapsed (cli, b);
       json_builder_end_object (b);
       enlist_cli_print_json (b);
     }
@@ -281,7 +282,8 @@ enlist_cli_passwd (int    argc,
   };
 
   context = enlist_cli_option_context (&cli, _("JID — change the account’s password on the server"),
-                                       entries, ENLIST_CLI_OPTIONS_ENDPOINT);
+                                       entries, ENLIST_CLI_OPTIONS_ENDPOINT
+                                       | ENLIST_CLI_OPTIONS_PIPELINING);
   if (!enlist_cli_parse_options (context, "passwd", 1, _("expected one JID"), &argc, &argv))
     return ENLIST_EXIT_USAGE;
   jid = enlist_cli_parse_account_jid (argv[1], &username, &domain, &error);
@@ -305,6 +307,7 @@ enlist_cli_passwd (int    argc,
 
   registration = account != NULL ? enlist_cli_registration_for_account (&cli, account)
                                  : enlist_cli_create_registration (&cli, domain);
+  enlist_cli_flow_start (&cli);
   for (guint round = 1; round <= MAX_FORM_ROUNDS; round++)
     {
       changed = change_password (&cli, registration, account, username, old_password,
@@ -324,6 +327,7 @@ enlist_cli_passwd (int    argc,
           break;
       }
     }
+  enlist_cli_flow_finish (&cli);
   enlist_secret_free (old_password);
   enlist_secret_free (new_password);
   if (!changed)
@@ -346,6 +350,7 @@ enlist_cli_passwd (int    argc,
           enlist_cli_json_add_string (b, "jid", jid);
           json_builder_set_member_name (b, "keyring_updated");
           json_builder_add_boolean_value (b, FALSE);
+          enlist_cli_json_add_elapsed (&cli, b);
           enlist_cli_json_add_problem (b, not_saved, ENLIST_EXIT_NOT_SAVED);
           json_builder_end_object (b);
           enlist_cli_print_json (b);
@@ -428,7 +433,8 @@ enlist_cli_delete (int    argc,
   };
 
   context = enlist_cli_option_context (&cli, _("JID — delete the account from the server"),
-                                       entries, ENLIST_CLI_OPTIONS_ENDPOINT);
+                                       entries, ENLIST_CLI_OPTIONS_ENDPOINT
+                                       | ENLIST_CLI_OPTIONS_PIPELINING);
   if (!enlist_cli_parse_options (context, "delete", 1, _("expected one JID"), &argc, &argv))
     return ENLIST_EXIT_USAGE;
   jid = enlist_cli_parse_account_jid (argv[1], &username, &domain, &error);
@@ -467,7 +473,9 @@ enlist_cli_delete (int    argc,
 
   registration = account != NULL ? enlist_cli_registration_for_account (&cli, account)
                                  : enlist_cli_create_registration (&cli, domain);
+  enlist_cli_flow_start (&cli);
   deleted = delete_account (&cli, registration, account, username, password, &error);
+  enlist_cli_flow_finish (&cli);
   enlist_secret_free (password);
   if (!deleted)
     return enlist_cli_report_error (cli.json, "delete", error);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "enlist-account-manager.h"
 #include "enlist-registration.h"
@@ -51,6 +52,8 @@ typedef struct
   GCancellable          *cancellable;   /* cancelled by SIGINT and SIGTERM */
   char                  *temp_image;    /* a CAPTCHA image, removed at the end */
   GError                *file_error;    /* the last failed write of the account file */
+  gint64                 flow_started;  /* monotonic µs: the verb's first engine call */
+  gint64                 flow_finished; /* monotonic µs: its flow's finish callback ran */
 } EnlistCli;
 
 void                enlist_cli_clear                    (EnlistCli            *cli);
@@ -111,6 +114,16 @@ void                enlist_cli_store_result             (GObject              *s
  * cli->cancellable meanwhile. */
 GAsyncResult       *enlist_cli_wait                     (EnlistCli            *cli,
                                                          GAsyncResult        **slot);
+/* The network flow of a verb (login, register, passwd, delete), timed for
+ * the member "elapsed_ms" of its JSON answer: started just before its first
+ * engine call (a later call does not restart it), finished just after the
+ * wait for the flow's finish callback returned, before any keyring or
+ * account-file work of the verb itself. The member is written only when
+ * both were marked. */
+void                enlist_cli_flow_start               (EnlistCli            *cli);
+void                enlist_cli_flow_finish              (EnlistCli            *cli);
+void                enlist_cli_json_add_elapsed         (EnlistCli            *cli,
+                                                         JsonBuilder          *builder);
 /* Closes the connection the service kept open after fetching a form. */
 void                enlist_cli_close_registration       (EnlistCli            *cli,
                                                          EnlistRegistration   *registration);

@@ -317,6 +317,7 @@ login_print (EnlistCli        *cli,
       json_builder_set_member_name (b, "bind");
       json_builder_add_double_value (b, ms (t->bind));
       json_builder_end_object (b);
+      enlist_cli_json_add_elapsed (cli, b);
       json_builder_end_object (b);
       enlist_cli_print_json (b);
     }
@@ -377,11 +378,14 @@ enlist_cli_login (int    argc,
     }
 
   registration = enlist_cli_create_registration (&cli, domain);
+  enlist_cli_flow_start (&cli);
   enlist_registration_login_async (registration, username, password, cli.cancellable,
                                    enlist_cli_store_result, &result);
   /* the service keeps its own copy while it needs one */
   enlist_secret_free (password);
-  info = enlist_registration_login_finish (registration, enlist_cli_wait (&cli, &result), &error);
+  enlist_cli_wait (&cli, &result);
+  enlist_cli_flow_finish (&cli);
+  info = enlist_registration_login_finish (registration, result, &error);
   if (info == NULL)
     return enlist_cli_report_error (cli.json, "login", error);
   login_print (&cli, info);

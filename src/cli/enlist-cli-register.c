@@ -616,6 +616,7 @@ print_created (EnlistCli         *cli,
         }
       json_builder_set_member_name (b, "activation_required");
       json_builder_add_boolean_value (b, inactive);
+      enlist_cli_json_add_elapsed (cli, b);
       if (inactive)
         enlist_cli_json_add_string (b, "server_text",
                                     enlist_credentials_get_server_text (credentials));
@@ -704,7 +705,8 @@ enlist_cli_register (int    argc,
   };
 
   context = enlist_cli_option_context (&cli, _("DOMAIN — create an account (In-Band Registration)"),
-                                       entries, ENLIST_CLI_OPTIONS_ENDPOINT);
+                                       entries, ENLIST_CLI_OPTIONS_ENDPOINT
+                                       | ENLIST_CLI_OPTIONS_PIPELINING);
   if (!enlist_cli_parse_options (context, "register", 1, _("expected one DOMAIN"), &argc, &argv))
     return ENLIST_EXIT_USAGE;
   if (!enlist_cli_setup (&cli, &error))
@@ -729,6 +731,7 @@ enlist_cli_register (int    argc,
       g_clear_error (&error);
     }
 
+  enlist_cli_flow_start (&cli);
   form = fetch_form (&cli, registration, &error);
   if (form == NULL)
     return enlist_cli_report_error (cli.json, "register", error);
@@ -743,7 +746,10 @@ enlist_cli_register (int    argc,
     {
       credentials = submit (&cli, registration, form, &saved, &error);
       if (credentials != NULL)
-        break;
+        {
+          enlist_cli_flow_finish (&cli);
+          break;
+        }
 
       if (!captcha_renewed (registration, form, error) || attempt >= MAX_CAPTCHA_ATTEMPTS
           || (cli.captcha_command == NULL && !interactive))

@@ -339,6 +339,31 @@ enlist_cli_wait (EnlistCli     *cli,
   return *slot;
 }
 
+/* Timing a verb's flow */
+
+void
+enlist_cli_flow_start (EnlistCli *cli)
+{
+  if (cli->flow_started == 0)
+    cli->flow_started = g_get_monotonic_time ();
+}
+
+void
+enlist_cli_flow_finish (EnlistCli *cli)
+{
+  cli->flow_finished = g_get_monotonic_time ();
+}
+
+void
+enlist_cli_json_add_elapsed (EnlistCli   *cli,
+                             JsonBuilder *builder)
+{
+  if (cli->flow_started == 0 || cli->flow_finished < cli->flow_started)
+    return;
+  json_builder_set_member_name (builder, "elapsed_ms");
+  json_builder_add_double_value (builder, (cli->flow_finished - cli->flow_started) / 1000.0);
+}
+
 void
 enlist_cli_close_registration (EnlistCli          *cli,
                                EnlistRegistration *registration)
