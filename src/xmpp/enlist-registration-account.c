@@ -190,6 +190,21 @@ session_take_reply (GAsyncResult   *result,
   return g_steal_pointer (&data->reply);
 }
 
+/* The session of an operation ended without a login (error, taken); a
+ * cancelled one says what cancelled_message says, since nothing was sent. */
+static void
+session_failed (GTask      *task,
+                GError     *error,
+                const char *cancelled_message)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_error_free (error);
+      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, cancelled_message);
+    }
+  enlist_registration_return_error (task, error);
+}
+
 static void
 login_check_cb (GObject      *source,
                 GAsyncResult *result,
@@ -605,13 +620,8 @@ password_session_cb (GObject      *source,
   data->conn = session_finish (ENLIST_REGISTRATION (source), result, &error);
   if (data->conn == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        enlist_registration_return_error (task,
-                                          g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                                                       _("The password change was cancelled "
-                                                         "before it was sent.")));
-      else
-        enlist_registration_return_error (task, g_steal_pointer (&error));
+      session_failed (task, g_steal_pointer (&error),
+                      _("The password change was cancelled before it was sent."));
       return;
     }
   if (data->sent_with_login)
@@ -849,13 +859,8 @@ delete_session_cb (GObject      *source,
   data->conn = session_finish (self, result, &error);
   if (data->conn == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        enlist_registration_return_error (task,
-                                          g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                                                       _("Deleting the account was cancelled "
-                                                         "before the request was sent.")));
-      else
-        enlist_registration_return_error (task, g_steal_pointer (&error));
+      session_failed (task, g_steal_pointer (&error),
+                      _("Deleting the account was cancelled before the request was sent."));
       return;
     }
   reply = session_take_reply (result, &error_reply, &request_error);
