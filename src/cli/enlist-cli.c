@@ -46,14 +46,13 @@ enlist_cli_clear (EnlistCli *cli)
       g_unlink (cli->temp_image);
       g_clear_pointer (&cli->temp_image, g_free);
     }
-  if (cli->manager != NULL)
-    {
-      /* Settling other accounts in the background stops here (the
-       * manager's dispose cancels it); what that leaves to run, runs. */
-      g_clear_object (&cli->manager);
-      for (guint i = 0; i < MAX_DRAIN_ITERATIONS && g_main_context_iteration (NULL, FALSE); i++)
-        ;
-    }
+  /* Settling other accounts in the background stops here (the manager's
+   * dispose cancels it); what that leaves to run, runs, and so does the
+   * writing of the </stream:stream> that ended a connection, which the
+   * operation did not wait for. */
+  g_clear_object (&cli->manager);
+  for (guint i = 0; i < MAX_DRAIN_ITERATIONS && g_main_context_iteration (NULL, FALSE); i++)
+    ;
   g_clear_object (&cli->cancellable);
   g_clear_error (&cli->file_error);
 }
