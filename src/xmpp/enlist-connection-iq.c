@@ -177,7 +177,10 @@ enlist_connection_queue_held_bound (EnlistConnection *self)
     enlist_connection_queue_node (self, g_ptr_array_index (self->held_bound, i));
   /* the server may act on them now: the authentication is seen through */
   if (self->held_bound->len > 0)
-    self->sent_with_bind = TRUE;
+    {
+      self->sent_with_bind = TRUE;
+      enlist_connection_emit_step (self, ENLIST_CONNECTION_STEP_SENDING_HELD);
+    }
   g_ptr_array_set_size (self->held_bound, 0);
 }
 

@@ -33,6 +33,9 @@ typedef enum
   ENLIST_CONNECTION_STEP_LOOKING_UP,  /* SRV records of the domain */
   ENLIST_CONNECTION_STEP_CONNECTING,  /* TCP */
   ENLIST_CONNECTION_STEP_SECURING,    /* STARTTLS or direct TLS, until the secured features */
+  /* not a step of connecting: the requests held for a login are written
+   * (pipelined, with the bind request; else after the binding) */
+  ENLIST_CONNECTION_STEP_SENDING_HELD,
 } EnlistConnectionStep;
 
 /* ---------------------------------------------------------------------- */
@@ -148,6 +151,9 @@ void             enlist_connection_fail              (EnlistConnection      *sel
                                                       GError                *error);
 void             enlist_connection_set_phase         (EnlistConnection      *self,
                                                       EnlistConnectionPhase  phase);
+/* Emits "step" with step, unless it is the step last emitted. */
+void             enlist_connection_emit_step         (EnlistConnection      *self,
+                                                      EnlistConnectionStep   step);
 gint64           enlist_connection_phase_elapsed     (EnlistConnection      *self);
 EnlistEndpoint  *enlist_connection_current_endpoint  (EnlistConnection      *self);
 void             enlist_connection_watch_cancellable (EnlistConnection      *self,

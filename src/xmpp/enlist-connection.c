@@ -320,7 +320,15 @@ enlist_connection_set_phase (EnlistConnection      *self,
   if (phase != ENLIST_CONNECTION_PHASE_IDLE && phase != ENLIST_CONNECTION_PHASE_READY
       && phase != ENLIST_CONNECTION_PHASE_RESOLVING)
     self->phase_timeout_id = g_timeout_add (self->timeout_ms, phase_timeout_cb, self);
-  if (step >= 0 && step != self->step)
+  if (step >= 0)
+    enlist_connection_emit_step (self, step);
+}
+
+void
+enlist_connection_emit_step (EnlistConnection     *self,
+                             EnlistConnectionStep  step)
+{
+  if ((int) step != self->step)
     {
       self->step = step;
       g_signal_emit (self, signals[SIGNAL_STEP], 0, (guint) step);

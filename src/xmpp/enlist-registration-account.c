@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "enlist-connection-private.h"
 #include "enlist-error.h"
 #include "enlist-jid.h"
 #include "enlist-registration-private.h"
@@ -85,9 +86,7 @@ session_auth_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SessionData *data = g_task_get_task_data (task);
 
-  if (enlist_connection_authenticate_finish (data->conn, result, &data->auth_error)
-      && data->show_steps && data->waiting > 1)
-    enlist_registration_set_stage (g_task_get_source_object (task), data->request_stage);
+  enlist_connection_authenticate_finish (data->conn, result, &data->auth_error);
   session_step_done (task);
 }
 
@@ -103,6 +102,19 @@ session_connect_cb (GObject      *source,
   if (enlist_connection_connect_finish (data->conn, result, NULL) && data->show_steps)
     enlist_registration_set_stage (g_task_get_source_object (task),
                                    ENLIST_REGISTRATION_STAGE_LOGGING_IN);
+}
+
+/* The request goes out (with the bind request, when pipelining): from
+ * now on the stage is the request's. */
+static void
+session_step_cb (EnlistConnection *conn,
+                 guint             step,
+                 GTask            *task)
+{
+  SessionData *data = g_task_get_task_data (task);
+
+  if (step == ENLIST_CONNECTION_STEP_SENDING_HELD && data->show_steps)
+    enlist_registration_set_stage (g_task_get_source_object (task), data->request_stage);
 }
 
 /* A new connection, logged in as username (with flags); with show_steps
@@ -160,6 +172,7 @@ session_async (EnlistRegistration      *self,
     {
       data->waiting++;
       data->requested = TRUE;
+      g_signal_connect_object (data->conn, "step", G_CALLBACK (session_step_cb), task, 0);
       enlist_connection_send_iq_async (data->conn, request, 0, NULL, session_request_cb,
                                        g_object_ref (task));
     }

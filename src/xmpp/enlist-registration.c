@@ -204,6 +204,9 @@ connection_step_cb (EnlistConnection   *conn,
     case ENLIST_CONNECTION_STEP_CONNECTING:
       enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_CONNECTING);
       break;
+    case ENLIST_CONNECTION_STEP_SENDING_HELD:
+      /* the operation that held them names the stage */
+      break;
     case ENLIST_CONNECTION_STEP_SECURING:
     default:
       enlist_registration_set_stage (self, ENLIST_REGISTRATION_STAGE_SECURING);
