@@ -120,6 +120,19 @@ test_form (gconstpointer data)
     g_assert_true (json_object_get_null_member (result, "captcha"));
 }
 
+/* A flow's answer says how long the flow took (the benchmarks count round
+ * trips with it): a positive time, within the test's own bounds. */
+static void
+assert_elapsed (JsonObject *result)
+{
+  double elapsed;
+
+  g_assert_true (json_object_has_member (result, "elapsed_ms"));
+  elapsed = json_object_get_double_member (result, "elapsed_ms");
+  g_assert_cmpfloat (elapsed, >, 0.0);
+  g_assert_cmpfloat (elapsed, <, 60000.0);
+}
+
 /* register → login → register again → passwd → delete. */
 static void
 test_lifecycle (gconstpointer data)
@@ -153,6 +166,7 @@ test_lifecycle (gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (result, "jid"), ==, jid);
   g_assert_true (json_object_get_boolean_member (result, "verified"));
   g_assert_false (json_object_get_boolean_member (result, "saved"));
+  assert_elapsed (result);
   g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password1), ==, 0);
 
   result = run_cli (target, register_args, NULL, &status, NULL, &parser2);
@@ -164,12 +178,14 @@ test_lifecycle (gconstpointer data)
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "ok"));
   g_assert_false (json_object_get_boolean_member (result, "keyring_updated"));
+  assert_elapsed (result);
   g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password2), ==, 0);
   g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password1), ==, 5);
 
   result = run_cli (target, delete_args, NULL, &status, NULL, &parser4);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_object_get_boolean_member (result, "ok"));
+  assert_elapsed (result);
   g_assert_cmpint (enlist_test_cli_login_status (target->server, jid, password2), ==, 5);
 }
 
