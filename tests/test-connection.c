@@ -312,6 +312,13 @@ static const HostileCase hostile_cases[] = {
     "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
     "<mechanism>&plain;</mechanism></mechanisms></stream:features>", 0,
     ENLIST_ERROR_PROTOCOL, 1, NULL, NULL },
+  /* stream features where none can come (after the plaintext ones, while
+   * waiting for <proceed/>): refused, never ignored */
+  { "features-twice", 0,
+    ENLIST_FAKE_SERVER_STREAM_HEADER
+    "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"
+    "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>",
+    NULL, 0, ENLIST_ERROR_PROTOCOL, 1, NULL, NULL },
   /* a limit is not the pipelining's fault either */
   { "oversized-default-limits", 0, NULL, NULL, 3 * 1024 * 1024,
     ENLIST_ERROR_LIMIT_EXCEEDED, 1, NULL, NULL },

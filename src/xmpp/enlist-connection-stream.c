@@ -271,6 +271,11 @@ handle_features (EnlistConnection *self,
         enlist_connection_send_bind (self);
       return;
 
+    case ENLIST_CONNECTION_PHASE_CLOSING:
+      /* the restarted stream's features, after a close was asked for */
+      enlist_xml_node_free (features);
+      return;
+
     case ENLIST_CONNECTION_PHASE_IDLE:
     case ENLIST_CONNECTION_PHASE_RESOLVING:
     case ENLIST_CONNECTION_PHASE_TCP:
@@ -278,11 +283,6 @@ handle_features (EnlistConnection *self,
     case ENLIST_CONNECTION_PHASE_TLS:
     case ENLIST_CONNECTION_PHASE_READY:
     case ENLIST_CONNECTION_PHASE_SASL:
-    case ENLIST_CONNECTION_PHASE_CLOSING:
-      /* the restarted stream's features, after a close was asked for */
-      enlist_xml_node_free (features);
-      return;
-
     case ENLIST_CONNECTION_PHASE_BIND:
     default:
       enlist_xml_node_free (features);
