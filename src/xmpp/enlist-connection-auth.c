@@ -132,7 +132,8 @@ enlist_connection_remember_mechanisms (EnlistConnection *self)
   G_UNLOCK (offers_lock);
 }
 
-static gboolean
+/* Copies what domain offered last time, if it is known. */
+static void
 lookup_offer (const char   *domain,
               char       ***mechanisms,
               char       ***binding_types)
@@ -147,7 +148,6 @@ lookup_offer (const char   *domain,
       *binding_types = g_strdupv (offer->binding_types);
     }
   G_UNLOCK (offers_lock);
-  return offer != NULL;
 }
 
 void

@@ -68,9 +68,9 @@ typedef struct
   /* pipelined: the verifying login went out in the submit's flight */
   gboolean          early_auth;
   gboolean          early_auth_done;
-  gboolean          early_auth_ok;
-  GError           *early_auth_error;
-  gboolean          answer_held;  /* the answer came first and waits for the login */
+  GError           *early_auth_error;  /* NULL once done: it worked */
+  /* the answer, when it came first and waits for the login (one of the
+   * reply and the error is set then) */
   EnlistXmlNode    *answer_reply;
   EnlistXmlNode    *answer_error_reply;
   GError           *answer_error;
@@ -425,7 +425,7 @@ submit_verify (GTask *task)
     {
       /* the login went with the submit and has ended already */
       g_assert (data->early_auth_done);
-      submit_same_stream_done (task, data->early_auth_ok, data->early_auth_error);
+      submit_same_stream_done (task, data->early_auth_error == NULL, data->early_auth_error);
       return;
     }
 
@@ -685,7 +685,6 @@ submit_iq_cb (GObject      *source,
   if (data->early_auth && !data->early_auth_done)
     {
       /* the login's answer is one step behind: the answer waits for it */
-      data->answer_held = TRUE;
       data->answer_reply = reply;
       data->answer_error_reply = error_reply;
       data->answer_error = error;
@@ -705,11 +704,10 @@ submit_early_auth_cb (GObject      *source,
   SubmitData *data = g_task_get_task_data (task);
 
   data->early_auth_done = TRUE;
-  data->early_auth_ok = enlist_connection_authenticate_finish (ENLIST_CONNECTION (source), result,
-                                                               &data->early_auth_error);
-  if (data->answer_held)
+  enlist_connection_authenticate_finish (ENLIST_CONNECTION (source), result,
+                                         &data->early_auth_error);
+  if (data->answer_reply != NULL || data->answer_error != NULL)
     {
-      data->answer_held = FALSE;
       submit_answered (g_steal_pointer (&task), g_steal_pointer (&data->answer_reply),
                        g_steal_pointer (&data->answer_error_reply),
                        g_steal_pointer (&data->answer_error));
@@ -750,7 +748,6 @@ submit_send (GTask            *task,
   data->early_auth = self->verify && data->username != NULL && data->password != NULL
                      && enlist_connection_get_pipelined (conn);
   data->early_auth_done = FALSE;
-  data->early_auth_ok = FALSE;
   g_clear_error (&data->early_auth_error);
   if (data->early_auth)
     enlist_connection_authenticate_async (conn, data->username, data->password,
