@@ -187,6 +187,15 @@ session_finish (EnlistRegistration *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Whether the session was given a request to send. */
+static gboolean
+session_had_request (GAsyncResult *result)
+{
+  SessionData *data = g_task_get_task_data (G_TASK (result));
+
+  return data->requested;
+}
+
 /* The answer to the request of a session that finished with a connection,
  * as enlist_connection_send_iq_finish gives it. */
 static EnlistXmlNode *
@@ -343,7 +352,6 @@ typedef struct
   EnlistDataForm   *form;        /* the server's form, filled in, or NULL */
   GError           *error;
   gboolean          form_sent;
-  gboolean          sent_with_login;  /* the request went with the session */
   EnlistConnection *confirm;     /* delete: the connection that checks the outcome */
 } AccountData;
 
@@ -637,7 +645,7 @@ password_session_cb (GObject      *source,
                       _("The password change was cancelled before it was sent."));
       return;
     }
-  if (data->sent_with_login)
+  if (session_had_request (result))
     {
       reply = session_take_reply (result, &error_reply, &request_error);
       password_answered (task, reply, error_reply, request_error);
@@ -715,7 +723,6 @@ enlist_registration_change_password_async (EnlistRegistration  *self,
       EnlistXmlNode *iq = enlist_registration_new_iq ("set", NULL);
 
       enlist_xml_node_append (iq, password_query (data));
-      data->sent_with_login = TRUE;
       session_async (self, username, old_password, ENLIST_AUTHENTICATE_DEFAULT, iq,
                      ENLIST_REGISTRATION_STAGE_CHANGING_PASSWORD, TRUE, cancellable,
                      password_session_cb, task);
